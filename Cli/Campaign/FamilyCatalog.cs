@@ -1,0 +1,12 @@
+using PymallocVerify.Cli.Families.Smoke;
+
+namespace PymallocVerify.Cli.Campaign;
+
+/// <summary>The verification families <c>check</c> runs, in run order.</summary>
+public static class FamilyCatalog
+{
+    public static IReadOnlyList<IVerificationFamily> Default() =>
+    [
+        new AllocatorSmokeFamily(),
+    ];
+}

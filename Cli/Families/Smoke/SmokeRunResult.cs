@@ -1,0 +1,16 @@
+using PymallocVerify.Allocator;
+
+namespace PymallocVerify.Cli.Families.Smoke;
+
+/// <summary>The heap's tables at the end of the workload, before teardown (what <c>stats</c> prints).</summary>
+public sealed record HeapSnapshot(HeapStats Stats, ArenaObject[] ArenaTable, int LiveBlocks);
+
+/// <summary>How a smoke run went: operations executed and, if it failed, where and why.</summary>
+public sealed record SmokeRunResult(long Operations, int? FailedStep, string? FailedOperation, string? Message,
+                                    HeapSnapshot? Snapshot)
+{
+    public bool Failed => FailedStep is not null;
+
+    /// <summary>"step 12 Free(#3): …": the failure as one line.</summary>
+    public string Describe() => Failed ? $"step {FailedStep} {FailedOperation}: {Message}" : "holds";
+}

@@ -1,0 +1,26 @@
+using System.Globalization;
+
+namespace PymallocVerify.Cli.Reporting;
+
+/// <summary>Human-sized numbers for progress lines and tables.</summary>
+public static class RateText
+{
+    public static string PerSecond(long count, TimeSpan elapsed) =>
+        elapsed.TotalSeconds <= 0 ? "-" : Compact(count / elapsed.TotalSeconds) + "/s";
+
+    public static string Compact(double value)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        return value switch
+        {
+            >= 1e9 => (value / 1e9).ToString("0.0", ci) + "G",
+            >= 1e6 => (value / 1e6).ToString("0.0", ci) + "M",
+            >= 1e4 => (value / 1e3).ToString("0", ci) + "k",
+            _ => value.ToString("0", ci),
+        };
+    }
+
+    public static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s";
+
+    public static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+}
