@@ -34,7 +34,13 @@ public sealed class CliApp(CliOutput output,
     public int Run(IReadOnlyList<string> args)
     {
         ParseResult parse = BuildRootCommand().Parse(args);
-        if (parse.Errors.Count > 0) return Usage(parse.Errors[0].Message + " (see --help)");
+        if (parse.Errors.Count > 0)
+        {
+            // The most specific first: "Unrecognized command or argument 'x'" explains "Required command was not provided".
+            var messages = parse.Errors.Select(e => e.Message).Distinct()
+                .OrderBy(m => m.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : 1);
+            return Usage(string.Join(" ", messages) + " (see --help)");
+        }
         try
         {
             return parse.Invoke(new InvocationConfiguration

@@ -5,7 +5,7 @@ using PymallocVerify.Cli.Campaign;
 namespace PymallocVerify.Cli.Families.Smoke;
 
 /// <summary>
-/// Executes a smoke script on real memory against a heap with oracle <typeparamref name="TOracle"/> and hooks
+/// Executes a smoke script on real memory laid out by the seed (<see cref="SmokeMemory"/>) against a heap with oracle <typeparamref name="TOracle"/> and hooks
 /// <typeparamref name="THooks"/>. Every pointer's ownership is asked before it is freed or reallocated, so a
 /// wrong answer stops the run as a failure instead of letting the heap corrupt memory it does not own.
 /// </summary>
@@ -50,12 +50,7 @@ internal sealed unsafe class SmokeExecution<TOracle, THooks>
 
     private SmokeRunResult Execute(bool snapshot)
     {
-        Geometry geometry = _script.Geometry;
-        using var heap = new PymallocHeap<NativeMemorySpace, TOracle, THooks>(geometry, checkedMode: true);
-        long operations = 0;
-        int step = 0;
-        string current = "setup";
-        HeapSnapshot? tables = null;
+        using var memory = new SmokeMemory.State(_script.Geometry, _script.Seed);
         try
         {
             for (int r = 0; r < _regions.Length; r++)
@@ -64,6 +59,26 @@ internal sealed unsafe class SmokeExecution<TOracle, THooks>
                 _regions[r] = (ulong)NativeMemory.AlignedAlloc((nuint)_poolSize, (nuint)_poolSize);
                 NativeMemory.Clear((void*)_regions[r], (nuint)_poolSize);
             }
+            return ExecuteOn(memory, snapshot);
+        }
+        finally
+        {
+            foreach (ulong region in _regions)
+                if (region != 0) NativeMemory.AlignedFree((void*)region);
+        }
+    }
+
+    /// <summary>The heap is disposed (its arenas returned) before the memory space frees what a failure left behind.</summary>
+    private SmokeRunResult ExecuteOn(SmokeMemory.State memory, bool snapshot)
+    {
+        Geometry geometry = _script.Geometry;
+        using var heap = new PymallocHeap<SmokeMemory, TOracle, THooks>(geometry, new SmokeMemory(memory), checkedMode: true);
+        long operations = 0;
+        int step = 0;
+        string current = "setup";
+        HeapSnapshot? tables = null;
+        try
+        {
             var workload = new SmokeWorkload(geometry, _script.Workload, _script.Seed, _script.WorkloadLength,
                 allowLargeRequests: _script.ForeignPointersSafe, allowQueries: _script.Queries, foreignRegions: _regions.Length);
 
@@ -101,6 +116,8 @@ internal sealed unsafe class SmokeExecution<TOracle, THooks>
             heap.CheckInvariants();
             Expect(heap.LiveArenaCount <= 1,
                 $"{heap.LiveArenaCount} arenas are still live after every block was freed; at most 1 may be kept");
+            Expect(memory.LiveSystemBlocks == 0,
+                $"{memory.LiveSystemBlocks} system blocks are still allocated after every block was freed");
             _progress.Advance(operations % ProgressInterval);
             return new SmokeRunResult(operations, null, null, null, tables);
         }
@@ -116,14 +133,6 @@ internal sealed unsafe class SmokeExecution<TOracle, THooks>
         {
             return Failed($"{e.GetType().Name}: {e.Message}");
         }
-        finally
-        {
-            // After a failure, system blocks are still ours to return (pymalloc's go with the heap's arenas).
-            foreach (LiveBlock block in _live)
-                if (!block.Owned) NativeMemory.Free((void*)block.Address);
-            foreach (ulong region in _regions)
-                if (region != 0) NativeMemory.AlignedFree((void*)region);
-        }
 
         SmokeRunResult Failed(string message)
         {
@@ -132,7 +141,7 @@ internal sealed unsafe class SmokeExecution<TOracle, THooks>
         }
     }
 
-    private string Apply(PymallocHeap<NativeMemorySpace, TOracle, THooks> heap, SmokeOp op)
+    private string Apply(PymallocHeap<SmokeMemory, TOracle, THooks> heap, SmokeOp op)
     {
         switch (op.Kind)
         {
@@ -214,7 +223,7 @@ internal sealed unsafe class SmokeExecution<TOracle, THooks>
     private bool IsSmall(ulong size) => size - 1 < _threshold;
 
     /// <summary>Checks a new block (alignment, ownership, calloc zeroing), fills it with a fresh pattern, tracks it.</summary>
-    private string Adopt(PymallocHeap<NativeMemorySpace, TOracle, THooks> heap, ulong p, ulong size, bool owned, string what, bool zeroed)
+    private string Adopt(PymallocHeap<SmokeMemory, TOracle, THooks> heap, ulong p, ulong size, bool owned, string what, bool zeroed)
     {
         Expect(p != 0, $"{what} of {size} bytes returned 0");
         if (owned)
@@ -232,7 +241,7 @@ internal sealed unsafe class SmokeExecution<TOracle, THooks>
     }
 
     /// <summary>Before Free/Realloc: contents intact, and the oracle routes the pointer where it came from.</summary>
-    private void CheckBeforeHandingBack(PymallocHeap<NativeMemorySpace, TOracle, THooks> heap, LiveBlock block)
+    private void CheckBeforeHandingBack(PymallocHeap<SmokeMemory, TOracle, THooks> heap, LiveBlock block)
     {
         Expect(Span(block.Address, block.Size).IndexOfAnyExcept(block.Pattern) < 0,
             $"the contents of block 0x{block.Address:x} ({block.Size} bytes) changed while it was live");
@@ -241,7 +250,7 @@ internal sealed unsafe class SmokeExecution<TOracle, THooks>
                 block.Owned ? SmokeCoverage.BlockKind(BlockPart.Base) : SmokeCoverage.SystemBlock);
     }
 
-    private void ExpectOwnership(PymallocHeap<NativeMemorySpace, TOracle, THooks> heap, ulong address, bool expected,
+    private void ExpectOwnership(PymallocHeap<SmokeMemory, TOracle, THooks> heap, ulong address, bool expected,
                                  string addressKind, string detail = "")
     {
         _coverage.CountAddress(addressKind);
@@ -252,7 +261,7 @@ internal sealed unsafe class SmokeExecution<TOracle, THooks>
 
     /// <summary>The index to plant for a garbage class; a class the current table cannot provide falls back, and
     /// coverage records the class actually used.</summary>
-    private (uint Value, GarbageClass Used) GarbageValue(PymallocHeap<NativeMemorySpace, TOracle, THooks> heap, SmokeOp op)
+    private (uint Value, GarbageClass Used) GarbageValue(PymallocHeap<SmokeMemory, TOracle, THooks> heap, SmokeOp op)
     {
         ArenaObject[] table = heap.ArenaTableSnapshot;
         uint length = (uint)table.Length;
@@ -280,7 +289,7 @@ internal sealed unsafe class SmokeExecution<TOracle, THooks>
         };
     }
 
-    private void NoteLiveSlots(PymallocHeap<NativeMemorySpace, TOracle, THooks> heap)
+    private void NoteLiveSlots(PymallocHeap<SmokeMemory, TOracle, THooks> heap)
     {
         ArenaObject[] table = heap.ArenaTableSnapshot;
         for (int i = 0; i < table.Length; i++)

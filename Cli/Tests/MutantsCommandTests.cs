@@ -1,0 +1,47 @@
+using PymallocVerify.Cli.Campaign;
+using PymallocVerify.Cli.SeededBugs;
+
+namespace PymallocVerify.Cli.Tests;
+
+public class MutantsCommandTests
+{
+    [Fact]
+    public void Every_seeded_bug_of_the_catalog_is_killed()
+    {
+        using var dir = new TempDirectory();
+        CliRun run = CliHarness.Invoke("mutants", "--budget", "2m", "--cases", "5", "--geometry", "tiny,classic",
+            "--oracle", "classic", "--out", dir.Path);
+
+        Assert.Equal(ExitCodes.Holds, run.ExitCode);
+        foreach (string bug in CliSeededBugs.Names)
+            Assert.Matches($@"\| {bug} +\| smoke +\| killed +\| tiny/classic +\| \d+\.\ds +\| \d+ +\| \d+ ops? +\|", run.Out);
+        Assert.Contains($"ALL KILLED: {CliSeededBugs.Names.Count}/{CliSeededBugs.Names.Count} seeded bugs.", run.Out);
+        Assert.Equal(CliSeededBugs.Names.Count, run.ReplayCommands.Count);
+    }
+
+    [Fact]
+    public void A_seeded_bug_no_family_can_find_survives_and_exits_1()
+    {
+        using var dir = new TempDirectory();
+        CliRun run = CliHarness.Invoke(() => [new BlindFamily()], "mutants", "--budget", "1m", "--cases", "2",
+            "--geometry", "tiny", "--oracle", "classic", "--out", dir.Path);
+
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+        Assert.Matches(@"\| invisible-bug +\| blind +\| SURVIVED +\|", run.Out);
+        Assert.Contains("survived blind (2 cases", run.Out);
+        Assert.Contains("SURVIVORS: 1 of 1 seeded bugs were not killed.", run.Out);
+    }
+
+    /// <summary>A family that claims a seeded bug but never notices anything: what a toothless check looks like.</summary>
+    private sealed class BlindFamily : CaseListFamily
+    {
+        public override string Name => "blind";
+        public override string Description => "checks nothing";
+        public override IReadOnlyList<SeededBugInfo> SeededBugs => [new("invisible-bug", "a bug nothing detects")];
+        public override IReadOnlyList<FamilyConfiguration> Configurations(CampaignSelection selection) =>
+            FamilyConfiguration.CrossProduct(selection);
+        public override Coverage NewCoverage() => new([], []);
+        protected override CaseOutcome RunCase(FamilyContext context, CaseSpec spec, Coverage coverage, IProgressReporter progress) =>
+            new(10, null);
+    }
+}
