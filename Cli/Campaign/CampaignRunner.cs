@@ -31,7 +31,7 @@ public static class CampaignRunner
         {
             if (!configuration.Runnable)
             {
-                results.Add(FamilyResult.Skipped(family.Name, configuration, family.NewCoverage()));
+                results.Add(FamilyResult.Skipped(family.Name, configuration, family.NewCoverage(configuration)));
                 continue;
             }
             TimeSpan remaining = settings.Budget.Duration - clock.Elapsed;

@@ -15,7 +15,7 @@ public abstract class CaseListFamily : IVerificationFamily
 
     public abstract IReadOnlyList<FamilyConfiguration> Configurations(CampaignSelection selection);
 
-    public abstract Coverage NewCoverage();
+    public abstract Coverage NewCoverage(FamilyConfiguration configuration);
 
     /// <summary>The length of the case list under a configuration; null when unbounded.</summary>
     protected virtual long? CaseCount(FamilyConfiguration configuration) => null;
@@ -26,7 +26,7 @@ public abstract class CaseListFamily : IVerificationFamily
     public FamilyResult Run(FamilyContext context, IProgressReporter progress)
     {
         var clock = Stopwatch.StartNew();
-        Coverage coverage = NewCoverage();
+        Coverage coverage = NewCoverage(context.Configuration);
         var cases = new List<CaseRecord>();
         var failures = new List<FailureRecord>();
         long operations = 0;

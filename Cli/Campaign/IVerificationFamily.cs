@@ -14,8 +14,9 @@ public interface IVerificationFamily
     /// <summary>The configurations this family runs for the selection, each runnable or skipped with a reason.</summary>
     IReadOnlyList<FamilyConfiguration> Configurations(CampaignSelection selection);
 
-    /// <summary>An empty coverage record naming the garbage classes and address kinds this family aims to hit.</summary>
-    Coverage NewCoverage();
+    /// <summary>An empty coverage record naming the garbage classes and address kinds this family aims to hit
+    /// under <paramref name="configuration"/>.</summary>
+    Coverage NewCoverage(FamilyConfiguration configuration);
 
     /// <summary>The seeded bugs this family accepts in <see cref="FamilyContext.SeededBug"/> (what <c>mutants</c> runs).</summary>
     IReadOnlyList<SeededBugInfo> SeededBugs { get; }

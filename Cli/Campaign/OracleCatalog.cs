@@ -9,7 +9,7 @@ public static class OracleCatalog
     public static string? UnavailableReason(OracleKind kind) => kind switch
     {
         OracleKind.PoolIndex => null,
-        OracleKind.RadixTree => "the radix-tree oracle is not in this build yet",
+        OracleKind.RadixTree => null,
         _ => $"unknown oracle {kind}",
     };
 

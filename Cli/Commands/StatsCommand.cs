@@ -54,6 +54,7 @@ public static class StatsCommand
             {
                 app.Output.Line();
                 app.Output.Out.Write(snapshot.Stats.Format());
+                if (snapshot.OracleStats is { } oracleStats) app.Output.Line(oracleStats);
                 app.Output.Line();
                 app.Output.Line($"{snapshot.LiveBlocks:N0} live blocks after the workload.");
                 app.Output.Console.Write(ArenaSummary.Build(geometry, snapshot.ArenaTable, !app.Output.Interactive));

@@ -22,7 +22,7 @@ public class InternalErrorTests
         public override string Description => "throws from its harness";
         public override IReadOnlyList<FamilyConfiguration> Configurations(CampaignSelection selection) =>
             FamilyConfiguration.CrossProduct(selection);
-        public override Coverage NewCoverage() => new([], []);
+        public override Coverage NewCoverage(FamilyConfiguration configuration) => new([], []);
         protected override CaseOutcome RunCase(FamilyContext context, CaseSpec spec, Coverage coverage, IProgressReporter progress) =>
             throw new InvalidOperationException("harness bug");
     }

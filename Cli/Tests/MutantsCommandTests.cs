@@ -40,7 +40,7 @@ public class MutantsCommandTests
         public override IReadOnlyList<SeededBugInfo> SeededBugs => [new("invisible-bug", "a bug nothing detects")];
         public override IReadOnlyList<FamilyConfiguration> Configurations(CampaignSelection selection) =>
             FamilyConfiguration.CrossProduct(selection);
-        public override Coverage NewCoverage() => new([], []);
+        public override Coverage NewCoverage(FamilyConfiguration configuration) => new([], []);
         protected override CaseOutcome RunCase(FamilyContext context, CaseSpec spec, Coverage coverage, IProgressReporter progress) =>
             new(10, null);
     }

@@ -33,7 +33,7 @@ public sealed class AllocatorSmokeFamily(int stepsPerCase = AllocatorSmokeFamily
                 : c)
             .ToList();
 
-    public override Coverage NewCoverage() => SmokeCoverage.New();
+    public override Coverage NewCoverage(FamilyConfiguration configuration) => SmokeCoverage.New(configuration.Oracle);
 
     protected override CaseOutcome RunCase(FamilyContext context, CaseSpec spec, Coverage coverage, IProgressReporter progress)
     {

@@ -1,3 +1,4 @@
+using PymallocVerify.Allocator;
 using PymallocVerify.Cli.Campaign;
 
 namespace PymallocVerify.Cli.Families.Smoke;
@@ -31,8 +32,12 @@ public static class SmokeCoverage
 
     public static string ForeignKind(BlockPart part) => "foreign-" + PartName(part);
 
-    public static Coverage New() => new(
-        Enum.GetValues<GarbageClass>().Select(GarbageName),
+    /// <summary>
+    /// Garbage classes are a goal only for the classic oracle, the one that reads the pool base; the radix oracle
+    /// reads no pool memory, so for it they are counted (the garbage is still planted) but not aimed at.
+    /// </summary>
+    public static Coverage New(OracleKind oracle = OracleKind.PoolIndex) => new(
+        oracle == OracleKind.PoolIndex ? Enum.GetValues<GarbageClass>().Select(GarbageName) : [],
         Enum.GetValues<BlockPart>().Select(BlockKind)
             .Append(SystemBlock)
             .Concat(Enum.GetValues<BlockPart>().Select(ForeignKind)));

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using PymallocVerify.Allocator;
+using PymallocVerify.Allocator.Radix;
 using PymallocVerify.Cli.Campaign;
 
 namespace PymallocVerify.Cli.Families.Smoke;
@@ -93,13 +94,19 @@ internal sealed unsafe class SmokeExecution<TOracle, THooks>
                 {
                     current = $"CheckInvariants() after {op}";
                     heap.CheckInvariants();
+                    CheckOracleInvariants(heap);
                 }
                 if (operations % ProgressInterval == 0) _progress.Advance(ProgressInterval);
             }
 
             current = "CheckInvariants() at the end of the workload";
             heap.CheckInvariants();
-            if (snapshot) tables = new HeapSnapshot(heap.GetStats(), (ArenaObject[])heap.ArenaTableSnapshot.Clone(), _live.Count);
+            CheckOracleInvariants(heap);
+            if (snapshot)
+            {
+                string? oracleStats = (object)heap.Oracle is RadixTreeOracle radix ? radix.Map.GetStats().ToString() : null;
+                tables = new HeapSnapshot(heap.GetStats(), (ArenaObject[])heap.ArenaTableSnapshot.Clone(), _live.Count, oracleStats);
+            }
 
             // Teardown: every block is checked and freed; the heap must then hold at most the one arena
             // CPython 3.9+ keeps (the last usable arena is not returned, to avoid thrashing).
@@ -218,6 +225,12 @@ internal sealed unsafe class SmokeExecution<TOracle, THooks>
             default:
                 throw new InvalidOperationException($"unknown smoke operation {op.Kind}");
         }
+    }
+
+    /// <summary>The radix oracle keeps its own structure (the arena map); its invariants are checked alongside the heap's.</summary>
+    private static void CheckOracleInvariants(PymallocHeap<SmokeMemory, TOracle, THooks> heap)
+    {
+        if ((object)heap.Oracle is RadixTreeOracle radix) radix.Map.CheckInvariants();
     }
 
     private bool IsSmall(ulong size) => size - 1 < _threshold;

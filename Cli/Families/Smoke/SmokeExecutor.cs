@@ -1,4 +1,5 @@
 using PymallocVerify.Allocator;
+using PymallocVerify.Allocator.Radix;
 using PymallocVerify.Cli.Campaign;
 using PymallocVerify.Cli.SeededBugs;
 
@@ -17,6 +18,7 @@ public static class SmokeExecutor
         return (script.Oracle, script.SeededBug) switch
         {
             (OracleKind.PoolIndex, null) => SmokeExecution<PoolIndexOracle, NoHooks>.Run(script, coverage, p, trace, snapshot),
+            (OracleKind.RadixTree, null) => SmokeExecution<RadixTreeOracle, NoHooks>.Run(script, coverage, p, trace, snapshot),
             (OracleKind.PoolIndex, CliSeededBugs.OracleIgnoresArenaBase) =>
                 SmokeExecution<IgnoresArenaBaseOracle, NoHooks>.Run(script, coverage, p, trace, snapshot),
             (OracleKind.PoolIndex, CliSeededBugs.OracleNoBoundCheck) =>

@@ -3,7 +3,8 @@ using PymallocVerify.Allocator;
 namespace PymallocVerify.Cli.Families.Smoke;
 
 /// <summary>The heap's tables at the end of the workload, before teardown (what <c>stats</c> prints).</summary>
-public sealed record HeapSnapshot(HeapStats Stats, ArenaObject[] ArenaTable, int LiveBlocks);
+/// <param name="OracleStats">The oracle's own line of stats (the radix tree's node counts), if it keeps any.</param>
+public sealed record HeapSnapshot(HeapStats Stats, ArenaObject[] ArenaTable, int LiveBlocks, string? OracleStats);
 
 /// <summary>How a smoke run went: operations executed and, if it failed, where and why.</summary>
 public sealed record SmokeRunResult(long Operations, int? FailedStep, string? FailedOperation, string? Message,

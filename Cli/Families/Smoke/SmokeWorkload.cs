@@ -17,6 +17,10 @@ public sealed class SmokeWorkload(Geometry geometry, WorkloadShape shape, ulong 
     private SplitMix64 _rng = new(seed);
     private int _step;
 
+    /// <summary>A quarter of the cases ask only for the largest size classes: pools fill fast, so even big arenas
+    /// fill, more arenas are added, and wholly free ones are handed back within a case.</summary>
+    private readonly bool _largeClassesOnly = new SplitMix64(~seed).Chance(25);
+
     public SmokeOp Next(int liveCount)
     {
         int step = _step++;
@@ -37,9 +41,9 @@ public sealed class SmokeWorkload(Geometry geometry, WorkloadShape shape, ulong 
         if (live >= MixedLiveCap) return Free(live);
         bool growing = step / MixedPhaseLength % 2 == 0;
         int r = _rng.Next(100);
-        int allocate = growing ? 80 : 20;
+        int allocate = growing ? 90 : 10;
         if (r < allocate) return Allocate();
-        if (r < allocate + 12) return new SmokeOp(SmokeOpKind.Realloc, Size: RequestSize(), Handle: _rng.Next(live));
+        if (r < allocate + 5) return new SmokeOp(SmokeOpKind.Realloc, Size: RequestSize(), Handle: _rng.Next(live));
         return Free(live);
     }
 
@@ -96,7 +100,8 @@ public sealed class SmokeWorkload(Geometry geometry, WorkloadShape shape, ulong 
         int threshold = geometry.SmallRequestThreshold;
         if (r < 3) return 0;
         if (allowLargeRequests && r < 10) return (ulong)(threshold + 1 + _rng.Next(threshold * 7));
-        int sizeClass = _rng.Next(geometry.NumSizeClasses);
+        int classes = geometry.NumSizeClasses;
+        int sizeClass = _largeClassesOnly ? classes - 1 - _rng.Next(Math.Max(1, classes / 4)) : _rng.Next(classes);
         return (ulong)(sizeClass * geometry.Alignment + 1 + _rng.Next(geometry.Alignment));
     }
 }
