@@ -57,7 +57,7 @@ public static class CounterexampleFile
                 if (!root.TryGetProperty("format", out JsonElement format) || format.ValueKind != JsonValueKind.String
                     || format.GetString() != Counterexample.FormatName)
                     throw Bad($"not a counterexample file (\"format\" must be \"{Counterexample.FormatName}\")");
-                if (!root.TryGetProperty("version", out JsonElement version) || !version.TryGetInt32(out int v))
+                if (!root.TryGetProperty("version", out JsonElement version) || version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out int v))
                     throw Bad("missing or non-integer \"version\"");
                 if (v > Counterexample.CurrentVersion)
                     throw Bad($"written by format version {v}; this build reads versions up to {Counterexample.CurrentVersion} — update pymalloc-verify");
