@@ -48,24 +48,28 @@ public abstract record AddressExpression
 /// <summary>Live block <see cref="Handle"/>'s base (or end = base + requested size) plus <see cref="Offset"/>.</summary>
 public sealed record BlockAddress(int Handle, Edge Edge, long Offset) : AddressExpression
 {
+    [JsonIgnore]
     public override AddressKind Kind => Edge == Edge.Start ? AddressKind.BlockBase : AddressKind.BlockEnd;
 }
 
 /// <summary>The pool-aligned region holding live block <see cref="Handle"/>'s base: its start or end, plus <see cref="Offset"/>.</summary>
 public sealed record PoolAddress(int Handle, Edge Edge, long Offset) : AddressExpression
 {
+    [JsonIgnore]
     public override AddressKind Kind => Edge == Edge.Start ? AddressKind.PoolBase : AddressKind.PoolEnd;
 }
 
 /// <summary>Live arena <see cref="Arena"/> (in the order arenas were obtained): its base or end, plus <see cref="Offset"/>.</summary>
 public sealed record ArenaAddress(int Arena, Edge Edge, long Offset) : AddressExpression
 {
+    [JsonIgnore]
     public override AddressKind Kind => Edge == Edge.Start ? AddressKind.ArenaBase : AddressKind.ArenaEnd;
 }
 
 /// <summary>Foreign block <see cref="Handle"/>'s base plus <see cref="Offset"/>.</summary>
 public sealed record ForeignAddress(int Handle, long Offset) : AddressExpression
 {
+    [JsonIgnore]
     public override AddressKind Kind => AddressKind.Foreign;
 }
 
@@ -75,17 +79,20 @@ public sealed record ForeignAddress(int Handle, long Offset) : AddressExpression
 /// </summary>
 public sealed record FreedArenaAddress(int Arena, ulong Offset) : AddressExpression
 {
+    [JsonIgnore]
     public override AddressKind Kind => AddressKind.FreedArena;
 }
 
 /// <summary>A low address: <see cref="Value"/> modulo one arena size (0 included — a null-ish pointer).</summary>
 public sealed record LowAddress(ulong Value) : AddressExpression
 {
+    [JsonIgnore]
     public override AddressKind Kind => AddressKind.Low;
 }
 
 /// <summary>An address near 2^64: <c>ulong.MaxValue − Distance</c>, with <see cref="Distance"/> below one arena size.</summary>
 public sealed record TopAddress(ulong Distance) : AddressExpression
 {
+    [JsonIgnore]
     public override AddressKind Kind => AddressKind.NearTop;
 }

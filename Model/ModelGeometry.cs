@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace PymallocVerify.Model;
 
 /// <summary>
@@ -10,6 +12,7 @@ public sealed record ModelGeometry(string Name, int Alignment, int PoolSize, int
     /// <summary>sizeof(struct pool_header) on 64-bit; the first block sits after it, rounded to the alignment.</summary>
     public const int PoolHeaderBytes = 48;
 
+    [JsonIgnore]
     public int PoolOverhead => (PoolHeaderBytes + Alignment - 1) & ~(Alignment - 1);
 
     public ulong PoolBaseOf(ulong address) => address & ~((ulong)PoolSize - 1);

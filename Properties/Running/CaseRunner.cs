@@ -151,6 +151,8 @@ public sealed class CaseRunner
             ulong address = AddressResolver.Resolve(_state, query.Address)!.Value;
             Ownership spec = _state.OwnershipOf(address);
             AppliedGarbage garbage = ApplyGarbage(query.Garbage, address, spec);
+            _coverage.RecordQuery(query.Address.Kind, spec, garbage);
+            _garbage.Add(new GarbageRecord(index, garbage.Class, garbage.Value, garbage.Delivery));
             bool answer;
             try
             {
@@ -160,8 +162,6 @@ public sealed class CaseRunner
             {
                 recorder.DisarmIndexRead();
             }
-            _coverage.RecordQuery(query.Address.Kind, spec, garbage);
-            _garbage.Add(new GarbageRecord(index, garbage.Class, garbage.Value, garbage.Delivery));
             return new Observation { Address = address, OwnedAnswer = answer, Garbage = garbage };
         }
 

@@ -155,6 +155,8 @@ public static class CaseShrinker
 
     private static IEnumerable<AddressExpression> SimplerAddresses(AddressExpression a)
     {
+        // The simplest address of all needs no object: try it before simplifying the expression it replaces.
+        if (a is not LowAddress) yield return new LowAddress(0);
         switch (a)
         {
             case BlockAddress b:
