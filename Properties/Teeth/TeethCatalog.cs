@@ -25,15 +25,15 @@ public static class TeethCatalog
 
     public static IReadOnlyList<Tooth> All { get; } =
     [
-        Oracle<NoBoundCheckOracle>("no-bound-check",
+        Oracle<BrokenPoolIndexOracle<NoBoundCheck>>("no-bound-check",
             "address_in_range without `index < maxarenas` (reads past the arena table)", PropertyFamily.Ownership),
-        Oracle<NoZeroBaseCheckOracle>("no-zero-base-check",
+        Oracle<BrokenPoolIndexOracle<NoZeroBaseCheck>>("no-zero-base-check",
             "address_in_range without `arenas[i].address != 0`: an unused slot owns [0, ARENA_SIZE)", PropertyFamily.Ownership),
-        Oracle<InclusiveBoundOracle>("inclusive-bound",
+        Oracle<BrokenPoolIndexOracle<InclusiveBound>>("inclusive-bound",
             "`p - base <= ARENA_SIZE` instead of `<`: the byte after an arena is owned", PropertyFamily.Ownership),
-        Oracle<SignedSubtractionOracle>("signed-subtraction",
+        Oracle<BrokenPoolIndexOracle<SignedSubtraction>>("signed-subtraction",
             "signed `p - base`: addresses below an arena are owned", PropertyFamily.Ownership),
-        Oracle<NoRangeCheckOracle>("no-range-check",
+        Oracle<BrokenPoolIndexOracle<NoRangeCheck>>("no-range-check",
             "trusts the index: any live slot makes p owned", PropertyFamily.Ownership),
         Hooks<StaleSlotAfterReleaseHooks>("stale-slot-after-release",
             "releasing an arena leaves its base in the slot", PropertyFamily.Invariants),
