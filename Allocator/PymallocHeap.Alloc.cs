@@ -1,0 +1,129 @@
+using System.Runtime.CompilerServices;
+
+namespace PymallocVerify.Allocator;
+
+// Allocation: pymalloc_alloc, pymalloc_pool_extend and allocate_from_new_pool (CPython 3.9+ split, bpo-37543).
+public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong SmallAlloc(ulong size)
+    {
+        uint sizeClass = (uint)((size - 1) >> _alignmentShift);
+        ulong pool = _usedPools[sizeClass];
+        if (pool == 0) return AllocateFromNewPool(sizeClass);
+
+        PoolHeader.Set(ref _memory, pool, PoolHeader.Count, PoolHeader.Get(ref _memory, pool, PoolHeader.Count) + 1);
+        ulong block = PoolHeader.GetLink(ref _memory, pool, PoolHeader.FreeBlock);
+        ulong next = _memory.ReadUInt64(block);
+        PoolHeader.SetLink(ref _memory, pool, PoolHeader.FreeBlock, next);
+        if (next == 0) ExtendPool(pool, sizeClass);
+        return block;
+    }
+
+    /// <summary>The free list ran dry: carve one more never-used block, or unlink the now full pool.</summary>
+    private void ExtendPool(ulong pool, uint sizeClass)
+    {
+        uint nextOffset = PoolHeader.Get(ref _memory, pool, PoolHeader.NextOffset);
+        if (nextOffset <= PoolHeader.Get(ref _memory, pool, PoolHeader.MaxNextOffset))
+        {
+            ulong virgin = pool + nextOffset;
+            PoolHeader.SetLink(ref _memory, pool, PoolHeader.FreeBlock, virgin);
+            PoolHeader.Set(ref _memory, pool, PoolHeader.NextOffset, nextOffset + (uint)BlockSizeOf(sizeClass));
+            _memory.WriteUInt64(virgin, 0);
+            return;
+        }
+        UnlinkUsedPool(pool, sizeClass);
+    }
+
+    private ulong AllocateFromNewPool(uint sizeClass)
+    {
+        if (_usableArenas == None)
+        {
+            int fresh = NewArena();
+            if (fresh == None) return 0;
+            _usableArenas = fresh;
+            _arenas[fresh].NextArena = _arenas[fresh].PrevArena = None;
+            _nfp2lasta[_arenas[fresh].NFreePools] = fresh;
+        }
+
+        int head = _usableArenas;
+        ref ArenaObject arena = ref _arenas[head];
+        // The head (fewest free pools) is about to lose one: it stops being the rightmost arena with its count
+        // and becomes the only one, hence the rightmost, with one pool fewer.
+        if (_nfp2lasta[arena.NFreePools] == head) _nfp2lasta[arena.NFreePools] = None;
+        if (arena.NFreePools > 1) _nfp2lasta[arena.NFreePools - 1] = head;
+
+        ulong pool = arena.FreePools;
+        if (pool != 0)
+        {
+            arena.FreePools = PoolHeader.GetLink(ref _memory, pool, PoolHeader.NextPool);
+        }
+        else
+        {
+            pool = arena.PoolAddress;
+            PoolHeader.Set(ref _memory, pool, PoolHeader.ArenaIndex, (uint)head);
+            PoolHeader.Set(ref _memory, pool, PoolHeader.SizeClass, PoolHeader.FreshSizeClass);
+            arena.PoolAddress += _poolSize;
+            _hooks.AfterPoolCarved(ref _memory, pool);
+        }
+        if (--arena.NFreePools == 0)
+        {
+            _usableArenas = arena.NextArena; // the arena is full: it leaves usable_arenas
+            if (_usableArenas != None) _arenas[_usableArenas].PrevArena = None;
+        }
+
+        LinkUsedPoolFirst(pool, sizeClass);
+        PoolHeader.Set(ref _memory, pool, PoolHeader.Count, 1);
+        if (PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass) == sizeClass)
+        {
+            // An empty pool of the same class keeps its free list: no re-initialisation.
+            ulong block = PoolHeader.GetLink(ref _memory, pool, PoolHeader.FreeBlock);
+            PoolHeader.SetLink(ref _memory, pool, PoolHeader.FreeBlock, _memory.ReadUInt64(block));
+            return block;
+        }
+
+        PoolHeader.Set(ref _memory, pool, PoolHeader.SizeClass, sizeClass);
+        uint blockSize = (uint)BlockSizeOf(sizeClass);
+        ulong first = pool + _poolOverhead;
+        PoolHeader.Set(ref _memory, pool, PoolHeader.NextOffset, _poolOverhead + (blockSize << 1));
+        PoolHeader.Set(ref _memory, pool, PoolHeader.MaxNextOffset, (uint)_poolSize - blockSize);
+        ulong second = first + blockSize;
+        PoolHeader.SetLink(ref _memory, pool, PoolHeader.FreeBlock, second);
+        _memory.WriteUInt64(second, 0);
+        return first;
+    }
+
+    /// <summary>Front-links a pool into usedpools[sizeClass], so the next allocation of the class uses it.</summary>
+    private void LinkUsedPoolFirst(ulong pool, uint sizeClass)
+    {
+        ulong head = _usedPools[sizeClass];
+        if (head == 0)
+        {
+            PoolHeader.SetLink(ref _memory, pool, PoolHeader.NextPool, pool);
+            PoolHeader.SetLink(ref _memory, pool, PoolHeader.PrevPool, pool);
+        }
+        else
+        {
+            ulong last = PoolHeader.GetLink(ref _memory, head, PoolHeader.PrevPool);
+            PoolHeader.SetLink(ref _memory, pool, PoolHeader.NextPool, head);
+            PoolHeader.SetLink(ref _memory, pool, PoolHeader.PrevPool, last);
+            PoolHeader.SetLink(ref _memory, last, PoolHeader.NextPool, pool);
+            PoolHeader.SetLink(ref _memory, head, PoolHeader.PrevPool, pool);
+        }
+        _usedPools[sizeClass] = pool;
+    }
+
+    private void UnlinkUsedPool(ulong pool, uint sizeClass)
+    {
+        ulong next = PoolHeader.GetLink(ref _memory, pool, PoolHeader.NextPool);
+        if (next == pool)
+        {
+            _usedPools[sizeClass] = 0;
+            return;
+        }
+        ulong prev = PoolHeader.GetLink(ref _memory, pool, PoolHeader.PrevPool);
+        PoolHeader.SetLink(ref _memory, prev, PoolHeader.NextPool, next);
+        PoolHeader.SetLink(ref _memory, next, PoolHeader.PrevPool, prev);
+        if (_usedPools[sizeClass] == pool) _usedPools[sizeClass] = next;
+    }
+}

@@ -1,0 +1,92 @@
+namespace PymallocVerify.Allocator;
+
+// Arena management: new_arena, the growing arena table, releasing a wholly free arena.
+public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
+{
+    /// <summary>new_arena: takes an unused slot (growing the table if none), obtains ARENA_SIZE bytes, returns the slot or None.</summary>
+    private int NewArena()
+    {
+        if (_unusedArenaObjects == None && !GrowArenaTable()) return None;
+
+        int index = _unusedArenaObjects;
+        ulong address = _memory.AllocateArena(_arenaSize);
+        if (address == 0) return None; // the slot stays on the unused list
+
+        _unusedArenaObjects = _arenas[index].NextArena;
+        ref ArenaObject arena = ref _arenas[index];
+        arena.FreePools = 0;
+        arena.PoolAddress = address;
+        arena.NFreePools = _maxPoolsInArena;
+        ulong excess = address & (_poolSize - 1);
+        if (excess != 0)
+        {
+            // An arena that is not pool-aligned loses its first (partial) pool.
+            arena.NFreePools--;
+            arena.PoolAddress += _poolSize - excess;
+        }
+        arena.NTotalPools = arena.NFreePools;
+        _oracle.OnArenaAdded(address);
+        // Publish last: a lock-free reader that sees the base sees a fully set-up slot.
+        _hooks.Interleave(SharedAccess.ArenaSlotWrite);
+        Volatile.Write(ref arena.Address, address);
+
+        _arenasAllocatedTotal++;
+        _arenasCurrent++;
+        if (_arenasCurrent > _arenasHighwater) _arenasHighwater = _arenasCurrent;
+        return index;
+    }
+
+    /// <summary>
+    /// Doubles the arena table (16 slots first). The new table is built completely and then published in one
+    /// store, so a lock-free reader holding either table sees initialised slots; the old one is left to the GC.
+    /// </summary>
+    private bool GrowArenaTable()
+    {
+        int old = _arenas.Length;
+        int grown = old == 0 ? InitialArenaObjects : old << 1;
+        if (grown <= old) return false;
+        var table = new ArenaObject[grown];
+        Array.Copy(_arenas, table, old);
+        for (int i = old; i < grown; i++)
+        {
+            table[i].NextArena = i < grown - 1 ? i + 1 : None;
+            table[i].PrevArena = None;
+        }
+        _hooks.Interleave(SharedAccess.ArenaTablePublish);
+        Volatile.Write(ref _arenas, table);
+        _unusedArenaObjects = old;
+        return true;
+    }
+
+    /// <summary>Unpublishes the slot (address 0) before the memory goes back, so no reader can pass the check afterwards.</summary>
+    private void ReleaseArena(int index)
+    {
+        ref ArenaObject arena = ref _arenas[index];
+        ulong address = arena.Address;
+        arena.NextArena = _unusedArenaObjects;
+        _unusedArenaObjects = index;
+        _hooks.Interleave(SharedAccess.ArenaSlotWrite);
+        Volatile.Write(ref arena.Address, 0UL);
+        _hooks.AfterArenaSlotCleared(ref arena, address);
+        _oracle.OnArenaRemoved(address);
+        _hooks.Interleave(SharedAccess.ArenaMemoryRelease);
+        _memory.FreeArena(address, _arenaSize);
+        _arenasCurrent--;
+    }
+
+    /// <summary>Returns every live arena to the memory space. Blocks still allocated from them become invalid.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        for (int i = 0; i < _arenas.Length; i++)
+        {
+            ulong address = _arenas[i].Address;
+            if (address == 0) continue;
+            _arenas[i].Address = 0;
+            _oracle.OnArenaRemoved(address);
+            _memory.FreeArena(address, _arenaSize);
+        }
+        _arenasCurrent = 0;
+    }
+}

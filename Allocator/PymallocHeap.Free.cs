@@ -1,0 +1,109 @@
+using System.Runtime.CompilerServices;
+
+namespace PymallocVerify.Allocator;
+
+// Freeing: pymalloc_free, insert_to_usedpool and insert_to_freepool (CPython 3.9+).
+public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
+{
+    /// <summary>Returns false when the oracle says the block is not pymalloc's (the caller frees it to the system).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool SmallFree(ulong block)
+    {
+        if (!IsOwned(block)) return false;
+        ulong pool = block & _poolMask;
+        if (_checked) ValidateLiveBlock(block, pool, nameof(Free));
+
+        ulong lastFree = PoolHeader.GetLink(ref _memory, pool, PoolHeader.FreeBlock);
+        _memory.WriteUInt64(block, lastFree);
+        PoolHeader.SetLink(ref _memory, pool, PoolHeader.FreeBlock, block);
+        uint count = PoolHeader.Get(ref _memory, pool, PoolHeader.Count) - 1;
+        PoolHeader.Set(ref _memory, pool, PoolHeader.Count, count);
+
+        if (lastFree == 0)
+        {
+            // The pool was full, so it is in no list: front-link it so the next malloc reuses this block.
+            LinkUsedPoolFirst(pool, PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass));
+            return true;
+        }
+        if (count != 0) return true;
+        MoveToFreePools(pool);
+        return true;
+    }
+
+    /// <summary>
+    /// insert_to_freepool: an emptied pool goes on its arena's free list; the arena is then released (case 1),
+    /// put at the head of usable_arenas (case 2), or moved right to keep usable_arenas sorted (cases 3–4).
+    /// </summary>
+    private void MoveToFreePools(ulong pool)
+    {
+        UnlinkUsedPool(pool, PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass));
+        int index = (int)PoolHeader.Get(ref _memory, pool, PoolHeader.ArenaIndex);
+        ref ArenaObject arena = ref _arenas[index];
+        PoolHeader.SetLink(ref _memory, pool, PoolHeader.NextPool, arena.FreePools);
+        arena.FreePools = pool;
+
+        uint oldFree = arena.NFreePools;
+        int lastWithOld = _nfp2lasta[oldFree];
+        if (lastWithOld == index)
+        {
+            int prev = arena.PrevArena;
+            _nfp2lasta[oldFree] = prev != None && _arenas[prev].NFreePools == oldFree ? prev : None;
+        }
+        uint free = arena.NFreePools = oldFree + 1;
+
+        // Case 1 (3.9+, bpo-37257): wholly free and not the last usable arena -> back to the system. The last one
+        // is kept so that alloc/free cycles at an arena boundary do not thrash.
+        if (free == arena.NTotalPools && arena.NextArena != None)
+        {
+            if (arena.PrevArena == None) _usableArenas = arena.NextArena;
+            else _arenas[arena.PrevArena].NextArena = arena.NextArena;
+            _arenas[arena.NextArena].PrevArena = arena.PrevArena;
+            ReleaseArena(index);
+            return;
+        }
+
+        // Case 2: it was full, so it was in no list; it now has the fewest free pools.
+        if (free == 1)
+        {
+            arena.NextArena = _usableArenas;
+            arena.PrevArena = None;
+            if (_usableArenas != None) _arenas[_usableArenas].PrevArena = index;
+            _usableArenas = index;
+            if (_nfp2lasta[1] == None) _nfp2lasta[1] = index;
+            return;
+        }
+
+        // Case 3: if it was the rightmost with the old count it is still in order.
+        if (_nfp2lasta[free] == None) _nfp2lasta[free] = index;
+        if (lastWithOld == index) return;
+
+        // Case 4: move it right after the rightmost arena with the old count.
+        if (arena.PrevArena != None) _arenas[arena.PrevArena].NextArena = arena.NextArena;
+        else _usableArenas = arena.NextArena;
+        _arenas[arena.NextArena].PrevArena = arena.PrevArena;
+        arena.PrevArena = lastWithOld;
+        arena.NextArena = _arenas[lastWithOld].NextArena;
+        if (arena.NextArena != None) _arenas[arena.NextArena].PrevArena = index;
+        _arenas[lastWithOld].NextArena = index;
+    }
+
+    /// <summary>Checked mode: the pointer must be the start of a block handed out and not yet freed.</summary>
+    private void ValidateLiveBlock(ulong block, ulong pool, string operation)
+    {
+        uint sizeClass = PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass);
+        uint count = PoolHeader.Get(ref _memory, pool, PoolHeader.Count);
+        if (count == 0 || sizeClass >= (uint)_usedPools.Length)
+            throw new HeapMisuseException(operation, block, "the pointer lies in a pool that holds no live block");
+        ulong offset = block - pool;
+        ulong blockSize = BlockSizeOf(sizeClass);
+        uint nextOffset = PoolHeader.Get(ref _memory, pool, PoolHeader.NextOffset);
+        if (offset < _poolOverhead || (offset - _poolOverhead) % blockSize != 0 || offset >= nextOffset)
+            throw new HeapMisuseException(operation, block,
+                $"the pointer is not the start of a block handed out by its pool (block size {blockSize}, offset {offset})");
+        uint limit = BlocksPerPool(sizeClass);
+        ulong free = PoolHeader.GetLink(ref _memory, pool, PoolHeader.FreeBlock);
+        for (uint steps = 0; free != 0 && steps <= limit; steps++, free = _memory.ReadUInt64(free))
+            if (free == block)
+                throw new HeapMisuseException(operation, block, "double free: the block is on its pool's free list");
+    }
+}

@@ -1,0 +1,183 @@
+namespace PymallocVerify.Allocator;
+
+// CheckInvariants: walks every arena, pool and free list and names the first broken rule
+// (REFERENCE-pymalloc §8: CPython's own (a)–(e) and the derived (1)–(4)).
+public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
+{
+    /// <summary>Throws <see cref="HeapInvariantException"/> naming the first violated invariant. O(heap size).</summary>
+    public void CheckInvariants()
+    {
+        int slots = _arenas.Length;
+        CheckUnusedList(slots);
+        var inUsable = CheckUsableArenas(slots);
+        CheckNfp2lasta();
+        var usedPoolClass = CheckUsedPoolLists();
+        int usedPoolsSeen = 0;
+        for (int i = 0; i < slots; i++)
+        {
+            if (_arenas[i].Address == 0) continue;
+            usedPoolsSeen += CheckArena(i, inUsable.Contains(i), usedPoolClass);
+        }
+        if (usedPoolsSeen != usedPoolClass.Count)
+            Fail("used-pool-in-arena", $"{usedPoolClass.Count} pools are on usedpools lists but only {usedPoolsSeen} used pools lie in live arenas");
+    }
+
+    private static void Fail(string invariant, string detail) => throw new HeapInvariantException(invariant, detail);
+
+    /// <summary>(a) a slot is on unused_arena_objects ⇔ its address is 0.</summary>
+    private void CheckUnusedList(int slots)
+    {
+        var seen = new HashSet<int>();
+        for (int i = _unusedArenaObjects; i != None; i = _arenas[i].NextArena)
+        {
+            if (i < 0 || i >= slots) Fail("unused-list", $"link to slot {i} outside the table of {slots}");
+            if (!seen.Add(i)) Fail("unused-list", $"cycle through slot {i}");
+            if (_arenas[i].Address != 0) Fail("unused-list", $"slot {i} is on the unused list but has address 0x{_arenas[i].Address:x}");
+        }
+        for (int i = 0; i < slots; i++)
+            if (_arenas[i].Address == 0 && !seen.Contains(i))
+                Fail("unused-list", $"slot {i} has address 0 but is not on the unused list");
+        int live = slots - seen.Count;
+        if (live != _arenasCurrent) Fail("arena-count", $"{live} live slots but {_arenasCurrent} arenas counted as allocated");
+    }
+
+    /// <summary>(b) usable_arenas holds exactly the live arenas with free pools, in ascending nfreepools, doubly linked.</summary>
+    private HashSet<int> CheckUsableArenas(int slots)
+    {
+        var seen = new HashSet<int>();
+        int prev = None;
+        for (int i = _usableArenas; i != None; prev = i, i = _arenas[i].NextArena)
+        {
+            if (i < 0 || i >= slots) Fail("usable-arenas", $"link to slot {i} outside the table of {slots}");
+            if (!seen.Add(i)) Fail("usable-arenas", $"cycle through slot {i}");
+            ref readonly ArenaObject a = ref _arenas[i];
+            if (a.Address == 0) Fail("usable-arenas", $"slot {i} is usable but has no arena");
+            if (a.PrevArena != prev) Fail("usable-arenas", $"slot {i}.prevarena is {a.PrevArena}, expected {prev}");
+            if (a.NFreePools == 0) Fail("usable-arenas", $"slot {i} is usable with no free pool");
+            if (prev != None && _arenas[prev].NFreePools > a.NFreePools)
+                Fail("usable-arenas-order", $"slot {prev} ({_arenas[prev].NFreePools} free pools) precedes slot {i} ({a.NFreePools})");
+        }
+        for (int i = 0; i < slots; i++)
+            if (_arenas[i].Address != 0 && _arenas[i].NFreePools > 0 && !seen.Contains(i))
+                Fail("usable-arenas", $"slot {i} has {_arenas[i].NFreePools} free pools but is not in usable_arenas");
+        return seen;
+    }
+
+    /// <summary>(c) nfp2lasta[k] is the rightmost usable arena with k free pools, None ⇔ there is none.</summary>
+    private void CheckNfp2lasta()
+    {
+        var rightmost = new int[_nfp2lasta.Length];
+        rightmost.AsSpan().Fill(None);
+        for (int i = _usableArenas; i != None; i = _arenas[i].NextArena)
+            rightmost[_arenas[i].NFreePools] = i;
+        for (int k = 0; k < rightmost.Length; k++)
+            if (_nfp2lasta[k] != rightmost[k])
+                Fail("nfp2lasta", $"nfp2lasta[{k}] = {_nfp2lasta[k]}, but the rightmost usable arena with {k} free pools is {rightmost[k]}");
+    }
+
+    /// <summary>(d),(4) each usedpools list is a consistent circle of pools of its class that have a free block.</summary>
+    private Dictionary<ulong, uint> CheckUsedPoolLists()
+    {
+        var member = new Dictionary<ulong, uint>();
+        for (uint c = 0; c < (uint)_usedPools.Length; c++)
+        {
+            ulong head = _usedPools[c];
+            if (head == 0) continue;
+            ulong pool = head;
+            do
+            {
+                if (!member.TryAdd(pool, c)) Fail("used-pool-list", $"pool 0x{pool:x} is on usedpools[{c}] twice or on two lists");
+                if (PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass) != c)
+                    Fail("used-pool-class", $"pool 0x{pool:x} on usedpools[{c}] has szidx {PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass)}");
+                ulong next = PoolHeader.GetLink(ref _memory, pool, PoolHeader.NextPool);
+                if (PoolHeader.GetLink(ref _memory, next, PoolHeader.PrevPool) != pool)
+                    Fail("used-pool-list", $"usedpools[{c}]: 0x{next:x}.prevpool does not point back to 0x{pool:x}");
+                if (member.Count > CountCarvedPoolBound())
+                    Fail("used-pool-list", $"usedpools[{c}] does not close into a circle");
+                pool = next;
+            } while (pool != head);
+        }
+        return member;
+    }
+
+    private long CountCarvedPoolBound() => (long)_arenas.Length * _maxPoolsInArena;
+
+    /// <summary>(1),(2),(3) for one live arena; returns how many used (listed) pools it holds.</summary>
+    private int CheckArena(int index, bool usable, Dictionary<ulong, uint> usedPoolClass)
+    {
+        ref readonly ArenaObject a = ref _arenas[index];
+        ulong first = FirstPoolOf(a.Address);
+        ulong end = a.Address + _arenaSize;
+        uint expectedTotal = _maxPoolsInArena - (first != a.Address ? 1u : 0u);
+        if (a.NTotalPools != expectedTotal)
+            Fail("arena-ntotalpools", $"slot {index}: ntotalpools {a.NTotalPools}, expected {expectedTotal}");
+        if (a.PoolAddress < first || a.PoolAddress > (end & _poolMask) || (a.PoolAddress & ~_poolMask) != 0)
+            Fail("arena-pool-address", $"slot {index}: pool_address 0x{a.PoolAddress:x} outside [0x{first:x}, 0x{end & _poolMask:x}]");
+        if (!usable && a.NFreePools != 0) Fail("usable-arenas", $"slot {index} has free pools but is in no list");
+
+        var emptyPools = new HashSet<ulong>();
+        for (ulong p = a.FreePools; p != 0; p = PoolHeader.GetLink(ref _memory, p, PoolHeader.NextPool))
+        {
+            if (p < first || p >= a.PoolAddress || (p & ~_poolMask) != 0)
+                Fail("arena-freepools", $"slot {index}: free pool 0x{p:x} is not a carved pool of this arena");
+            if (!emptyPools.Add(p)) Fail("arena-freepools", $"slot {index}: cycle through free pool 0x{p:x}");
+        }
+        ulong neverCarved = (end & _poolMask) - a.PoolAddress;
+        uint expectedFree = (uint)emptyPools.Count + (uint)(neverCarved / _poolSize);
+        if (a.NFreePools != expectedFree)
+            Fail("arena-nfreepools", $"slot {index}: nfreepools {a.NFreePools}, but {emptyPools.Count} empty + {neverCarved / _poolSize} never-carved pools");
+
+        int used = 0;
+        for (ulong pool = first; pool < a.PoolAddress; pool += _poolSize)
+        {
+            uint arenaIndex = PoolHeader.Get(ref _memory, pool, PoolHeader.ArenaIndex);
+            if (arenaIndex != (uint)index)
+                Fail("pool-arena-index", $"pool 0x{pool:x} in slot {index}'s arena records arena index {arenaIndex}");
+            uint count = PoolHeader.Get(ref _memory, pool, PoolHeader.Count);
+            bool empty = emptyPools.Contains(pool);
+            if (empty != (count == 0))
+                Fail("pool-empty", $"pool 0x{pool:x}: count {count} but {(empty ? "" : "not ")}on its arena's free pools");
+            uint sizeClass = PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass);
+            if (sizeClass == PoolHeader.FreshSizeClass) continue; // carved, never initialised (cannot stay so past one alloc)
+            if (sizeClass >= (uint)_usedPools.Length)
+                Fail("pool-size-class", $"pool 0x{pool:x} has szidx {sizeClass}");
+            CheckPoolBlocks(pool, sizeClass, count);
+            bool full = PoolHeader.GetLink(ref _memory, pool, PoolHeader.FreeBlock) == 0;
+            bool listed = usedPoolClass.ContainsKey(pool);
+            if (count > 0 && !full && !listed)
+                Fail("used-pool-list", $"used pool 0x{pool:x} (count {count}) is not on usedpools[{sizeClass}]");
+            if ((full || empty) && listed)
+                Fail("used-pool-list", $"{(full ? "full" : "empty")} pool 0x{pool:x} is on a usedpools list");
+            if (listed) used++;
+        }
+        return used;
+    }
+
+    /// <summary>(3),(e) offsets and the free list of an initialised pool.</summary>
+    private void CheckPoolBlocks(ulong pool, uint sizeClass, uint count)
+    {
+        uint size = (uint)BlockSizeOf(sizeClass);
+        uint blocks = BlocksPerPool(sizeClass);
+        uint maxNext = PoolHeader.Get(ref _memory, pool, PoolHeader.MaxNextOffset);
+        uint next = PoolHeader.Get(ref _memory, pool, PoolHeader.NextOffset);
+        if (maxNext != (uint)_poolSize - size)
+            Fail("pool-maxnextoffset", $"pool 0x{pool:x}: maxnextoffset {maxNext}, expected {(uint)_poolSize - size}");
+        if (next < _poolOverhead || (next - _poolOverhead) % size != 0 || (next - _poolOverhead) / size > blocks)
+            Fail("pool-nextoffset", $"pool 0x{pool:x}: nextoffset {next} is not 48 + k·{size} with k ≤ {blocks}");
+        uint carved = (next - _poolOverhead) / size;
+        if (count > carved) Fail("pool-count", $"pool 0x{pool:x}: count {count} exceeds the {carved} blocks carved");
+        if ((count == blocks) != (PoolHeader.GetLink(ref _memory, pool, PoolHeader.FreeBlock) == 0))
+            Fail("pool-full", $"pool 0x{pool:x}: count {count} of {blocks} blocks, freeblock {(count == blocks ? "not " : "")}null");
+
+        var seen = new HashSet<ulong>();
+        for (ulong b = PoolHeader.GetLink(ref _memory, pool, PoolHeader.FreeBlock); b != 0; b = _memory.ReadUInt64(b))
+        {
+            ulong offset = b - pool;
+            if (offset < _poolOverhead || offset >= next || (offset - _poolOverhead) % size != 0)
+                Fail("free-list", $"pool 0x{pool:x}: free block 0x{b:x} (offset {offset}) is not a carved block boundary below nextoffset {next}");
+            if (!seen.Add(b)) Fail("free-list", $"pool 0x{pool:x}: block 0x{b:x} is on the free list twice");
+        }
+        if (seen.Count + count != carved)
+            Fail("free-list-length", $"pool 0x{pool:x}: {seen.Count} free + {count} in use != {carved} carved blocks");
+    }
+}

@@ -1,0 +1,171 @@
+using System.Runtime.CompilerServices;
+
+namespace PymallocVerify.Allocator;
+
+/// <summary>
+/// CPython's small-object allocator (obmalloc, 3.9+ policies), over a memory backend, an ownership oracle and
+/// test hooks that all enter as generic struct parameters. Requests of 1..threshold bytes are served from
+/// size-classed pools carved from arenas; everything else goes to the system allocator.
+/// Not thread-safe by itself: like CPython under the GIL, callers serialize mutations
+/// (see <c>Concurrent/</c> for the front end that lets <see cref="IsOwned"/> run lock-free).
+/// </summary>
+public sealed partial class PymallocHeap<TMemory, TOracle, THooks> : IDisposable
+    where TMemory : struct, IMemorySpace
+    where TOracle : struct, IOwnershipOracle
+    where THooks : struct, IHeapHooks
+{
+    private const int InitialArenaObjects = 16;
+    private const int None = -1;
+
+    private TMemory _memory;
+    private TOracle _oracle;
+    private THooks _hooks;
+
+    // Geometry, cached as the shifts and masks the hot paths use.
+    private readonly ulong _poolSize;
+    private readonly ulong _poolMask;
+    private readonly ulong _arenaSize;
+    private readonly ulong _threshold;
+    private readonly int _alignmentShift;
+    private readonly uint _poolOverhead;
+    private readonly uint _maxPoolsInArena;
+    private readonly bool _checked;
+
+    /// <summary>usedpools: head of each size class's circular list of used pools; 0 = none.</summary>
+    private readonly ulong[] _usedPools;
+
+    /// <summary>The arena table; its length is maxarenas. Replaced (never resized in place) when it grows.</summary>
+    private ArenaObject[] _arenas = [];
+
+    private int _unusedArenaObjects = None;
+    private int _usableArenas = None;
+
+    /// <summary>nfp2lasta[k]: the rightmost usable arena with k free pools, or None.</summary>
+    private readonly int[] _nfp2lasta;
+
+    private long _arenasAllocatedTotal;
+    private int _arenasCurrent;
+    private int _arenasHighwater;
+    private bool _disposed;
+
+    /// <param name="checkedMode">Validate every pointer handed to <see cref="Free"/>/<see cref="Realloc"/> and
+    /// throw <see cref="HeapMisuseException"/> on a double free or a pointer that is not a live block.</param>
+    public PymallocHeap(Geometry geometry, TMemory memory = default, TOracle oracle = default,
+                        THooks hooks = default, bool checkedMode = false)
+    {
+        ArgumentNullException.ThrowIfNull(geometry);
+        geometry.Validate(TOracle.Kind);
+        Geometry = geometry;
+        _memory = memory;
+        _oracle = oracle;
+        _hooks = hooks;
+        _checked = checkedMode;
+        _poolSize = (ulong)geometry.PoolSize;
+        _poolMask = ~(_poolSize - 1);
+        _arenaSize = (ulong)geometry.ArenaSize;
+        _threshold = (ulong)geometry.SmallRequestThreshold;
+        _alignmentShift = geometry.AlignmentShift;
+        _poolOverhead = (uint)geometry.PoolOverhead;
+        _maxPoolsInArena = (uint)geometry.MaxPoolsInArena;
+        _usedPools = new ulong[geometry.NumSizeClasses];
+        _nfp2lasta = new int[geometry.MaxPoolsInArena + 1];
+        _nfp2lasta.AsSpan().Fill(None);
+        _oracle.Initialize(geometry);
+    }
+
+    public Geometry Geometry { get; }
+
+    public static OracleKind OracleKind => TOracle.Kind;
+
+    /// <summary>The memory backend, for tests that read and write block contents.</summary>
+    public ref TMemory Memory => ref _memory;
+
+    public ref THooks Hooks => ref _hooks;
+
+    /// <summary>The oracle instance (e.g. to read the radix tree's node counts).</summary>
+    public ref TOracle Oracle => ref _oracle;
+
+    /// <summary>The current arena table (length = maxarenas). Callers must not mutate it.</summary>
+    public ArenaObject[] ArenaTableSnapshot => Volatile.Read(ref _arenas);
+
+    public int LiveArenaCount => _arenasCurrent;
+
+    /// <summary>PyObject_Malloc: a small request from a pool, else (or on arena exhaustion) the system allocator.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong Malloc(ulong size)
+    {
+        if (size - 1 < _threshold) // 1..threshold; 0 wraps and goes to the system, which serves it as 1 byte
+        {
+            ulong block = SmallAlloc(size);
+            if (block != 0) return block;
+        }
+        return size > long.MaxValue ? 0 : _memory.SystemMalloc(size);
+    }
+
+    /// <summary>PyObject_Calloc: overflow-checked; small requests are zeroed pool blocks.</summary>
+    public ulong Calloc(ulong count, ulong size)
+    {
+        if (size != 0 && count > long.MaxValue / size) return 0;
+        ulong bytes = count * size;
+        if (bytes - 1 < _threshold)
+        {
+            ulong block = SmallAlloc(bytes);
+            if (block != 0)
+            {
+                _memory.Fill(block, 0, bytes);
+                return block;
+            }
+        }
+        return _memory.SystemCalloc(count, size);
+    }
+
+    /// <summary>PyObject_Free: a block pymalloc owns goes back to its pool, anything else to the system.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Free(ulong address)
+    {
+        if (address == 0) return;
+        if (!SmallFree(address)) _memory.SystemFree(address);
+    }
+
+    /// <summary>
+    /// PyObject_Realloc. An owned block stays put when the new size fits and is above 3/4 of the block;
+    /// otherwise it moves (malloc, copy the common prefix, free). Foreign blocks go to the system realloc and
+    /// are never adopted (copying could run off mapped memory, SourceForge bug 1185883).
+    /// </summary>
+    public ulong Realloc(ulong address, ulong size)
+    {
+        if (address == 0) return Malloc(size);
+        if (!IsOwned(address)) return size > long.MaxValue ? 0 : _memory.SystemRealloc(address, size);
+        ulong pool = address & _poolMask;
+        if (_checked) ValidateLiveBlock(address, pool, nameof(Realloc));
+        ulong blockSize = BlockSizeOf(PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass));
+        ulong keep = blockSize;
+        if (size <= blockSize)
+        {
+            if (4 * size > 3 * blockSize) return address;
+            keep = size;
+        }
+        ulong moved = Malloc(size);
+        if (moved != 0)
+        {
+            _memory.Copy(moved, address, keep);
+            Free(address);
+        }
+        return moved;
+    }
+
+    /// <summary>address_in_range: the oracle's answer, lock-free (it reads one snapshot of the arena table).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsOwned(ulong address)
+    {
+        _hooks.Interleave(SharedAccess.ArenaTableRead);
+        ArenaObject[] arenas = Volatile.Read(ref _arenas);
+        return _oracle.IsOwned(ref _memory, ref _hooks, arenas, address);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong BlockSizeOf(uint sizeClass) => (ulong)(sizeClass + 1) << _alignmentShift;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private uint BlocksPerPool(uint sizeClass) => (uint)((_poolSize - _poolOverhead) / BlockSizeOf(sizeClass));
+}

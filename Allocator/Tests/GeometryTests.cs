@@ -1,0 +1,103 @@
+using PymallocVerify.Allocator;
+
+namespace PymallocVerify.Allocator.Tests;
+
+public class GeometryTests
+{
+    public static TheoryData<string> PresetNames => new() { "classic", "modern", "tiny" };
+
+    [Theory]
+    [MemberData(nameof(PresetNames))]
+    public void Every_request_size_maps_to_the_smallest_class_that_fits(string name)
+    {
+        var g = Geometry.FromName(name);
+        for (int n = 1; n <= g.SmallRequestThreshold; n++)
+        {
+            // Hand rule: the class whose block is the first multiple of the alignment >= n.
+            int expected = 0;
+            while ((expected + 1) * g.Alignment < n) expected++;
+            Assert.Equal(expected, g.SizeClassOf(n));
+            Assert.True(g.BlockSize(g.SizeClassOf(n)) >= n);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => g.SizeClassOf(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => g.SizeClassOf(g.SmallRequestThreshold + 1));
+    }
+
+    [Theory]
+    [InlineData("classic", 1, 0)]
+    [InlineData("classic", 16, 0)]
+    [InlineData("classic", 17, 1)]
+    [InlineData("classic", 512, 31)]
+    [InlineData("modern", 48, 2)]
+    [InlineData("modern", 49, 3)]
+    [InlineData("tiny", 64, 3)]
+    public void Size_class_spot_checks(string name, int request, int sizeClass) =>
+        Assert.Equal(sizeClass, Geometry.FromName(name).SizeClassOf(request));
+
+    [Theory] // CPython 3.11 live pool headers / _debugmallocstats (REFERENCE §1)
+    [InlineData("modern", 16, 1021)]
+    [InlineData("modern", 32, 510)]
+    [InlineData("modern", 48, 340)]
+    [InlineData("modern", 256, 63)]
+    [InlineData("modern", 512, 31)]
+    [InlineData("classic", 16, 253)]
+    [InlineData("classic", 32, 126)]
+    [InlineData("classic", 48, 84)]
+    [InlineData("classic", 256, 15)]
+    [InlineData("classic", 512, 7)]
+    [InlineData("tiny", 16, 13)]
+    [InlineData("tiny", 64, 3)]
+    public void Blocks_per_pool_match_CPython(string name, int blockSize, int blocks)
+    {
+        var g = Geometry.FromName(name);
+        Assert.Equal(blocks, g.BlocksPerPool(g.SizeClassOf(blockSize)));
+    }
+
+    [Fact]
+    public void Presets_have_the_documented_shape()
+    {
+        Assert.Equal((256 * 1024, 4096, 16, 512, 32, 64), Shape(Geometry.Classic));
+        Assert.Equal((1024 * 1024, 16384, 16, 512, 32, 64), Shape(Geometry.Modern));
+        Assert.Equal((1024, 256, 16, 64, 4, 4), Shape(Geometry.Tiny));
+        Assert.Equal(48, Geometry.Modern.PoolOverhead);
+        static (int, int, int, int, int, int) Shape(Geometry g) =>
+            (g.ArenaSize, g.PoolSize, g.Alignment, g.SmallRequestThreshold, g.NumSizeClasses, g.MaxPoolsInArena);
+    }
+
+    [Theory]
+    [InlineData(24, 4096, 262144, 512, "alignment must be a power of two")]
+    [InlineData(4, 4096, 262144, 512, "alignment must be a power of two")]
+    [InlineData(16, 3000, 262144, 512, "pool size must be a power of two")]
+    [InlineData(16, 4096, 300000, 512, "arena size must be a power of two")]
+    [InlineData(16, 8192, 4096, 512, "larger than arena size")]
+    [InlineData(16, 4096, 4096, 512, "at least two pools")]
+    [InlineData(16, 4096, 262144, 520, "threshold must satisfy")]
+    [InlineData(16, 4096, 262144, 8, "threshold must satisfy")]
+    [InlineData(16, 4096, 262144, 40, "not a multiple of the alignment")]
+    [InlineData(8, 4096, 262144, 1024, "threshold must satisfy")]
+    [InlineData(16, 1024, 262144, 512, "at least two blocks of the largest class")]
+    public void Invalid_geometry_is_refused_naming_the_rule(int alignment, int pool, int arena, int threshold, string rule)
+    {
+        var g = new Geometry { Name = "bad", Alignment = alignment, PoolSize = pool, ArenaSize = arena, SmallRequestThreshold = threshold };
+        var e = Assert.Throws<ArgumentException>(() => g.Validate(OracleKind.RadixTree));
+        Assert.Contains(rule, e.Message);
+        Assert.Contains("'bad'", e.Message);
+    }
+
+    [Fact]
+    public void Pool_header_oracle_is_refused_with_pools_larger_than_a_page()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Geometry.Modern.Validate(OracleKind.PoolIndex));
+        Assert.Contains("POOL_SIZE <= page size", e.Message);
+        Geometry.Modern.Validate(OracleKind.RadixTree);
+        (Geometry.Modern with { UnsafeAllowPoolHeaderOracleWithPoolsLargerThanPage = true }).Validate(OracleKind.PoolIndex);
+        Assert.Throws<ArgumentException>(() => new PymallocHeap<NativeMemorySpace, PoolIndexOracle, NoHooks>(Geometry.Modern));
+    }
+
+    [Fact]
+    public void Unknown_geometry_name_lists_the_presets()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Geometry.FromName("huge"));
+        Assert.Contains("classic, modern, tiny", e.Message);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Runtime.InteropServices;
+using PymallocVerify.Allocator;
+
+namespace PymallocVerify.Allocator.Tests;
+
+/// <summary>
+/// Real memory whose arenas sit at a chosen offset from an arena-aligned address, so a test decides whether
+/// the first pool is lost to alignment instead of depending on where malloc puts a 256 KiB block.
+/// Arena frees are counted so a test can see an arena handed back.
+/// </summary>
+public unsafe struct OffsetArenaMemory(ulong arenaOffset, ArenaLedger ledger) : IMemorySpace
+{
+    private NativeMemorySpace _native;
+
+    public ulong AllocateArena(ulong size)
+    {
+        // Over-allocate so an aligned start plus the offset still leaves `size` bytes.
+        byte* raw = (byte*)NativeMemory.AlignedAlloc((nuint)(size * 2), (nuint)size);
+        ulong arena = (ulong)raw + arenaOffset;
+        ledger.Obtained.Add(arena);
+        ledger.RawOf[arena] = (ulong)raw;
+        return arena;
+    }
+
+    public void FreeArena(ulong address, ulong size)
+    {
+        ledger.Released.Add(address);
+        NativeMemory.AlignedFree((void*)ledger.RawOf[address]);
+        ledger.RawOf.Remove(address);
+    }
+
+    public ulong SystemMalloc(ulong size) { ledger.SystemMallocs++; return _native.SystemMalloc(size); }
+    public ulong SystemCalloc(ulong count, ulong size) { ledger.SystemMallocs++; return _native.SystemCalloc(count, size); }
+    public ulong SystemRealloc(ulong address, ulong size) => _native.SystemRealloc(address, size);
+    public void SystemFree(ulong address) { ledger.SystemFrees++; _native.SystemFree(address); }
+    public ulong ReadUInt64(ulong address) => _native.ReadUInt64(address);
+    public void WriteUInt64(ulong address, ulong value) => _native.WriteUInt64(address, value);
+    public uint ReadUInt32(ulong address) => _native.ReadUInt32(address);
+    public void WriteUInt32(ulong address, uint value) => _native.WriteUInt32(address, value);
+    public uint ReadArenaIndex(ulong address) => _native.ReadArenaIndex(address);
+    public void Copy(ulong destination, ulong source, ulong count) => _native.Copy(destination, source, count);
+    public void Fill(ulong destination, byte value, ulong count) => _native.Fill(destination, value, count);
+}
+
+/// <summary>What crossed the system-allocator boundary.</summary>
+public sealed class ArenaLedger
+{
+    public List<ulong> Obtained { get; } = [];
+    public List<ulong> Released { get; } = [];
+    public Dictionary<ulong, ulong> RawOf { get; } = [];
+    public int SystemMallocs { get; set; }
+    public int SystemFrees { get; set; }
+}
+
+public static class TestHeaps
+{
+    /// <summary>A heap over real memory with arenas at <paramref name="arenaOffset"/> from an arena boundary.</summary>
+    public static PymallocHeap<OffsetArenaMemory, PoolIndexOracle, NoHooks> Create(
+        Geometry geometry, ArenaLedger ledger, ulong arenaOffset = 0, bool checkedMode = true) =>
+        new(geometry, new OffsetArenaMemory(arenaOffset, ledger), checkedMode: checkedMode);
+
+    /// <summary>Classic pools on a Modern-sized heap are fine on real memory the test owns; the page rule guards foreign reads.</summary>
+    public static Geometry ModernWithPoolIndexOracle { get; } =
+        Geometry.Modern with { UnsafeAllowPoolHeaderOracleWithPoolsLargerThanPage = true };
+}
