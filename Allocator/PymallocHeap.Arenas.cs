@@ -25,7 +25,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             arena.PoolAddress += _poolSize - excess;
         }
         arena.NTotalPools = arena.NFreePools;
-        _oracle.OnArenaAdded(address);
+        _oracle.OnArenaAdded(address, ref _hooks);
         // Publish last: a lock-free reader that sees the base sees a fully set-up slot.
         _hooks.Interleave(SharedAccess.ArenaSlotWrite);
         Volatile.Write(ref arena.Address, address);
@@ -70,7 +70,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         _hooks.Interleave(SharedAccess.ArenaSlotWrite);
         Volatile.Write(ref arena.Address, 0UL);
         _hooks.AfterArenaSlotCleared(ref arena, address);
-        _oracle.OnArenaRemoved(address);
+        _oracle.OnArenaRemoved(address, ref _hooks);
         _hooks.Interleave(SharedAccess.ArenaMemoryRelease);
         _memory.FreeArena(address, _arenaSize);
         _arenasCurrent--;
@@ -86,7 +86,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             ulong address = _arenas[i].Address;
             if (address == 0) continue;
             _arenas[i].Address = 0;
-            _oracle.OnArenaRemoved(address);
+            _oracle.OnArenaRemoved(address, ref _hooks);
             _memory.FreeArena(address, _arenaSize);
         }
         _arenasCurrent = 0;
