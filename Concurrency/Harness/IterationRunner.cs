@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Coyote.Specifications;
 using PymallocVerify.Allocator;
 using PymallocVerify.Allocator.Concurrent;
+using PymallocVerify.Allocator.Radix;
 using PymallocVerify.Concurrency.Scripts;
 using PymallocVerify.Model.Linearizability;
 
@@ -24,6 +25,7 @@ public static class IterationRunner
         return scenario.Oracle switch
         {
             OracleKind.PoolIndex => Run<PoolIndexOracle>(scenario),
+            OracleKind.RadixTree => Run<RadixTreeOracle>(scenario),
             _ => throw new ArgumentException($"scenario '{scenario.Name}': oracle {scenario.Oracle} is not wired into the concurrency harness"),
         };
     }
