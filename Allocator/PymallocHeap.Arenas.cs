@@ -52,8 +52,10 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             table[i].NextArena = i < grown - 1 ? i + 1 : None;
             table[i].PrevArena = None;
         }
+        ArenaObject[] previous = _arenas;
         _hooks.Interleave(SharedAccess.ArenaTablePublish);
         Volatile.Write(ref _arenas, table);
+        _hooks.AfterArenaTablePublished(previous, table);
         _unusedArenaObjects = old;
         return true;
     }
