@@ -31,7 +31,7 @@ public static class CampaignRunner
         {
             if (!configuration.Runnable)
             {
-                results.Add(FamilyResult.Skipped(family.Name, configuration, family.NewCoverage(configuration)));
+                results.Add(FamilyResult.Skipped(family, configuration));
                 continue;
             }
             TimeSpan remaining = settings.Budget.Duration - clock.Elapsed;
@@ -49,7 +49,7 @@ public static class CampaignRunner
                 SeededBug = settings.SeededBug,
                 Cancellation = cancellation,
             };
-            IProgressReporter reporter = progress.BeginStream(family.Name, configuration, slice);
+            IProgressReporter reporter = progress.BeginStream(family, configuration, slice);
             FamilyResult result = family.Run(context, reporter);
             progress.EndStream(result);
             results.Add(result);

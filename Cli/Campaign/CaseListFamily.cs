@@ -11,6 +11,7 @@ public abstract class CaseListFamily : IVerificationFamily
 {
     public abstract string Name { get; }
     public abstract string Description { get; }
+    public virtual string OperationUnit => "ops";
     public virtual IReadOnlyList<SeededBugInfo> SeededBugs => [];
 
     public abstract IReadOnlyList<FamilyConfiguration> Configurations(CampaignSelection selection);
@@ -52,6 +53,9 @@ public abstract class CaseListFamily : IVerificationFamily
                 break;
             }
         }
-        return new FamilyResult(Name, context.Configuration, cases, operations, coverage, failures, stop, clock.Elapsed);
+        return new FamilyResult(Name, context.Configuration, cases, operations, coverage, failures, stop, clock.Elapsed)
+        {
+            OperationUnit = OperationUnit,
+        };
     }
 }

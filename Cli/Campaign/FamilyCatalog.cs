@@ -1,3 +1,5 @@
+using PymallocVerify.Cli.Families.Concurrency;
+using PymallocVerify.Cli.Families.Properties;
 using PymallocVerify.Cli.Families.Smoke;
 
 namespace PymallocVerify.Cli.Campaign;
@@ -7,6 +9,8 @@ public static class FamilyCatalog
 {
     public static IReadOnlyList<IVerificationFamily> Default() =>
     [
+        new PropertiesFamily(),
         new AllocatorSmokeFamily(),
+        new ConcurrencyFamily(),
     ];
 }

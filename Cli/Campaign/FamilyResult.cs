@@ -11,8 +11,14 @@ public sealed record FamilyResult(
     StopReason StoppedBy,
     TimeSpan Elapsed)
 {
+    /// <summary>What <see cref="Operations"/> counts (see <see cref="IVerificationFamily.OperationUnit"/>).</summary>
+    public string OperationUnit { get; init; } = "ops";
+
     public bool Failed => Failures.Count > 0;
 
-    public static FamilyResult Skipped(string family, FamilyConfiguration configuration, Coverage coverage) =>
-        new(family, configuration, [], 0, coverage, [], StopReason.Skipped, TimeSpan.Zero);
+    public static FamilyResult Skipped(IVerificationFamily family, FamilyConfiguration configuration) =>
+        new(family.Name, configuration, [], 0, family.NewCoverage(configuration), [], StopReason.Skipped, TimeSpan.Zero)
+        {
+            OperationUnit = family.OperationUnit,
+        };
 }

@@ -14,7 +14,7 @@ public interface IProgressReporter
 /// <summary>The campaign-level display: one stream (family × configuration) at a time.</summary>
 public interface ICampaignProgress
 {
-    IProgressReporter BeginStream(string family, FamilyConfiguration configuration, TimeSpan timeSlice);
+    IProgressReporter BeginStream(IVerificationFamily family, FamilyConfiguration configuration, TimeSpan timeSlice);
 
     void EndStream(FamilyResult result);
 }
@@ -27,6 +27,6 @@ public sealed class SilentProgress : IProgressReporter, ICampaignProgress
     public void CaseStarted(CaseSpec spec) { }
     public void Advance(long operations) { }
     public void CaseFinished(CaseRecord record) { }
-    public IProgressReporter BeginStream(string family, FamilyConfiguration configuration, TimeSpan timeSlice) => this;
+    public IProgressReporter BeginStream(IVerificationFamily family, FamilyConfiguration configuration, TimeSpan timeSlice) => this;
     public void EndStream(FamilyResult result) { }
 }

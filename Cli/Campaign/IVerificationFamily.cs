@@ -11,6 +11,9 @@ public interface IVerificationFamily
 
     string Description { get; }
 
+    /// <summary>What <see cref="FamilyResult.Operations"/> counts: "ops" (operations checked), "iterations", "states".</summary>
+    string OperationUnit => "ops";
+
     /// <summary>The configurations this family runs for the selection, each runnable or skipped with a reason.</summary>
     IReadOnlyList<FamilyConfiguration> Configurations(CampaignSelection selection);
 

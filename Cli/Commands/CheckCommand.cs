@@ -69,7 +69,7 @@ public static class CheckCommand
         PrepareOutputs(settings.OutputDirectory, junitPath);
 
         output.Line($"pymalloc-verify check: seed {settings.Seed}, shard {settings.Shard}, budget {settings.Budget}" +
-                    (settings.MaxCases is { } m ? $", at most {m} cases per stream" : "") +
+                    (settings.MaxCases is { } m ? $", at most {m} case{(m == 1 ? "" : "s")} per stream" : "") +
                     (settings.SeededBug is { } bug ? $", SEEDED BUG {bug}" : ""));
 
         CampaignReport report = output.Interactive

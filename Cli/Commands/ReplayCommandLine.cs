@@ -14,6 +14,8 @@ public static class ReplayCommandLine
     {
         var file = new Argument<string>("FILE") { Description = "A counterexample file (JSON) written by check or dotnet test." };
         Option<string?> seededBug = Options.CliOptions.SeededBug();
+        seededBug.Hidden = false;
+        seededBug.Description = "Replay on this seeded-bug variant instead of the real allocator (check prints it when the failure was found on one).";
         var allSteps = new Option<bool>("--all-steps") { Description = "Print every step, not only the last ones before the failure." };
         var command = new Command("replay", "Re-run a saved counterexample and print it; exit 1 while it still fails.")
         {
@@ -49,7 +51,7 @@ public static class ReplayCommandLine
             string? format = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("format", out JsonElement f)
                              && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
             IReadOnlyList<ICounterexampleReplayer> replayers = app.Replayers();
-            ICounterexampleReplayer replayer = replayers.FirstOrDefault(r => r.Format == format)
+            ICounterexampleReplayer replayer = replayers.FirstOrDefault(r => format is not null && r.Accepts(format))
                 ?? throw new UsageException(format is null
                     ? $"'{path}' is not a counterexample file: no \"format\" field"
                     : $"'{path}' has format '{format}', which this build cannot replay (known: {string.Join(", ", replayers.Select(r => r.Format))})");

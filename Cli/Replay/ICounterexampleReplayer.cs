@@ -8,6 +8,10 @@ public interface ICounterexampleReplayer
 {
     string Format { get; }
 
+    /// <summary>Whether this replayer reads files whose "format" field is <paramref name="format"/> (it may then
+    /// still refuse a newer version with a clear message).</summary>
+    bool Accepts(string format) => format == Format;
+
     /// <summary>
     /// Re-runs the file, prints what happened, and returns <see cref="ExitCodes.Failed"/> while it still fails,
     /// <see cref="ExitCodes.Holds"/> once it passes. A malformed file throws <see cref="UsageException"/>.

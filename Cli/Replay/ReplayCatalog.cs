@@ -5,6 +5,8 @@ public static class ReplayCatalog
 {
     public static IReadOnlyList<ICounterexampleReplayer> Default() =>
     [
+        new PropertiesReplayer(),
         new SmokeReplayer(),
+        new ConcurrencyFileReplayer(),
     ];
 }

@@ -15,13 +15,15 @@ public sealed class SmokeReplayer : ICounterexampleReplayer
 
     public int Replay(string path, JsonElement root, CliOutput output, ReplayOptions options)
     {
-        SmokeScript script = SmokeCaseFile.Read(path, root);
-        if (options.SeededBug is not null) script = script with { SeededBug = options.SeededBug };
+        SmokeScript recorded = SmokeCaseFile.Read(path, root);
+        // Like every replay: the real allocator unless --seeded-bug names the variant to replay on.
+        SmokeScript script = recorded with { SeededBug = options.SeededBug };
         if (SmokeExecutor.SeededBugUnsupportedReason(script.SeededBug, script.Oracle) is { } why) throw new UsageException(why);
 
         output.Line($"smoke case: geometry {script.Geometry.Name}, oracle {OracleNames.Of(script.Oracle)}, " +
                     $"workload {WorkloadShapes.Name(script.Workload)}, seed {SmokeCaseFile.Hex(script.Seed)}, {script.Steps} steps" +
-                    (script.SeededBug is { } bug ? $", seeded bug {bug}" : ""));
+                    (script.SeededBug is { } bug ? $", replayed on seeded bug {bug}" : ", replayed on the real allocator") +
+                    (recorded.SeededBug is { } found && found != script.SeededBug ? $" (found on seeded bug {found})" : ""));
         var steps = new List<string>();
         SmokeRunResult result = SmokeExecutor.Run(script, SmokeCoverage.New(),
             trace: (step, op, outcome) => steps.Add($"  {step,5}  {op}  ->  {outcome}"));

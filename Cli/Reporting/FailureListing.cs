@@ -12,7 +12,7 @@ public static class FailureListing
         {
             int streams = report.Results.Count(r => r.StoppedBy != StopReason.Skipped);
             output.Line($"HOLDS: {streams} streams, {RateText.Count(report.CasesRun)} cases, " +
-                        $"{RateText.Count(report.Operations)} operations checked, no failure " +
+                        $"{string.Join(", ", report.Results.GroupBy(r => r.OperationUnit).Select(g => $"{RateText.Count(g.Sum(r => r.Operations))} {g.Key}"))} checked, no failure " +
                         $"(seed {report.Settings.Seed}, shard {report.Settings.Shard}).");
             return;
         }

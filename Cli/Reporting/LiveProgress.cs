@@ -13,11 +13,11 @@ public sealed class LiveProgress(ProgressContext context) : ICampaignProgress
     private static readonly TimeSpan Refresh = TimeSpan.FromMilliseconds(100);
     private ProgressTask? _task;
 
-    public IProgressReporter BeginStream(string family, FamilyConfiguration configuration, TimeSpan timeSlice)
+    public IProgressReporter BeginStream(IVerificationFamily family, FamilyConfiguration configuration, TimeSpan timeSlice)
     {
-        string label = $"{family} {configuration.Label}";
+        string label = $"{family.Name} {configuration.Label}";
         _task = context.AddTask(Markup.Escape(label), maxValue: Math.Max(1, timeSlice.TotalMilliseconds));
-        return new Reporter(_task, label);
+        return new Reporter(_task, label, family.OperationUnit);
     }
 
     public void EndStream(FamilyResult result)
@@ -25,12 +25,12 @@ public sealed class LiveProgress(ProgressContext context) : ICampaignProgress
         if (_task is null) return;
         string verdict = result.Failed ? "[red]FAILED[/]" : "[green]holds[/]";
         _task.Description = Markup.Escape($"{result.Family} {result.Configuration.Label}: {result.Cases.Count} cases, " +
-                                          $"{RateText.Count(result.Operations)} ops ") + verdict;
+                                          $"{RateText.Count(result.Operations)} {result.OperationUnit} ") + verdict;
         _task.Value = _task.MaxValue;
         _task.StopTask();
     }
 
-    private sealed class Reporter(ProgressTask task, string label) : IProgressReporter
+    private sealed class Reporter(ProgressTask task, string label, string unit) : IProgressReporter
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private TimeSpan _nextUpdate;
@@ -57,7 +57,7 @@ public sealed class LiveProgress(ProgressContext context) : ICampaignProgress
             if (!force && now < _nextUpdate) return;
             _nextUpdate = now + Refresh;
             task.Description = Markup.Escape(
-                $"{label}: case {_case} · {RateText.Count(_operations)} ops · {RateText.PerSecond(_operations, now)}");
+                $"{label}: case {_case} · {RateText.Count(_operations)} {unit} · {RateText.PerSecond(_operations, now)}");
             task.Value = Math.Min(task.MaxValue, now.TotalMilliseconds);
         }
     }

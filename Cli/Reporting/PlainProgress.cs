@@ -11,22 +11,22 @@ public sealed class PlainProgress(TextWriter output, TimeSpan? every = null) : I
 {
     public TimeSpan Interval { get; } = every ?? TimeSpan.FromSeconds(10);
 
-    public IProgressReporter BeginStream(string family, FamilyConfiguration configuration, TimeSpan timeSlice)
+    public IProgressReporter BeginStream(IVerificationFamily family, FamilyConfiguration configuration, TimeSpan timeSlice)
     {
-        string label = $"[{family} {configuration.Label}]";
+        string label = $"[{family.Name} {configuration.Label}]";
         output.WriteLine($"{label} start: time slice {RateText.Seconds(timeSlice)}");
-        return new Reporter(output, label, Interval);
+        return new Reporter(output, label, family.OperationUnit, Interval);
     }
 
     public void EndStream(FamilyResult result)
     {
         string verdict = result.Failed ? "FAILED" : "holds";
         output.WriteLine($"[{result.Family} {result.Configuration.Label}] {verdict}: {result.Cases.Count} cases, " +
-                         $"{RateText.Count(result.Operations)} ops in {RateText.Seconds(result.Elapsed)} " +
+                         $"{RateText.Count(result.Operations)} {result.OperationUnit} in {RateText.Seconds(result.Elapsed)} " +
                          $"({RateText.PerSecond(result.Operations, result.Elapsed)}), stopped by {StopText.Of(result.StoppedBy)}");
     }
 
-    private sealed class Reporter(TextWriter output, string label, TimeSpan interval) : IProgressReporter
+    private sealed class Reporter(TextWriter output, string label, string unit, TimeSpan interval) : IProgressReporter
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private TimeSpan _nextLine;
@@ -41,7 +41,7 @@ public sealed class PlainProgress(TextWriter output, TimeSpan? every = null) : I
             if (_nextLine == TimeSpan.Zero) _nextLine = interval;
             if (_clock.Elapsed < _nextLine) return;
             _nextLine = _clock.Elapsed + interval;
-            output.WriteLine($"{label} {_cases} cases, {RateText.Count(_operations)} ops, {RateText.PerSecond(_operations, _clock.Elapsed)}");
+            output.WriteLine($"{label} {_cases} cases, {RateText.Count(_operations)} {unit}, {RateText.PerSecond(_operations, _clock.Elapsed)}");
         }
 
         public void CaseFinished(CaseRecord record) => _cases++;

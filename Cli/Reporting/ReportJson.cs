@@ -26,6 +26,7 @@ public static class ReportJson
                 ["skipped"] = r.Configuration.SkipReason,
                 ["stoppedBy"] = StopText.Json(r.StoppedBy),
                 ["operations"] = r.Operations,
+                ["unit"] = r.OperationUnit,
                 ["cases"] = new JsonArray(r.Cases.Select(c => (JsonNode)new JsonObject
                 {
                     ["index"] = c.Index,

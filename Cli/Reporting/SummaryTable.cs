@@ -13,7 +13,7 @@ public static class SummaryTable
         table.AddColumn("Geometry/oracle");
         table.AddColumn(new TableColumn("Cases").RightAligned());
         table.AddColumn("Case indices");
-        table.AddColumn(new TableColumn("Operations").RightAligned());
+        table.AddColumn(new TableColumn("Checked").RightAligned());
         table.AddColumn(new TableColumn("Rate").RightAligned());
         table.AddColumn(new TableColumn("Garbage classes").Centered());
         table.AddColumn(new TableColumn("Address kinds").Centered());
@@ -30,7 +30,7 @@ public static class SummaryTable
                 Markup.Escape(r.Configuration.Label),
                 skipped ? "-" : r.Cases.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 skipped ? "-" : Markup.Escape(CaseRange.Format(r.Cases)),
-                skipped ? "-" : RateText.Count(r.Operations),
+                skipped ? "-" : $"{RateText.Count(r.Operations)} {r.OperationUnit}",
                 skipped ? "-" : RateText.PerSecond(r.Operations, r.Elapsed),
                 skipped ? "-" : Coverage.Fraction(r.Coverage.ExpectedGarbageClasses, r.Coverage.GarbageClasses),
                 skipped ? "-" : Coverage.Fraction(r.Coverage.ExpectedAddressKinds, r.Coverage.AddressKinds),

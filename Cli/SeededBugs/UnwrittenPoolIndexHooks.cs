@@ -12,6 +12,8 @@ public struct UnwrittenPoolIndexHooks : IHeapHooks
 
     public void AfterArenaSlotCleared(ref ArenaObject slot, ulong formerAddress) { }
 
+    public void AfterArenaTablePublished(ArenaObject[] previous, ArenaObject[] published) { }
+
     public void AfterPoolCarved<TMemory>(ref TMemory memory, ulong pool) where TMemory : struct, IMemorySpace =>
         memory.WriteUInt32(pool + PoolHeader.ArenaIndex, 0xDEAD_BEEF);
 }

@@ -9,7 +9,7 @@ public class CheckCommandTests
     public void A_healthy_allocator_holds_exit_0_with_progress_summary_table_and_report()
     {
         using var dir = new TempDirectory();
-        CliRun run = CliHarness.Invoke("check", "--budget", "5m", "--cases", "2", "--geometry", "classic,tiny",
+        CliRun run = CliHarness.Invoke("check", "--family", "smoke", "--budget", "5m", "--cases", "2", "--geometry", "classic,tiny",
             "--oracle", "classic", "--out", dir.Path);
 
         Assert.Equal(ExitCodes.Holds, run.ExitCode);
@@ -31,7 +31,7 @@ public class CheckCommandTests
     public void Unrunnable_configurations_are_listed_as_skipped_with_the_reason()
     {
         using var dir = new TempDirectory();
-        CliRun run = CliHarness.Invoke("check", "--budget", "5m", "--cases", "1", "--geometry", "modern,tiny",
+        CliRun run = CliHarness.Invoke("check", "--family", "smoke", "--budget", "5m", "--cases", "1", "--geometry", "modern,tiny",
             "--oracle", "classic", "--out", dir.Path);
 
         Assert.Equal(ExitCodes.Holds, run.ExitCode);
@@ -43,7 +43,7 @@ public class CheckCommandTests
     public void The_smoke_family_covers_every_garbage_class_and_address_kind_on_tiny()
     {
         using var dir = new TempDirectory();
-        CliRun run = CliHarness.Invoke("check", "--budget", "5m", "--cases", "3", "--geometry", "tiny",
+        CliRun run = CliHarness.Invoke("check", "--family", "smoke", "--budget", "5m", "--cases", "3", "--geometry", "tiny",
             "--oracle", "classic", "--out", dir.Path);
 
         Assert.Equal(ExitCodes.Holds, run.ExitCode);
@@ -58,7 +58,7 @@ public class CheckCommandTests
     {
         using var dir = new TempDirectory();
         string junit = dir.File("reports/junit.xml");
-        CliRun run = CliHarness.Invoke("check", "--budget", "5m", "--cases", "1", "--geometry", "modern,tiny",
+        CliRun run = CliHarness.Invoke("check", "--family", "smoke", "--budget", "5m", "--cases", "1", "--geometry", "modern,tiny",
             "--oracle", "classic", "--out", dir.Path, "--junit", junit);
 
         Assert.Equal(ExitCodes.Holds, run.ExitCode);
@@ -82,7 +82,7 @@ public class CheckCommandTests
     {
         using var dir = new TempDirectory();
         string junit = dir.File("junit.xml");
-        CliRun run = CliHarness.Invoke("check", "--budget", "5m", "--cases", "2", "--geometry", "tiny", "--oracle", "classic",
+        CliRun run = CliHarness.Invoke("check", "--family", "smoke", "--budget", "5m", "--cases", "2", "--geometry", "tiny", "--oracle", "classic",
             "--out", dir.Path, "--junit", junit, "--seeded-bug", "oracle-ignores-arena-base");
 
         Assert.Equal(ExitCodes.Failed, run.ExitCode);

@@ -8,20 +8,41 @@ public sealed record CliRun(int ExitCode, string Out, string Err)
 {
     public IReadOnlyList<string> ErrLines => Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-    /// <summary>The arguments after "dotnet run --project Cli --" on every "reproduce with:" line.</summary>
+    /// <summary>The arguments after "dotnet run --project Cli --" on every "reproduce with:" line, split as a POSIX shell would.</summary>
     public IReadOnlyList<string[]> ReplayCommands => Out.Split('\n')
         .Select(l => l.Trim())
         .Where(l => l.StartsWith("reproduce with: ", StringComparison.Ordinal))
         .Select(l => l["reproduce with: ".Length..])
         .Select(command =>
         {
-            Assert.StartsWith(ReplayCommand.Prefix + " ", command);
-            return new[] { "replay", Unquote(command[(ReplayCommand.Prefix.Length + 1)..]) };
+            string[] words = ShellWords(command);
+            Assert.Equal(["dotnet", "run", "--project", "Cli", "--", "replay"], words[..6]);
+            return words[5..];
         })
         .ToList();
 
-    private static string Unquote(string s) =>
-        s.StartsWith('\'') ? s[1..^1].Replace("'\\''", "'", StringComparison.Ordinal) : s;
+    /// <summary>Splits on spaces, honouring single quotes (with '\'' for a quote), as the printed commands use them.</summary>
+    public static string[] ShellWords(string command)
+    {
+        var words = new List<string>();
+        var word = new System.Text.StringBuilder();
+        bool quoted = false, any = false;
+        for (int i = 0; i < command.Length; i++)
+        {
+            char c = command[i];
+            if (c == '\'') { quoted = !quoted; any = true; }
+            else if (c == '\\' && !quoted && i + 1 < command.Length) { word.Append(command[++i]); any = true; }
+            else if (c == ' ' && !quoted)
+            {
+                if (any) words.Add(word.ToString());
+                word.Clear();
+                any = false;
+            }
+            else { word.Append(c); any = true; }
+        }
+        if (any) words.Add(word.ToString());
+        return [.. words];
+    }
 }
 
 /// <summary>Runs the CLI in-process with captured output (non-interactive: plain progress, ASCII tables).</summary>

@@ -1,4 +1,7 @@
 using PymallocVerify.Cli.Campaign;
+using PymallocVerify.Cli.Families.Concurrency;
+using PymallocVerify.Concurrency.Bugs;
+using PymallocVerify.Properties.Teeth;
 using PymallocVerify.Cli.SeededBugs;
 
 namespace PymallocVerify.Cli.Tests;
@@ -15,8 +18,14 @@ public class MutantsCommandTests
         Assert.Equal(ExitCodes.Holds, run.ExitCode);
         foreach (string bug in CliSeededBugs.Names)
             Assert.Matches($@"\| {bug} +\| smoke +\| killed +\| tiny/classic +\| \d+\.\ds +\| \d+ +\| \d+ ops? +\|", run.Out);
-        Assert.Contains($"ALL KILLED: {CliSeededBugs.Names.Count}/{CliSeededBugs.Names.Count} seeded bugs.", run.Out);
-        Assert.Equal(CliSeededBugs.Names.Count, run.ReplayCommands.Count);
+        var races = SeededBugCatalog.Cases.Select(c => ConcurrencyFamily.BugName(c.Bug)).ToList();
+        foreach (string bug in races)
+            Assert.Matches($@"\| {bug} +\| concurrency +\| killed +\| tiny/classic +\|", run.Out);
+        foreach (Tooth tooth in TeethCatalog.All)
+            Assert.Matches($@"\| {tooth.Name} +\| properties +\| killed +\| micro/classic +\| \d+\.\ds +\| \d+ +\| \d ops? +\|", run.Out);
+        int total = CliSeededBugs.Names.Count + races.Count + TeethCatalog.All.Count;
+        Assert.Contains($"ALL KILLED: {total}/{total} seeded bugs.", run.Out);
+        Assert.Equal(total, run.ReplayCommands.Count);
     }
 
     [Fact]

@@ -32,8 +32,8 @@ public class ProcessTests
             "--seeded-bug", "oracle-ignores-arena-base");
         Assert.Equal(ExitCodes.Failed, fails.Exit);
         string command = fails.Out.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("reproduce with: ", StringComparison.Ordinal));
-        string path = command.Split(' ').Last();
-        var replay = Run("replay", path);
+        string[] words = CliRun.ShellWords(command["reproduce with: ".Length..]);
+        var replay = Run(words[5..]);
         Assert.Equal(ExitCodes.Failed, replay.Exit);
         Assert.Contains("STILL FAILS", replay.Out);
 

@@ -11,7 +11,7 @@ public class ShardDeterminismTests
     private static (JsonNode Report, CliRun Run) RunShard(string shard, int cases, string seed = "7")
     {
         using var dir = new TempDirectory();
-        CliRun run = CliHarness.Invoke("check", "--budget", "10m", "--cases", cases.ToString(CultureInfo.InvariantCulture),
+        CliRun run = CliHarness.Invoke("check", "--family", "smoke", "--budget", "10m", "--cases", cases.ToString(CultureInfo.InvariantCulture),
             "--seed", seed, "--shard", shard, "--geometry", "classic,tiny", "--oracle", "classic", "--out", dir.Path);
         Assert.Equal(ExitCodes.Holds, run.ExitCode);
         return (JsonNode.Parse(File.ReadAllText(dir.File("report.json")))!, run);

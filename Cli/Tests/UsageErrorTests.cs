@@ -22,7 +22,7 @@ public class UsageErrorTests
         { ["check", "--family", "nope"], "unknown family 'nope'" },
         { ["check", "--seeded-bug", "nope"], "unknown seeded bug 'nope'" },
         { ["check", "--bogus"], "--bogus" },
-        { ["check", "--geometry", "modern", "--oracle", "classic"], "nothing to run" },
+        { ["check", "--family", "smoke", "--geometry", "modern", "--oracle", "classic"], "nothing to run" },
         { ["frobnicate"], "frobnicate" },
         { [], "Required command" },
         { ["replay"], "FILE" },
@@ -69,10 +69,10 @@ public class UsageErrorTests
             ["not-json.json"] = ("{ this is not json", "invalid JSON"),
             ["no-format.json"] = ("{\"version\": 1}", "no \"format\" field"),
             ["unknown-format.json"] = ("{\"format\": \"someone-else\", \"version\": 1}", "cannot replay"),
-            ["newer.json"] = ("{\"format\": \"pymalloc-verify.smoke-case\", \"version\": 99}", "newer than this tool"),
-            ["missing-seed.json"] = ("{\"format\": \"pymalloc-verify.smoke-case\", \"version\": 1, \"geometry\": \"tiny\", " +
+            ["newer.json"] = ("{\"format\": \"pymalloc-verify/smoke-case\", \"version\": 99}", "newer than this tool"),
+            ["missing-seed.json"] = ("{\"format\": \"pymalloc-verify/smoke-case\", \"version\": 1, \"geometry\": \"tiny\", " +
                                      "\"oracle\": \"classic\", \"workload\": \"mixed\"}", "'seed'"),
-            ["bad-geometry.json"] = ("{\"format\": \"pymalloc-verify.smoke-case\", \"version\": 1, \"geometry\": \"huge\", " +
+            ["bad-geometry.json"] = ("{\"format\": \"pymalloc-verify/smoke-case\", \"version\": 1, \"geometry\": \"huge\", " +
                                      "\"oracle\": \"classic\", \"workload\": \"mixed\"}", "unknown geometry"),
         };
         foreach ((string name, (string content, string expected)) in files)

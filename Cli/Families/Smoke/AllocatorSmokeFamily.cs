@@ -48,6 +48,7 @@ public sealed class AllocatorSmokeFamily(int stepsPerCase = AllocatorSmokeFamily
         string path = context.CounterexamplePath(Name, spec);
         SmokeCaseFile.Write(path, shortened, result, context.CampaignSeed, context.Shard, spec.Index);
         return new CaseOutcome(result.Operations,
-            new FailureRecord(spec.Index, spec.Seed, result.Describe(), path, failingPrefix));
+            new FailureRecord(spec.Index, spec.Seed, result.Describe(), path, failingPrefix,
+                context.SeededBug is { } bug ? $"--seeded-bug {bug}" : null));
     }
 }

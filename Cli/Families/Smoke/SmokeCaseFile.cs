@@ -12,7 +12,7 @@ namespace PymallocVerify.Cli.Families.Smoke;
 /// </summary>
 public static class SmokeCaseFile
 {
-    public const string Format = "pymalloc-verify.smoke-case";
+    public const string Format = "pymalloc-verify/smoke-case";
     public const int Version = 1;
 
     public static void Write(string path, SmokeScript script, SmokeRunResult result, ulong campaignSeed, Shard shard, long caseIndex)
