@@ -14,6 +14,8 @@ public struct UnwrittenPoolIndexHooks : IHeapHooks
 
     public void AfterArenaTablePublished(ArenaObject[] previous, ArenaObject[] published) { }
 
+    public void AfterRadixChunkLinked<T>(T[] chunk) { }
+
     public void AfterPoolCarved<TMemory>(ref TMemory memory, ulong pool) where TMemory : struct, IMemorySpace =>
         memory.WriteUInt32(pool + PoolHeader.ArenaIndex, 0xDEAD_BEEF);
 }
