@@ -18,7 +18,7 @@ public static class MutantsCommand
     /// <summary>One seeded bug tried by one family.</summary>
     public sealed record MutantOutcome(string Bug, string Description, string Family, bool Killed, string? Configuration,
                                        TimeSpan TimeToKill, long CasesRun, int? CounterexampleLength, string? CounterexamplePath,
-                                       string? Message);
+                                       string? Message, string? ReplayOptions = null);
 
     public static Command Create(CliApp app)
     {
@@ -91,7 +91,7 @@ public static class MutantsCommand
             casesRun += result.Cases.Count;
             if (result.Failures.FirstOrDefault() is { } failure)
                 return new MutantOutcome(bug.Name, bug.Description, family.Name, true, runnable[i].Label, clock.Elapsed, casesRun,
-                    failure.CounterexampleLength, failure.CounterexamplePath, failure.Message);
+                    failure.CounterexampleLength, failure.CounterexamplePath, failure.Message, failure.ReplayOptions);
         }
         string? why = runnable.Count == 0 ? "no configuration of the selection can run it" : null;
         return new MutantOutcome(bug.Name, bug.Description, family.Name, false, null, clock.Elapsed, casesRun, null, null, why);
@@ -115,7 +115,7 @@ public static class MutantsCommand
         {
             output.Line($"  {o.Bug}: {o.Description}");
             if (o.Killed && o.CounterexamplePath is { } path)
-                output.Line($"    {o.Message}\n    reproduce with: {ReplayCommand.For(path)}");
+                output.Line($"    {o.Message}\n    reproduce with: {ReplayCommand.For(path, o.ReplayOptions)}");
             else if (!o.Killed)
                 output.Line($"    survived {o.Family} ({o.CasesRun} cases in {RateText.Seconds(o.TimeToKill)})" +
                             (o.Message is null ? "" : $": {o.Message}"));

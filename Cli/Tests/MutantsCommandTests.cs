@@ -26,6 +26,11 @@ public class MutantsCommandTests
         int total = CliSeededBugs.Names.Count + races.Count + TeethCatalog.All.Count;
         Assert.Contains($"ALL KILLED: {total}/{total} seeded bugs.", run.Out);
         Assert.Equal(total, run.ReplayCommands.Count);
+        foreach (string[] replay in run.ReplayCommands)
+        {
+            CliRun reproduced = CliHarness.Invoke(replay);
+            Assert.True(reproduced.ExitCode == ExitCodes.Failed, $"{string.Join(' ', replay)} exited {reproduced.ExitCode}:\n{reproduced.Out}{reproduced.Err}");
+        }
     }
 
     [Fact]
