@@ -117,7 +117,7 @@ public static class MutantsCommand
             if (o.Killed && o.CounterexamplePath is { } path)
                 output.Line($"    {o.Message}\n    reproduce with: {ReplayCommand.For(path, o.ReplayOptions)}");
             else if (!o.Killed)
-                output.Line($"    survived {o.Family} ({o.CasesRun} cases in {RateText.Seconds(o.TimeToKill)})" +
+                output.Line($"    survived {o.Family} ({RateText.Plural(o.CasesRun, "case")} in {RateText.Seconds(o.TimeToKill)})" +
                             (o.Message is null ? "" : $": {o.Message}"));
         }
         int bugs = outcomes.Select(o => o.Bug).Distinct().Count();

@@ -11,7 +11,7 @@ public static class FailureListing
         if (failures.Count == 0)
         {
             int streams = report.Results.Count(r => r.StoppedBy != StopReason.Skipped);
-            output.Line($"HOLDS: {streams} streams, {RateText.Count(report.CasesRun)} cases, " +
+            output.Line($"HOLDS: {RateText.Plural(streams, "stream")}, {RateText.Plural(report.CasesRun, "case")}, " +
                         $"{string.Join(", ", report.Results.GroupBy(r => r.OperationUnit).Select(g => $"{RateText.Count(g.Sum(r => r.Operations))} {g.Key}"))} checked, no failure " +
                         $"(seed {report.Settings.Seed}, shard {report.Settings.Shard}).");
             return;

@@ -59,7 +59,7 @@ public static class JUnitReport
                             new XAttribute("type", "CounterexampleFound"), detail));
                     }
                     testcase.Add(new XElement("system-out",
-                        $"{r.Cases.Count} cases ({CaseRange.Format(r.Cases)}), {r.Operations} {r.OperationUnit}, " +
+                        $"{RateText.Plural(r.Cases.Count, "case")} ({CaseRange.Format(r.Cases)}), {r.Operations} {r.OperationUnit}, " +
                         $"garbage classes {Coverage.Fraction(r.Coverage.ExpectedGarbageClasses, r.Coverage.GarbageClasses)}, " +
                         $"address kinds {Coverage.Fraction(r.Coverage.ExpectedAddressKinds, r.Coverage.AddressKinds)}, " +
                         $"stopped by {StopText.Of(r.StoppedBy)}"));

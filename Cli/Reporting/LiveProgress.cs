@@ -24,7 +24,7 @@ public sealed class LiveProgress(ProgressContext context) : ICampaignProgress
     {
         if (_task is null) return;
         string verdict = result.Failed ? "[red]FAILED[/]" : "[green]holds[/]";
-        _task.Description = Markup.Escape($"{result.Family} {result.Configuration.Label}: {result.Cases.Count} cases, " +
+        _task.Description = Markup.Escape($"{result.Family} {result.Configuration.Label}: {RateText.Plural(result.Cases.Count, "case")}, " +
                                           $"{RateText.Count(result.Operations)} {result.OperationUnit} ") + verdict;
         _task.Value = _task.MaxValue;
         _task.StopTask();

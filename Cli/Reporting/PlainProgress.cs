@@ -21,7 +21,7 @@ public sealed class PlainProgress(TextWriter output, TimeSpan? every = null) : I
     public void EndStream(FamilyResult result)
     {
         string verdict = result.Failed ? "FAILED" : "holds";
-        output.WriteLine($"[{result.Family} {result.Configuration.Label}] {verdict}: {result.Cases.Count} cases, " +
+        output.WriteLine($"[{result.Family} {result.Configuration.Label}] {verdict}: {RateText.Plural(result.Cases.Count, "case")}, " +
                          $"{RateText.Count(result.Operations)} {result.OperationUnit} in {RateText.Seconds(result.Elapsed)} " +
                          $"({RateText.PerSecond(result.Operations, result.Elapsed)}), stopped by {StopText.Of(result.StoppedBy)}");
     }
@@ -41,7 +41,7 @@ public sealed class PlainProgress(TextWriter output, TimeSpan? every = null) : I
             if (_nextLine == TimeSpan.Zero) _nextLine = interval;
             if (_clock.Elapsed < _nextLine) return;
             _nextLine = _clock.Elapsed + interval;
-            output.WriteLine($"{label} {_cases} cases, {RateText.Count(_operations)} {unit}, {RateText.PerSecond(_operations, _clock.Elapsed)}");
+            output.WriteLine($"{label} {RateText.Plural(_cases, "case")}, {RateText.Count(_operations)} {unit}, {RateText.PerSecond(_operations, _clock.Elapsed)}");
         }
 
         public void CaseFinished(CaseRecord record) => _cases++;

@@ -91,3 +91,23 @@ public class CheckCommandTests
         Assert.Equal("1", XDocument.Load(junit).Root!.Attribute("failures")!.Value);
     }
 }
+
+public class InteractiveOutputTests
+{
+    [Fact]
+    public void On_a_terminal_check_shows_live_progress_then_the_same_summary()
+    {
+        using var dir = new TempDirectory();
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var app = new CliApp(new Reporting.CliOutput(stdout, stderr, interactive: true));
+        int exit = app.Run(["check", "--family", "smoke", "--cases", "2", "--geometry", "tiny", "--oracle", "classic", "--out", dir.Path]);
+
+        string output = stdout.ToString();
+        Assert.Equal(ExitCodes.Holds, exit);
+        Assert.DoesNotContain("[smoke tiny/classic] start", output); // no plain progress lines on a terminal
+        Assert.Contains("smoke tiny/classic: 2 cases", output);      // the live task's final description
+        Assert.Contains("HOLDS: 1 stream, 2 cases", output);
+        Assert.Equal("", stderr.ToString());
+    }
+}
