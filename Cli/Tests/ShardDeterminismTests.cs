@@ -57,6 +57,23 @@ public class ShardDeterminismTests
     }
 
     [Fact]
+    public void Every_family_reports_the_same_cases_and_coverage_when_run_twice()
+    {
+        static JsonNode Run()
+        {
+            using var dir = new TempDirectory();
+            CliRun run = CliHarness.Invoke("check", "--budget", "10m", "--cases", "1", "--seed", "11", "--shard", "2/3",
+                "--geometry", "tiny", "--out", dir.Path);
+            Assert.Equal(ExitCodes.Holds, run.ExitCode);
+            return JsonNode.Parse(File.ReadAllText(dir.File("report.json")))!;
+        }
+        JsonNode first = Run();
+        Assert.Equal(["properties", "smoke", "concurrency"],
+            first["streams"]!.AsArray().Select(s => s!["family"]!.GetValue<string>()).Distinct());
+        Assert.Equal(WithoutTiming(first), WithoutTiming(Run()));
+    }
+
+    [Fact]
     public void A_different_seed_checks_different_cases()
     {
         var a = CasesOf(RunShard("1/1", 1, seed: "1").Report).Select(c => c.Seed);
