@@ -12,7 +12,7 @@ public class ScriptTextTests
                             "Query(Latest(0)-8); Query(Arena(2)+1024); Query(Foreign(0)); Query(0x10); ForeignAlloc(32); ForeignFree(0)";
         var ops = ScriptText.Parse(text);
         Assert.Equal(14, ops.Count);
-        Assert.Equal(new QueryOp(new AddressExpr(AddressBase.Latest, 0, -8)), ops[8]);
+        Assert.Equal(new ConcurrentQueryOp(new AddressExpr(AddressBase.Latest, 0, -8)), ops[8]);
         Assert.Equal(text, ScriptText.Format(ops));
         Assert.Equal(ops, ScriptText.Parse(ScriptText.Format(ops)));
     }
