@@ -41,13 +41,11 @@ internal sealed class ScriptExecutor<TOracle>(
                 break;
             case ReallocOp r when TryOwn(r.Handle, out int slot):
                 int entry = _own[slot];
+                // Claim the block first, as Free does: another thread's FreeBlock must not free it while it moves.
+                if (!board.TryRetire(entry)) { _own.RemoveAt(slot); break; }
                 ulong old = board.AddressOf(entry);
                 ulong moved = Timed(() => heap.Realloc(old, (ulong)r.Size), result => new ReallocCall(old, (ulong)r.Size, result));
-                if (moved != 0)
-                {
-                    board.TryRetire(entry);
-                    _own[slot] = board.Add(moved);
-                }
+                _own[slot] = board.Add(moved != 0 ? moved : old); // a failed realloc leaves the old block live
                 break;
             case FreeOp f when TryOwn(f.Handle, out int slot):
                 int own = _own[slot];
@@ -68,7 +66,7 @@ internal sealed class ScriptExecutor<TOracle>(
             case ForeignFreeOp ff when _foreign.Count > 0:
                 ulong gone = _foreign[ModelState.SlotOf(ff.Handle, _foreign.Count)];
                 _foreign.Remove(gone);
-                Timed(() => { memory.SystemFree(gone); return true; }, _ => new ForeignFreeCall(gone));
+                Timed(() => { heap.Free(gone); return true; }, _ => new ForeignFreeCall(gone)); // the heap must route it to the system
                 break;
         }
     }

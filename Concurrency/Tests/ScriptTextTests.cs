@@ -49,4 +49,14 @@ public class ScriptTextTests
         var radixBugOnClassic = ScenarioCatalog.GrowWhileReading.WithBug(SeededBug.RadixNodeLinkedBeforeFilled);
         Assert.Throws<ArgumentException>(radixBugOnClassic.Validate);
     }
+
+    [Fact]
+    public void ModelStepsThatRaceTheAllocatorAreRefused()
+    {
+        // The model's garbage query writes into pool memory first: in a concurrent script that write would race the heap.
+        var garbageQuery = new Model.QueryOp(new Model.LowAddress(16), Model.Garbage.Of(Model.GarbageClass.UIntMax));
+        var scenario = ScenarioCatalog.RacingMutations with { Threads = [[garbageQuery], [new Model.MallocOp(8)]] };
+        Assert.Contains("not a step of a concurrent script", Assert.Throws<ArgumentException>(scenario.Validate).Message);
+        Assert.Contains("bad argument", Assert.Throws<ArgumentException>(() => ScriptText.Parse("Malloc(99999999)")).Message);
+    }
 }
