@@ -18,7 +18,11 @@ public static class MutantsCommand
     /// <summary>One seeded bug tried by one family.</summary>
     public sealed record MutantOutcome(string Bug, string Description, string Family, bool Killed, string? Configuration,
                                        TimeSpan TimeToKill, long CasesRun, int? CounterexampleLength, string? CounterexamplePath,
-                                       string? Message, string? ReplayOptions = null);
+                                       string? Message, string? ReplayOptions = null)
+    {
+        /// <summary>False when no configuration of the selection can run the bug (e.g. a radix bug with --oracle classic).</summary>
+        public bool Ran => Killed || CasesRun > 0;
+    }
 
     public static Command Create(CliApp app)
     {
@@ -39,8 +43,11 @@ public static class MutantsCommand
             IReadOnlyList<MutantOutcome> outcomes = Run(app, parse.GetValue(seed), parse.GetValue(budget),
                 new CampaignSelection(parse.GetValue(geometry)!, oracles.Kinds), parse.GetValue(output)!,
                 parse.GetValue(cases), parse.GetValue(only) ?? []);
+            if (outcomes.Count > 0 && !outcomes.Any(o => o.Ran))
+                throw new UsageException("no selected seeded bug can run with this selection: " +
+                    string.Join("; ", outcomes.Select(o => $"{o.Bug}: {o.Message}").Distinct()));
             Print(app.Output, outcomes);
-            return outcomes.GroupBy(o => o.Bug).All(g => g.Any(o => o.Killed)) ? ExitCodes.Holds : ExitCodes.Failed;
+            return Survivors(outcomes).Count == 0 ? ExitCodes.Holds : ExitCodes.Failed;
         });
         return command;
     }
@@ -93,9 +100,15 @@ public static class MutantsCommand
                 return new MutantOutcome(bug.Name, bug.Description, family.Name, true, runnable[i].Label, clock.Elapsed, casesRun,
                     failure.CounterexampleLength, failure.CounterexamplePath, failure.Message, failure.ReplayOptions);
         }
-        string? why = runnable.Count == 0 ? "no configuration of the selection can run it" : null;
+        string? why = runnable.Count == 0
+            ? family.Configurations(selection).FirstOrDefault(c => !c.Runnable)?.SkipReason ?? "no configuration of the selection can run it"
+            : null;
         return new MutantOutcome(bug.Name, bug.Description, family.Name, false, null, clock.Elapsed, casesRun, null, null, why);
     }
+
+    /// <summary>Seeded bugs that ran and that no family killed (a bug nothing could run is "not run", not a survivor).</summary>
+    public static IReadOnlyList<string> Survivors(IReadOnlyList<MutantOutcome> outcomes) =>
+        outcomes.GroupBy(o => o.Bug).Where(g => g.Any(o => o.Ran) && !g.Any(o => o.Killed)).Select(g => g.Key).ToList();
 
     public static void Print(CliOutput output, IReadOnlyList<MutantOutcome> outcomes)
     {
@@ -104,7 +117,8 @@ public static class MutantsCommand
             table.AddColumn(column);
         foreach (MutantOutcome o in outcomes)
         {
-            table.AddRow(Markup.Escape(o.Bug), Markup.Escape(o.Family), o.Killed ? "[green]killed[/]" : "[red]SURVIVED[/]",
+            table.AddRow(Markup.Escape(o.Bug), Markup.Escape(o.Family),
+                o.Killed ? "[green]killed[/]" : o.Ran ? "[red]SURVIVED[/]" : "not run",
                 Markup.Escape(o.Configuration ?? "-"), o.Killed ? RateText.Seconds(o.TimeToKill) : "-",
                 o.CasesRun.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 o.CounterexampleLength is { } n ? $"{n} ops" : "-");
@@ -116,12 +130,18 @@ public static class MutantsCommand
             output.Line($"  {o.Bug}: {o.Description}");
             if (o.Killed && o.CounterexamplePath is { } path)
                 output.Line($"    {o.Message}\n    reproduce with: {ReplayCommand.For(path, o.ReplayOptions)}");
+            else if (!o.Ran)
+                output.Line($"    not run by {o.Family}: {o.Message}");
             else if (!o.Killed)
-                output.Line($"    survived {o.Family} ({RateText.Plural(o.CasesRun, "case")} in {RateText.Seconds(o.TimeToKill)})" +
-                            (o.Message is null ? "" : $": {o.Message}"));
+                output.Line($"    survived {o.Family} ({RateText.Plural(o.CasesRun, "case")} in {RateText.Seconds(o.TimeToKill)})");
         }
-        int bugs = outcomes.Select(o => o.Bug).Distinct().Count();
-        int killed = outcomes.GroupBy(o => o.Bug).Count(g => g.Any(o => o.Killed));
-        output.Line(killed == bugs ? $"ALL KILLED: {killed}/{bugs} seeded bugs." : $"SURVIVORS: {bugs - killed} of {bugs} seeded bugs were not killed.");
+        var byBug = outcomes.GroupBy(o => o.Bug).ToList();
+        int ran = byBug.Count(g => g.Any(o => o.Ran));
+        int killed = byBug.Count(g => g.Any(o => o.Killed));
+        string notRun = ran < byBug.Count ? $" ({byBug.Count - ran} not run with this selection)" : "";
+        IReadOnlyList<string> survivors = Survivors(outcomes);
+        output.Line(survivors.Count == 0
+            ? $"ALL KILLED: {killed}/{ran} seeded bugs{notRun}."
+            : $"SURVIVORS: {survivors.Count} of {ran} seeded bugs were not killed: {string.Join(", ", survivors)}{notRun}.");
     }
 }

@@ -13,14 +13,14 @@ public class MutantsCommandTests
     {
         using var dir = new TempDirectory();
         CliRun run = CliHarness.Invoke("mutants", "--budget", "2m", "--cases", "5", "--geometry", "tiny,classic",
-            "--oracle", "classic", "--out", dir.Path);
+            "--out", dir.Path);
 
         Assert.Equal(ExitCodes.Holds, run.ExitCode);
         foreach (string bug in CliSeededBugs.Names)
             Assert.Matches($@"\| {bug} +\| smoke +\| killed +\| tiny/classic +\| \d+\.\ds +\| \d+ +\| \d+ ops? +\|", run.Out);
         var races = SeededBugCatalog.Cases.Select(c => ConcurrencyFamily.BugName(c.Bug)).ToList();
         foreach (string bug in races)
-            Assert.Matches($@"\| {bug} +\| concurrency +\| killed +\| tiny/classic +\|", run.Out);
+            Assert.Matches($@"\| {bug} +\| concurrency +\| killed +\| tiny/(classic|radix) +\|", run.Out);
         foreach (Tooth tooth in TeethCatalog.All)
             Assert.Matches($@"\| {tooth.Name} +\| properties +\| killed +\| micro/classic +\| \d+\.\ds +\| \d+ +\| \d ops? +\|", run.Out);
         int total = CliSeededBugs.Names.Count + races.Count + TeethCatalog.All.Count;
@@ -43,7 +43,23 @@ public class MutantsCommandTests
         Assert.Equal(ExitCodes.Failed, run.ExitCode);
         Assert.Matches(@"\| invisible-bug +\| blind +\| SURVIVED +\|", run.Out);
         Assert.Contains("survived blind (2 cases", run.Out);
-        Assert.Contains("SURVIVORS: 1 of 1 seeded bugs were not killed.", run.Out);
+        Assert.Contains("SURVIVORS: 1 of 1 seeded bugs were not killed: invisible-bug.", run.Out);
+    }
+
+    [Fact]
+    public void A_seeded_bug_the_selection_cannot_run_is_listed_as_not_run_and_does_not_fail()
+    {
+        using var dir = new TempDirectory();
+        CliRun run = CliHarness.Invoke("mutants", "--bug", "radix-node-linked-before-filled", "--bug", "mutation-skips-lock",
+            "--oracle", "classic", "--out", dir.Path);
+
+        Assert.Equal(ExitCodes.Holds, run.ExitCode);
+        Assert.Matches(@"\| radix-node-linked-before-filled +\| concurrency +\| not run +\|", run.Out);
+        Assert.Contains("ALL KILLED: 1/1 seeded bugs (1 not run with this selection).", run.Out);
+
+        CliRun nothing = CliHarness.Invoke("mutants", "--bug", "radix-node-linked-before-filled", "--oracle", "classic", "--out", dir.Path);
+        Assert.Equal(ExitCodes.BadUsage, nothing.ExitCode);
+        Assert.Contains("no selected seeded bug can run with this selection", Assert.Single(nothing.ErrLines));
     }
 
     /// <summary>A family that claims a seeded bug but never notices anything: what a toothless check looks like.</summary>

@@ -11,8 +11,9 @@ namespace PymallocVerify.Cli.Families.Concurrency;
 /// The concurrency family (Concurrency/): Coyote explores interleavings of the catalogued scenarios — lock-free
 /// ownership queries racing arena-table growth, arena release and each other's mutations — and checks every
 /// history for linearizability against the model. One case = one Coyote run of
-/// <see cref="IterationsPerCase"/> iterations: case k runs scenario k mod 3 under strategy (k / 3) mod 3, with
-/// arenas aligned or misaligned by (k / 9) mod 2, and a Coyote seed derived from the case seed.
+/// <see cref="IterationsPerCase"/> iterations with a Coyote seed derived from the case seed. Even cases 2j run the
+/// catalogued scenarios in turn (scenario j mod s, strategy (j / s) mod 3, arenas aligned or misaligned by 272
+/// bytes alternately); odd cases run a seeded random scenario (<see cref="RandomScenarios"/>) from the case seed.
 /// With a seeded bug it runs that bug's catalogued scenario under each strategy in turn.
 /// </summary>
 public sealed class ConcurrencyFamily(int iterationsPerCase = ConcurrencyFamily.DefaultIterationsPerCase) : CaseListFamily
@@ -30,8 +31,8 @@ public sealed class ConcurrencyFamily(int iterationsPerCase = ConcurrencyFamily.
     public override string OperationUnit => "iterations";
 
     public override string Description =>
-        $"Coyote: {iterationsPerCase} iterations per case of the scenarios {string.Join(", ", ScenarioCatalog.All.Select(s => s.Name))}, " +
-        "histories checked for linearizability";
+        $"Coyote: {iterationsPerCase} iterations per case, alternating the scenarios {string.Join(", ", ScenarioCatalog.All.Select(s => s.Name))} " +
+        "with seeded random scenarios; histories checked for linearizability";
 
     public override IReadOnlyList<SeededBugInfo> SeededBugs { get; } =
         SeededBugCatalog.Cases.Select(c => new SeededBugInfo(BugName(c.Bug), c.Description)).ToList();
@@ -68,10 +69,17 @@ public sealed class ConcurrencyFamily(int iterationsPerCase = ConcurrencyFamily.
             scenario = bug.Seeded;
             strategy = ExplorationStrategies.All[(int)(spec.Index % ExplorationStrategies.All.Count)];
         }
+        else if (spec.Index % 2 == 1)
+        {
+            // Odd cases: a seeded random scenario (the combinations nobody wrote down), under the next strategy.
+            scenario = RandomScenarios.Generate(spec.Seed, context.Configuration.Oracle);
+            strategy = ExplorationStrategies.All[(int)(spec.Index / 2 % ExplorationStrategies.All.Count)];
+        }
         else
         {
+            // Even cases: the catalogued scenarios, each aimed at one race, rotating strategy and arena alignment.
             var scenarios = ScenarioCatalog.All;
-            long k = spec.Index;
+            long k = spec.Index / 2;
             scenario = scenarios[(int)(k % scenarios.Count)] with
             {
                 Oracle = context.Configuration.Oracle,
