@@ -12,16 +12,11 @@ namespace PymallocVerify.Properties.Backend;
 /// </summary>
 public sealed record SimulatedLayout(ulong Seed, ImmutableArray<ArenaPlacement> Arenas, ImmutableArray<ForeignPlacement> Foreign, int PageSize = 4096)
 {
-    /// <summary>
-    /// Every strategy of <see cref="PlacementPolicy.Adversarial"/> except arenas ending at 2^64: there the heap's
-    /// <c>CheckInvariants</c> computes the arena end as base + ARENA_SIZE, which wraps to 0, and reports
-    /// "arena-pool-address" after the first malloc (a finding for the allocator's owner; see docs/memcheck.md).
-    /// Foreign blocks near 2^64 stay in the mix.
-    /// </summary>
+    /// <summary>Every strategy of <see cref="PlacementPolicy.Adversarial"/>, including arenas ending exactly at 2^64.</summary>
     public static SimulatedLayout Adversarial(Geometry geometry, ulong seed)
     {
         PlacementPolicy p = PlacementPolicy.Adversarial(geometry, seed);
-        return new SimulatedLayout(seed, [.. p.ArenaChoices.Where(a => a != ArenaPlacement.NearTop)], [.. p.ForeignChoices], geometry.PageSize);
+        return new SimulatedLayout(seed, [.. p.ArenaChoices], [.. p.ForeignChoices], geometry.PageSize);
     }
 
     public SimulatedLayout WithSeed(ulong seed) => this with { Seed = seed };
