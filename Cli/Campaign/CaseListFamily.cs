@@ -21,6 +21,12 @@ public abstract class CaseListFamily : IVerificationFamily
     /// <summary>The length of the case list under a configuration; null when unbounded.</summary>
     protected virtual long? CaseCount(FamilyConfiguration configuration) => null;
 
+    /// <summary>
+    /// Whether the next case can be expected to finish in the time left (asked before every case but the first). A
+    /// family whose cases grow steeply (exhaustive depth) stops here instead of starting a case it cannot finish.
+    /// </summary>
+    protected virtual bool WorthStarting(FamilyContext context, CaseSpec next, IReadOnlyList<CaseRecord> done) => true;
+
     /// <summary>Runs one case; exceptions from the code under test must be turned into a failure here.</summary>
     protected abstract CaseOutcome RunCase(FamilyContext context, CaseSpec spec, Coverage coverage, IProgressReporter progress);
 
@@ -38,11 +44,11 @@ public abstract class CaseListFamily : IVerificationFamily
             // The first case always runs, so even a tiny budget checks something visible.
             if (context.Cancellation.IsCancellationRequested) { stop = StopReason.Cancelled; break; }
             if (context.MaxCases is { } max && cases.Count >= max) { stop = StopReason.CaseLimit; break; }
-            if (cases.Count > 0 && context.OutOfTime) { stop = StopReason.Budget; break; }
+            if (cases.Count > 0 && (context.OutOfTime || !WorthStarting(context, spec, cases))) { stop = StopReason.Budget; break; }
 
             progress.CaseStarted(spec);
             CaseOutcome outcome = RunCase(context, spec, coverage, progress);
-            var record = new CaseRecord(spec.Index, spec.Seed, outcome.Operations, outcome.Failure is null);
+            var record = new CaseRecord(spec.Index, spec.Seed, outcome.Operations, outcome.Failure is null, outcome.Completed);
             cases.Add(record);
             operations += outcome.Operations;
             progress.CaseFinished(record);
@@ -50,6 +56,11 @@ public abstract class CaseListFamily : IVerificationFamily
             {
                 failures.Add(outcome.Failure);
                 stop = StopReason.Failure;
+                break;
+            }
+            if (!outcome.Completed)
+            {
+                stop = context.Cancellation.IsCancellationRequested ? StopReason.Cancelled : StopReason.Budget;
                 break;
             }
         }

@@ -1,4 +1,5 @@
 using PymallocVerify.Cli.Families.Concurrency;
+using PymallocVerify.Cli.Families.Exhaustive;
 using PymallocVerify.Cli.Families.Properties;
 using PymallocVerify.Cli.Families.Smoke;
 
@@ -10,6 +11,8 @@ public static class FamilyCatalog
     public static IReadOnlyList<IVerificationFamily> Default() =>
     [
         new PropertiesFamily(),
+        new MemcheckFamily(),
+        new ExhaustiveFamily(),
         new AllocatorSmokeFamily(),
         new ConcurrencyFamily(),
     ];

@@ -32,6 +32,9 @@ public sealed class FamilyContext
 
     public bool OutOfTime => _clock.Elapsed >= TimeSlice;
 
+    /// <summary>What is left of <see cref="TimeSlice"/> (zero when it is spent).</summary>
+    public TimeSpan Remaining => TimeSlice > _clock.Elapsed ? TimeSlice - _clock.Elapsed : TimeSpan.Zero;
+
     /// <summary>
     /// This shard's cases of the family's list, in order, with their derived seeds. <paramref name="caseCount"/>
     /// bounds a finite list; the caller stops early on budget or <see cref="MaxCases"/>.

@@ -119,9 +119,9 @@ public static class MutantsCommand
         {
             table.AddRow(Markup.Escape(o.Bug), Markup.Escape(o.Family),
                 o.Killed ? "[green]killed[/]" : o.Ran ? "[red]SURVIVED[/]" : "not run",
-                Markup.Escape(o.Configuration ?? "-"), o.Killed ? RateText.Seconds(o.TimeToKill) : "-",
+                Markup.Escape(o.Configuration ?? "-"), o.Killed ? RateText.Duration(o.TimeToKill) : "-",
                 o.CasesRun.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                o.CounterexampleLength is { } n ? $"{n} ops" : "-");
+                o.CounterexampleLength is { } n ? RateText.Plural(n, "op") : "-");
         }
         output.Line();
         output.Console.Write(table);

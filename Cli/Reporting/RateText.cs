@@ -20,6 +20,10 @@ public static class RateText
         };
     }
 
+    /// <summary>"37 ms" below a second, "2.4s" above.</summary>
+    public static string Duration(TimeSpan t) =>
+        t < TimeSpan.FromSeconds(1) ? t.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms" : Seconds(t);
+
     public static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s";
 
     public static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);

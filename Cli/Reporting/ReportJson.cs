@@ -33,6 +33,7 @@ public static class ReportJson
                     ["seed"] = Hex(c.Seed),
                     ["operations"] = c.Operations,
                     ["passed"] = c.Passed,
+                    ["completed"] = c.Completed,
                 }).ToArray()),
                 ["coverage"] = new JsonObject
                 {

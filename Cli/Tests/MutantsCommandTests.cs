@@ -16,15 +16,19 @@ public class MutantsCommandTests
             "--out", dir.Path);
 
         Assert.Equal(ExitCodes.Holds, run.ExitCode);
-        foreach (string bug in CliSeededBugs.Names)
-            Assert.Matches($@"\| {bug} +\| smoke +\| killed +\| tiny/classic +\| \d+\.\ds +\| \d+ +\| \d+ ops? +\|", run.Out);
+        const string Kill = @" +\| killed +\| {0} +\| \d+(\.\d)? ?m?s +\| \d+ +\| \d+ ops? +\|";
+        void Killed(string bug, string family, string configuration) =>
+            Assert.Matches($@"\| {bug} +\| {family}" + string.Format(Kill, configuration), run.Out);
+        foreach (string bug in CliSeededBugs.Names) Killed(bug, "smoke", "tiny/classic");
         var races = SeededBugCatalog.Cases.Select(c => ConcurrencyFamily.BugName(c.Bug)).ToList();
-        foreach (string bug in races)
-            Assert.Matches($@"\| {bug} +\| concurrency +\| killed +\| tiny/(classic|radix) +\|", run.Out);
-        foreach (Tooth tooth in TeethCatalog.All)
-            Assert.Matches($@"\| {tooth.Name} +\| properties +\| killed +\| micro/classic +\| \d+\.\ds +\| \d+ +\| \d ops? +\|", run.Out);
-        int total = CliSeededBugs.Names.Count + races.Count + TeethCatalog.All.Count;
-        Assert.Contains($"ALL KILLED: {total}/{total} seeded bugs.", run.Out);
+        foreach (string bug in races) Killed(bug, "concurrency", "tiny/(classic|radix)");
+        foreach (Tooth tooth in TeethCatalog.All.Where(t => t.Simulated is null)) Killed(tooth.Name, "properties", "micro/classic");
+        foreach (Tooth tooth in TeethCatalog.All.Where(t => t.Simulated is not null)) Killed(tooth.Name, "memcheck", "micro/(classic|radix)");
+        foreach (Tooth tooth in TeethCatalog.All.Where(t => t.IsOracleBug)) Killed(tooth.Name, "exhaustive", "tiny/(classic|radix)");
+
+        int bugs = CliSeededBugs.Names.Count + races.Count + TeethCatalog.All.Count;
+        Assert.Contains($"ALL KILLED: {bugs}/{bugs} seeded bugs.", run.Out);
+        int total = bugs + TeethCatalog.All.Count(t => t.IsOracleBug); // the oracle bugs are killed by two families
         Assert.Equal(total, run.ReplayCommands.Count);
         foreach (string[] replay in run.ReplayCommands)
         {

@@ -71,9 +71,14 @@ public class PropertiesFamilyTests
     }
 
     [Fact]
-    public void Every_tooth_of_the_properties_catalog_is_offered_to_mutants()
+    public void Every_tooth_of_the_catalog_is_hunted_by_the_family_the_catalog_names()
     {
-        var family = new Families.Properties.PropertiesFamily();
-        Assert.Equal(TeethCatalog.All.Select(t => t.Name), family.SeededBugs.Select(b => b.Name));
+        var properties = new Families.Properties.PropertiesFamily().SeededBugs.Select(b => b.Name).ToList();
+        var memcheck = new Families.Properties.MemcheckFamily().SeededBugs.Select(b => b.Name).ToList();
+        var exhaustive = new Families.Exhaustive.ExhaustiveFamily().SeededBugs.Select(b => b.Name).ToList();
+
+        Assert.Equal(TeethCatalog.All.Select(t => t.Name).Order(), properties.Concat(memcheck).Order());
+        Assert.All(TeethCatalog.All.Where(t => t.Simulated is not null), t => Assert.Contains(t.Name, memcheck));
+        Assert.Equal(TeethCatalog.All.Where(t => t.IsOracleBug).Select(t => t.Name), exhaustive);
     }
 }
