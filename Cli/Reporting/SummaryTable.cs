@@ -28,7 +28,7 @@ public static class SummaryTable
             table.AddRow(
                 Markup.Escape(r.Family),
                 Markup.Escape(r.Configuration.Label),
-                skipped ? "-" : r.Cases.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                skipped ? "-" : RateText.Count(r.Cases.Count),
                 skipped ? "-" : Markup.Escape(CaseRange.Format(r.Cases)),
                 skipped ? "-" : $"{RateText.Count(r.Operations)} {r.OperationUnit}",
                 skipped ? "-" : RateText.PerSecond(r.Operations, r.Elapsed),
