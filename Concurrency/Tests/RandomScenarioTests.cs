@@ -48,7 +48,7 @@ public class RandomScenarioTests(ITestOutputHelper output)
     /// <summary>
     /// Random scripts have teeth too: a seeded bug is caught within a few generated scenarios, without the scenario
     /// written for it. (The seeds are the first that find each bug quickly; random scripts also find
-    /// TablePublishedBeforeFilled, but rarely ArenaReturnedBeforeUnpublished — see docs/teeth-concurrency.md.)
+    /// TablePublishedBeforeFilled, but rarely ArenaReturnedBeforeUnpublished — see docs/teeth.md, "Concurrency".)
     /// </summary>
     [Theory]
     [InlineData(SeededBug.TableReclaimedWhileRead, 2001u)]
