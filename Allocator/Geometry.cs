@@ -73,7 +73,9 @@ public sealed record Geometry
     public int BlocksPerPool(int sizeClass) => (PoolSize - PoolOverhead) / BlockSize(sizeClass);
 
     /// <summary>
-    /// Refuses a geometry that would break the allocator, naming the rule. <paramref name="oracle"/>
+    /// Refuses a geometry that would break the allocator, naming the rule. CPython's "ARENA_BITS &lt; 32" and
+    /// "at most 64 classes" need no check here: sizes are <c>int</c> powers of two (at most 2^30), and
+    /// alignment ≥ 8 with threshold ≤ 512 gives at most 64 classes. <paramref name="oracle"/>
     /// adds the pool-header oracle's own precondition (its index read must stay in p's page).
     /// </summary>
     public void Validate(OracleKind oracle)
@@ -93,14 +95,10 @@ public sealed record Geometry
             Fail($"pool size {PoolSize} is larger than arena size {ArenaSize}");
         if (ArenaSize / PoolSize < 2)
             Fail($"an arena must hold at least two pools (an unaligned arena loses one); got {ArenaSize / PoolSize}");
-        if (ArenaBits >= 32)
-            Fail($"ARENA_BITS must be below 32; got {ArenaBits}");
         if (SmallRequestThreshold < Alignment || SmallRequestThreshold > 512)
             Fail($"threshold must satisfy ALIGNMENT <= threshold <= 512; got {SmallRequestThreshold}");
         if (SmallRequestThreshold % Alignment != 0)
             Fail($"threshold {SmallRequestThreshold} is not a multiple of the alignment {Alignment}");
-        if (NumSizeClasses > 64)
-            Fail($"at most 64 size classes; got {NumSizeClasses}");
         if (BlocksPerPool(NumSizeClasses - 1) < 2)
             Fail($"a pool must hold at least two blocks of the largest class ({BlockSize(NumSizeClasses - 1)} bytes) " +
                  $"after its {PoolOverhead}-byte header: pool initialisation threads the second block");
