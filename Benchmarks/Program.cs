@@ -1,0 +1,32 @@
+using BenchmarkDotNet.Running;
+using PymallocVerify.Benchmarks;
+using PymallocVerify.Benchmarks.Reporting;
+using PymallocVerify.Benchmarks.SelfChecks;
+
+// --validate [suite]           run every benchmark body once and check what it did (no timing)
+// --profile SUITE METHOD ...    loop one body in-process, for perf / dotnet-trace / DOTNET_JitDisasm
+// --render-docs RESULTS DOC    rewrite DOC's generated sections from BenchmarkDotNet's JSON results
+// anything else                BenchmarkDotNet's own command line (--filter '*', --job short, ...)
+return args switch
+{
+    ["--validate"] => SelfCheckRunner.Run(Console.Out, null),
+    ["--validate", string suite] => SelfCheckRunner.Run(Console.Out, suite),
+    ["--profile", .. var rest] => ProfileLoop.Run(rest, Console.Out),
+    ["--render-docs", string results, string document] => PerformanceReport.Render(results, document, Console.Out),
+    ["--validate" or "--render-docs", ..] => Usage(),
+    _ => RunBenchmarks(args),
+};
+
+static int RunBenchmarks(string[] args)
+{
+    bool threadCpuClock = args.Contains("--thread-cpu-clock");
+    var summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchmarkConfig).Assembly)
+        .Run(args.Where(a => a != "--thread-cpu-clock").ToArray(), BenchmarkConfig.Create(threadCpuClock));
+    return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: --validate [suite] | --profile SUITE METHOD [Name=Value ...] [--seconds N] | --render-docs RESULTS-DIR DOCUMENT | BenchmarkDotNet options");
+    return 2;
+}

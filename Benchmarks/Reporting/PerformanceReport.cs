@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+
+namespace PymallocVerify.Benchmarks.Reporting;
+
+/// <summary>
+/// Rewrites the generated sections of docs/performance.md from BenchmarkDotNet's full JSON exports, so the tables
+/// in the document are always the numbers of one run. Hand-written prose outside the markers is left alone.
+/// </summary>
+public static class PerformanceReport
+{
+    public const string MachineSection = "machine";
+    public const string TablesSection = "tables";
+    public const string TargetsSection = "targets";
+
+    public static int Render(string resultsDirectory, string documentPath, TextWriter output)
+    {
+        try
+        {
+            var results = BenchmarkResults.Load(resultsDirectory);
+            string document = File.ReadAllText(documentPath);
+            document = ReplaceSection(document, MachineSection, Machine(results, resultsDirectory));
+            document = ReplaceSection(document, TargetsSection, Targets(results));
+            document = ReplaceSection(document, TablesSection, Tables(results));
+            File.WriteAllText(documentPath, document);
+            output.WriteLine($"rendered {results.Rows.Count} benchmark rows from {results.Files} result files into {documentPath}");
+            return 0;
+        }
+        catch (Exception e) when (e is IOException or JsonException or InvalidDataException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"render-docs: {e.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>Replaces the text between &lt;!-- generated:NAME:begin --&gt; and &lt;!-- generated:NAME:end --&gt;.</summary>
+    public static string ReplaceSection(string document, string name, string content)
+    {
+        string begin = $"<!-- generated:{name}:begin -->", end = $"<!-- generated:{name}:end -->";
+        int start = document.IndexOf(begin, StringComparison.Ordinal);
+        int stop = document.IndexOf(end, StringComparison.Ordinal);
+        if (start < 0 || stop < start)
+            throw new InvalidDataException($"the document has no '{begin}' ... '{end}' section");
+        start += begin.Length;
+        return document[..start] + "\n" + content.TrimEnd('\n') + "\n" + document[stop..];
+    }
+
+    private static string Machine(BenchmarkResults results, string resultsDirectory)
+    {
+        var s = new StringBuilder();
+        string machineFile = Path.Combine(resultsDirectory, "machine.txt");
+        if (File.Exists(machineFile))
+        {
+            s.Append("```\n").Append(File.ReadAllText(machineFile).TrimEnd('\n')).Append("\n```\n\n");
+        }
+        foreach (string line in results.Environment.Distinct()) s.Append("- ").Append(line).Append('\n');
+        return s.ToString();
+    }
+
+    private static string Targets(BenchmarkResults results)
+    {
+        var s = new StringBuilder();
+        s.Append("| target | workload | measured | limit | met |\n|---|---|---:|---:|:---:|\n");
+        foreach (var target in PerformanceTargets.All)
+        {
+            foreach (var row in results.Rows.Where(target.Matches))
+            {
+                double? value = target.Metric == TargetMetric.Ratio ? results.RatioToBaseline(row)?.Ratio : row.MeanNs;
+                string measured = value is null ? "—" : Format(value.Value, target.Metric == TargetMetric.Ratio ? "×" : " ns");
+                string met = value is null ? "?" : value <= target.Limit ? "yes" : "**no**";
+                s.Append(CultureInfo.InvariantCulture,
+                    $"| {target.Name} | {row.Type} {row.Method} ({row.Parameters}) | {measured} | {Format(target.Limit, target.Metric == TargetMetric.Ratio ? "×" : " ns")} | {met} |\n");
+            }
+        }
+        return s.ToString();
+    }
+
+    private static string Tables(BenchmarkResults results)
+    {
+        var s = new StringBuilder();
+        foreach (var suite in results.Rows.GroupBy(r => r.Type))
+        {
+            s.Append("### ").Append(suite.Key).Append("\n\n");
+            s.Append("| parameters | method | ns/op (mean) | ± stddev | CV | median | ratio | ± | alloc B/op |\n");
+            s.Append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+            foreach (var row in suite)
+            {
+                var ratio = results.RatioToBaseline(row);
+                string ratioText = ratio is null ? "—" : row.IsBaseline ? "1.00 (baseline)" : Format(ratio.Value.Ratio, "");
+                string ratioError = ratio is null || row.IsBaseline ? "" : Format(ratio.Value.Error, "");
+                string allocated = row.AllocatedBytesPerOp is { } bytes ? bytes.ToString(CultureInfo.InvariantCulture) : "—";
+                s.Append(CultureInfo.InvariantCulture,
+                    $"| {row.Parameters} | {row.Method} | {Format(row.MeanNs, "")} | {Format(row.StdDevNs, "")} | {row.StdDevNs / row.MeanNs:P1} | {Format(row.MedianNs, "")} | {ratioText} | {ratioError} | {allocated} |\n");
+            }
+            s.Append('\n');
+        }
+        return s.ToString();
+    }
+
+    private static string Format(double value, string unit) =>
+        (Math.Abs(value) >= 100 ? value.ToString("F0", CultureInfo.InvariantCulture)
+            : Math.Abs(value) >= 10 ? value.ToString("F1", CultureInfo.InvariantCulture)
+            : value.ToString("F2", CultureInfo.InvariantCulture)) + unit;
+}
+
+/// <summary>One benchmark case of a run: per-operation statistics in nanoseconds.</summary>
+public sealed record BenchmarkRow(
+    string Type, string Method, string Parameters, bool IsBaseline,
+    double MeanNs, double StdDevNs, double StandardErrorNs, double MedianNs, long? AllocatedBytesPerOp);
+
+/// <summary>All rows of the JSON exports in a results directory, with the host description of each run.</summary>
+public sealed class BenchmarkResults
+{
+    public required IReadOnlyList<BenchmarkRow> Rows { get; init; }
+    public required IReadOnlyList<string> Environment { get; init; }
+    public required int Files { get; init; }
+
+    public static BenchmarkResults Load(string directory)
+    {
+        if (!Directory.Exists(directory))
+            throw new IOException($"no results directory '{directory}' (run the benchmarks first)");
+        string[] files = Directory.GetFiles(directory, "*-report-full.json").Order(StringComparer.Ordinal).ToArray();
+        if (files.Length == 0)
+            throw new IOException($"no *-report-full.json in '{directory}' (run with the JSON exporter, e.g. Benchmarks/run.sh)");
+
+        var rows = new List<BenchmarkRow>();
+        var environment = new List<string>();
+        foreach (string file in files)
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(file));
+            JsonElement root = json.RootElement;
+            if (root.TryGetProperty("HostEnvironmentInfo", out var host))
+            {
+                environment.Add($"{Text(host, "BenchmarkDotNetCaption")} {Text(host, "BenchmarkDotNetVersion")}, " +
+                                $"{Text(host, "OsVersion")}, {Text(host, "ProcessorName")}, " +
+                                $"{Text(host, "LogicalCoreCount")} logical cores, runtime {Text(host, "RuntimeVersion")}, " +
+                                $"SDK {Text(host, "DotNetCliVersion")}");
+            }
+            foreach (JsonElement benchmark in root.GetProperty("Benchmarks").EnumerateArray())
+            {
+                if (!benchmark.TryGetProperty("Statistics", out var statistics) || statistics.ValueKind != JsonValueKind.Object)
+                    continue; // a case that failed has no statistics
+                string type = Text(benchmark, "Type"), method = Text(benchmark, "Method");
+                long? allocated = benchmark.TryGetProperty("Memory", out var memory) && memory.ValueKind == JsonValueKind.Object
+                    ? memory.GetProperty("BytesAllocatedPerOperation").GetInt64() : null;
+                rows.Add(new BenchmarkRow(type, method, Text(benchmark, "Parameters"), IsBaseline(type, method),
+                    statistics.GetProperty("Mean").GetDouble(), statistics.GetProperty("StandardDeviation").GetDouble(),
+                    statistics.GetProperty("StandardError").GetDouble(), statistics.GetProperty("Median").GetDouble(), allocated));
+            }
+        }
+        return new BenchmarkResults { Rows = rows, Environment = environment, Files = files.Length };
+    }
+
+    /// <summary>
+    /// mean / the baseline's mean for the same suite and parameters, with an approximate 95% error
+    /// (2 × the ratio's standard error from both means' standard errors). Null when there is no baseline row.
+    /// </summary>
+    public (double Ratio, double Error)? RatioToBaseline(BenchmarkRow row)
+    {
+        var baseline = Rows.FirstOrDefault(b => b.IsBaseline && b.Type == row.Type && b.Parameters == row.Parameters);
+        if (baseline is null || baseline.MeanNs <= 0) return null;
+        double ratio = row.MeanNs / baseline.MeanNs;
+        double relative = Math.Sqrt(Math.Pow(row.StandardErrorNs / row.MeanNs, 2) + Math.Pow(baseline.StandardErrorNs / baseline.MeanNs, 2));
+        return (ratio, 2 * ratio * relative);
+    }
+
+    private static bool IsBaseline(string type, string method) =>
+        typeof(BenchmarkResults).Assembly.GetTypes().FirstOrDefault(t => t.Name == type)?
+            .GetMethod(method)?.GetCustomAttribute<BenchmarkAttribute>()?.Baseline ?? false;
+
+    private static string Text(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) ? value.ToString() : "?";
+}
