@@ -17,6 +17,12 @@ public interface IHeapHooks
 
     /// <summary>A pool was just carved from an arena and its header initialised.</summary>
     void AfterPoolCarved<TMemory>(ref TMemory memory, ulong pool) where TMemory : struct, IMemorySpace;
+
+    /// <summary>
+    /// A grown arena table was just published; <paramref name="previous"/> is the table readers may still hold.
+    /// Lets concurrency tests seed publication bugs (reclaiming the old table, filling the new one late).
+    /// </summary>
+    void AfterArenaTablePublished(ArenaObject[] previous, ArenaObject[] published);
 }
 
 /// <summary>The shared memory locations of the lock-free ownership protocol, named at each scheduling point.</summary>
@@ -53,4 +59,7 @@ public struct NoHooks : IHeapHooks
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AfterPoolCarved<TMemory>(ref TMemory memory, ulong pool) where TMemory : struct, IMemorySpace { }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AfterArenaTablePublished(ArenaObject[] previous, ArenaObject[] published) { }
 }

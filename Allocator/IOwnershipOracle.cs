@@ -12,11 +12,14 @@ public interface IOwnershipOracle
     /// <summary>Called once by the heap's constructor, after the geometry is validated.</summary>
     void Initialize(Geometry geometry);
 
-    /// <summary>An arena at <paramref name="arenaBase"/> becomes live (before any pool in it is used).</summary>
-    void OnArenaAdded(ulong arenaBase);
+    /// <summary>
+    /// An arena at <paramref name="arenaBase"/> becomes live (before any pool in it is used, before its slot is
+    /// published). <paramref name="hooks"/> marks the oracle's shared writes (e.g. radix nodes) as scheduling points.
+    /// </summary>
+    void OnArenaAdded<THooks>(ulong arenaBase, ref THooks hooks) where THooks : struct, IHeapHooks;
 
     /// <summary>An arena is being released: after its slot is cleared, before its memory goes back.</summary>
-    void OnArenaRemoved(ulong arenaBase);
+    void OnArenaRemoved<THooks>(ulong arenaBase, ref THooks hooks) where THooks : struct, IHeapHooks;
 
     /// <summary>
     /// Is <paramref name="address"/> in one of pymalloc's arenas? <paramref name="arenas"/> is one snapshot of the

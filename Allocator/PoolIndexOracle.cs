@@ -21,9 +21,9 @@ public struct PoolIndexOracle : IOwnershipOracle
         _arenaSize = (ulong)geometry.ArenaSize;
     }
 
-    public void OnArenaAdded(ulong arenaBase) { }
+    public void OnArenaAdded<THooks>(ulong arenaBase, ref THooks hooks) where THooks : struct, IHeapHooks { }
 
-    public void OnArenaRemoved(ulong arenaBase) { }
+    public void OnArenaRemoved<THooks>(ulong arenaBase, ref THooks hooks) where THooks : struct, IHeapHooks { }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsOwned<TMemory, THooks>(ref TMemory memory, ref THooks hooks, ArenaObject[] arenas, ulong address)

@@ -25,7 +25,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             arena.PoolAddress += _poolSize - excess;
         }
         arena.NTotalPools = arena.NFreePools;
-        _oracle.OnArenaAdded(address);
+        _oracle.OnArenaAdded(address, ref _hooks);
         // Publish last: a lock-free reader that sees the base sees a fully set-up slot.
         _hooks.Interleave(SharedAccess.ArenaSlotWrite);
         Volatile.Write(ref arena.Address, address);
@@ -52,8 +52,10 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             table[i].NextArena = i < grown - 1 ? i + 1 : None;
             table[i].PrevArena = None;
         }
+        ArenaObject[] previous = _arenas;
         _hooks.Interleave(SharedAccess.ArenaTablePublish);
         Volatile.Write(ref _arenas, table);
+        _hooks.AfterArenaTablePublished(previous, table);
         _unusedArenaObjects = old;
         return true;
     }
@@ -68,7 +70,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         _hooks.Interleave(SharedAccess.ArenaSlotWrite);
         Volatile.Write(ref arena.Address, 0UL);
         _hooks.AfterArenaSlotCleared(ref arena, address);
-        _oracle.OnArenaRemoved(address);
+        _oracle.OnArenaRemoved(address, ref _hooks);
         _hooks.Interleave(SharedAccess.ArenaMemoryRelease);
         _memory.FreeArena(address, _arenaSize);
         _arenasCurrent--;
@@ -84,7 +86,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             ulong address = _arenas[i].Address;
             if (address == 0) continue;
             _arenas[i].Address = 0;
-            _oracle.OnArenaRemoved(address);
+            _oracle.OnArenaRemoved(address, ref _hooks);
             _memory.FreeArena(address, _arenaSize);
         }
         _arenasCurrent = 0;

@@ -52,12 +52,18 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         uint free = arena.NFreePools = oldFree + 1;
 
         // Case 1 (3.9+, bpo-37257): wholly free and not the last usable arena -> back to the system. The last one
-        // is kept so that alloc/free cycles at an arena boundary do not thrash.
-        if (free == arena.NTotalPools && arena.NextArena != None)
+        // is kept so that alloc/free cycles at an arena boundary do not thrash. An arena that was full is in no
+        // list and its links are stale (CPython reads them anyway; it cannot matter there, since only a one-pool
+        // arena goes from full to wholly free): it would join at the head, so it is "not last" iff the list is non-empty.
+        bool wasFull = oldFree == 0;
+        if (free == arena.NTotalPools && (wasFull ? _usableArenas != None : arena.NextArena != None))
         {
-            if (arena.PrevArena == None) _usableArenas = arena.NextArena;
-            else _arenas[arena.PrevArena].NextArena = arena.NextArena;
-            _arenas[arena.NextArena].PrevArena = arena.PrevArena;
+            if (!wasFull)
+            {
+                if (arena.PrevArena == None) _usableArenas = arena.NextArena;
+                else _arenas[arena.PrevArena].NextArena = arena.NextArena;
+                _arenas[arena.NextArena].PrevArena = arena.PrevArena;
+            }
             ReleaseArena(index);
             return;
         }

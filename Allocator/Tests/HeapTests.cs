@@ -240,3 +240,29 @@ public class HeapTests
         Assert.Equal(s.ArenaBytes, s.AllocatedBytes + s.AvailableBytes + s.UnusedPools * s.Geometry.PoolSize
                                    + s.PoolHeaderBytes + s.QuantizationBytes + s.ArenaAlignmentBytes);
 }
+
+/// <summary>Arenas of one usable pool (two pools, unaligned): found by the model-based properties.</summary>
+public class OnePoolArenaTests
+{
+    private static readonly Geometry TwoPoolArenas = new()
+    { Name = "two-pool", Alignment = 16, PoolSize = 256, ArenaSize = 512, SmallRequestThreshold = 64 };
+
+    [Fact]
+    public void A_full_one_pool_arena_that_empties_is_released_without_reading_its_stale_links()
+    {
+        var ledger = new ArenaLedger();
+        using var heap = TestHeaps.Create(TwoPoolArenas, ledger, arenaOffset: 16);   // loses a pool: ntotalpools = 1
+        ulong b0 = heap.Malloc(1), b1 = heap.Malloc(17), b2 = heap.Malloc(33);        // three arenas, each full
+        Assert.Equal(1u, heap.ArenaTableSnapshot[0].NTotalPools);
+        heap.Free(b0);
+        heap.CheckInvariants();
+        heap.Free(b1);
+        heap.CheckInvariants();
+        ulong b3 = heap.Realloc(b2, 1);
+        heap.CheckInvariants();
+        heap.Free(b3);
+        heap.CheckInvariants();
+        Assert.Equal(1, heap.LiveArenaCount);                                          // all but the last usable one back
+        Assert.Equal(ledger.Obtained.Count - 1, ledger.Released.Count);
+    }
+}

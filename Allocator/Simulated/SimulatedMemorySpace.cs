@@ -1,0 +1,52 @@
+using System.Runtime.CompilerServices;
+
+namespace PymallocVerify.Allocator.Simulated;
+
+/// <summary>
+/// The heap's view of a <see cref="SimulatedAddressSpace"/>: a struct holding the reference, so copies of it (the
+/// heap keeps one by value) all act on the same space. <c>default</c> has no space and refuses to work.
+/// </summary>
+public readonly struct SimulatedMemorySpace : IMemorySpace
+{
+    private readonly SimulatedAddressSpace? _space;
+
+    public SimulatedMemorySpace(SimulatedAddressSpace space) => _space = space ?? throw new ArgumentNullException(nameof(space));
+
+    /// <summary>A fresh space with ordinary placement for <paramref name="geometry"/> (its page size).</summary>
+    public static SimulatedMemorySpace For(Geometry geometry, ulong seed = 0, bool adversarial = false) =>
+        new(SimulatedAddressSpace.For(geometry, seed, adversarial));
+
+    public SimulatedAddressSpace Space =>
+        _space ?? throw new InvalidOperationException(
+            "this SimulatedMemorySpace is default: construct it with new SimulatedMemorySpace(space) and pass it to the heap");
+
+    public ulong AllocateArena(ulong size) => Space.AllocateArena(size);
+
+    public void FreeArena(ulong address, ulong size) => Space.FreeArena(address, size);
+
+    public ulong SystemMalloc(ulong size) => Space.SystemMalloc(size);
+
+    public ulong SystemCalloc(ulong count, ulong size) => Space.SystemCalloc(count, size);
+
+    public ulong SystemRealloc(ulong address, ulong size) => Space.SystemRealloc(address, size);
+
+    public void SystemFree(ulong address) => Space.SystemFree(address);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong ReadUInt64(ulong address) => Space.ReadUInt64(address);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WriteUInt64(ulong address, ulong value) => Space.WriteUInt64(address, value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public uint ReadUInt32(ulong address) => Space.ReadUInt32(address);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WriteUInt32(ulong address, uint value) => Space.WriteUInt32(address, value);
+
+    public uint ReadArenaIndex(ulong address) => Space.ReadArenaIndex(address);
+
+    public void Copy(ulong destination, ulong source, ulong count) => Space.Copy(destination, source, count);
+
+    public void Fill(ulong destination, byte value, ulong count) => Space.Fill(destination, value, count);
+}

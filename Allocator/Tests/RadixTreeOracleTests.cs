@@ -1,0 +1,246 @@
+using PymallocVerify.Allocator.Radix;
+using PymallocVerify.Allocator.Simulated;
+
+namespace PymallocVerify.Allocator.Tests;
+
+public class RadixTreeOracleTests
+{
+    private const ulong A = 1UL << 20; // Modern ARENA_SIZE
+    private NoHooks _none;
+
+    private static ArenaMap ModernMap() => new(Geometry.Modern.ArenaBits);
+
+    [Theory]
+    [InlineData(20, 15, 15, 14, 262_144L, 262_144L, 131_072L)] // CPython 3.11+ on 64-bit (bpo-45526)
+    [InlineData(18, 16, 16, 14, 524_288L, 524_288L, 131_072L)] // 256 KiB arenas
+    [InlineData(10, 18, 18, 18, 2_097_152L, 2_097_152L, 2_097_152L)] // Tiny
+    public void Bit_split_and_node_sizes_follow_CPython(int arenaBits, int top, int mid, int bottom, long rootBytes, long midBytes, long botBytes)
+    {
+        var layout = new ArenaMapLayout(arenaBits);
+        Assert.Equal((top, mid, bottom), (layout.TopBits, layout.MidBits, layout.BottomBits));
+        Assert.Equal(64, layout.TopShift + layout.TopBits);
+        Assert.Equal((rootBytes, midBytes, botBytes), (layout.RootBytes, layout.MidNodeBytes, layout.BottomNodeBytes));
+    }
+
+    [Fact]
+    public void An_arena_aligned_arena_writes_tail_hi_minus_one_and_nothing_in_the_next_span()
+    {
+        ArenaMap map = ModernMap();
+        ulong b = 0x7f12_3400_0000; // multiple of 1 MiB
+        map.Mark(b, ref _none);
+        Assert.Equal((-1, 0), Tails(map.CoverageOf(b)));
+        Assert.Equal((0, 0), Tails(map.CoverageOf(b + A)));
+        Assert.Equal((0, 0), Tails(map.CoverageOf(b - 1)));
+    }
+
+    [Fact]
+    public void An_unaligned_arena_writes_tail_hi_in_its_span_and_tail_lo_in_the_next()
+    {
+        ArenaMap map = ModernMap();
+        ulong t = 0x5000, b = 0x7f12_3400_0000 + t;
+        map.Mark(b, ref _none);
+        Assert.Equal(((int)t, 0), Tails(map.CoverageOf(b)));
+        Assert.Equal((0, (int)t), Tails(map.CoverageOf(b + A)));
+        map.CheckInvariants();
+    }
+
+    [Theory]
+    [InlineData(0x7f12_3400_0000UL)]            // aligned
+    [InlineData(0x7f12_3400_4000UL)]            // pool-aligned
+    [InlineData(0x7f12_3400_1000UL)]            // page-aligned (mmap)
+    [InlineData(0x7f12_3400_0010UL)]            // malloc-aligned
+    [InlineData(0x10UL)]                        // below one arena size
+    [InlineData(ulong.MaxValue - A + 1)]                    // the last arena-aligned span of the address space
+    [InlineData(ulong.MaxValue - A - 0x2F)]             // unaligned, ending just below 2^64
+    public void Owned_exactly_on_the_arena_span(ulong b)
+    {
+        ArenaMap map = ModernMap();
+        map.Mark(b, ref _none);
+        Assert.True(map.IsUsed(b, ref _none));
+        Assert.True(map.IsUsed(b + (A - 1), ref _none));
+        if (b > 0) Assert.False(map.IsUsed(b - 1, ref _none));
+        if (b + A != 0) Assert.False(map.IsUsed(b + A, ref _none));
+        // The whole span, including an unaligned head and pools never carved.
+        for (ulong off = 0; off < A; off += 0x3F1) Assert.True(map.IsUsed(b + off, ref _none));
+        Assert.False(map.IsUsed(b ^ (1UL << 40), ref _none)); // same span offset elsewhere
+    }
+
+    [Fact]
+    public void False_just_outside_unless_a_neighbour_arena_is_there()
+    {
+        ArenaMap map = ModernMap();
+        ulong x = 0x7f00_0010_3000, y = x + A; // adjacent, both unaligned by the same tail
+        map.Mark(x, ref _none);
+        Assert.False(map.IsUsed(x + A, ref _none));
+        map.Mark(y, ref _none);
+        Assert.True(map.IsUsed(x + A - 1, ref _none));
+        Assert.True(map.IsUsed(y, ref _none));
+        Assert.Equal((0x3000, 0x3000), Tails(map.CoverageOf(y))); // tail_hi of y, tail_lo of x
+        Assert.False(map.IsUsed(x - 1, ref _none));
+        Assert.False(map.IsUsed(y + A, ref _none));
+        map.CheckInvariants();
+
+        map.Unmark(x, ref _none);
+        Assert.False(map.IsUsed(x, ref _none));
+        Assert.False(map.IsUsed(x + A - 1, ref _none));
+        Assert.True(map.IsUsed(y, ref _none));
+    }
+
+    [Fact]
+    public void Unmark_clears_what_mark_wrote_and_keeps_the_nodes()
+    {
+        ArenaMap map = ModernMap();
+        ulong b = 0x7f00_0000_0000 + 0x4000;
+        map.Mark(b, ref _none);
+        var before = map.GetStats();
+        map.Unmark(b, ref _none);
+        for (ulong off = 0; off < A; off += 0x1000) Assert.False(map.IsUsed(b + off, ref _none));
+        Assert.Equal((0, 0), Tails(map.CoverageOf(b)));
+        Assert.Equal((0, 0), Tails(map.CoverageOf(b + A)));
+        Assert.Equal(before, map.GetStats()); // nodes are never freed
+    }
+
+    [Fact]
+    public void Nodes_are_created_on_demand_and_counted_like_arena_map_mid_and_bot_count()
+    {
+        ArenaMap map = ModernMap();
+        Assert.Equal((0, 0), (map.MidNodeCount, map.BottomNodeCount));
+        map.Mark(0x7f00_0000_0000, ref _none);
+        Assert.Equal((1, 1), (map.MidNodeCount, map.BottomNodeCount));
+        map.Mark(0x7f00_0010_0000 + 0x4000, ref _none); // same bottom node, two spans
+        Assert.Equal((1, 1), (map.MidNodeCount, map.BottomNodeCount));
+
+        // An unaligned arena at the end of a bottom node's 2^34-byte range spills into the next bottom node...
+        ulong bottomRange = 1UL << (20 + 14);
+        map.Mark(0x7f00_0000_0000 + bottomRange - A + 0x4000, ref _none);
+        Assert.Equal((1, 2), (map.MidNodeCount, map.BottomNodeCount));
+        // ...and at the end of a mid node's 2^49-byte range, into the next mid node (0x7f00_0000_0000 is in mid 0).
+        ulong midRange = 1UL << 49;
+        map.Mark(midRange - A + 0x4000, ref _none);
+        Assert.Equal((2, 4), (map.MidNodeCount, map.BottomNodeCount));
+
+        ArenaMapStats stats = map.GetStats();
+        Assert.Equal(262_144L, stats.RootBytes);
+        Assert.Equal(2 * 262_144L, stats.MidBytes);
+        Assert.Equal(4 * 131_072L, stats.BottomBytes);
+        Assert.Contains("# arena map bot nodes = 4", stats.ToString());
+    }
+
+    [Fact]
+    public void Leaf_invariants_catch_overlapping_arenas()
+    {
+        ArenaMap map = ModernMap();
+        ulong k = 0x7f00_0040_0000;
+        map.Mark(k - A + 0x30000, ref _none);   // covers [k - A + 0x30000, k + 0x30000): tail_lo(k) = 0x30000
+        map.CheckInvariants();
+        map.Mark(k + 0x10000, ref _none);        // overlaps it: tail_hi(k) = 0x10000 < tail_lo
+        var e = Assert.Throws<HeapInvariantException>(map.CheckInvariants);
+        Assert.Equal("radix-tail-order", e.Invariant);
+
+        ArenaMap aligned = ModernMap();
+        aligned.Mark(k - A + 0x30000, ref _none);
+        aligned.Mark(k, ref _none);              // arena-aligned arena in a span whose bottom is taken
+        Assert.Equal("radix-aligned-span", Assert.Throws<HeapInvariantException>(aligned.CheckInvariants).Invariant);
+    }
+
+    [Fact]
+    public void Refuses_an_arena_that_wraps_or_is_null()
+    {
+        ArenaMap map = ModernMap();
+        Assert.Throws<ArgumentOutOfRangeException>(() => map.Mark(0, ref _none));
+        Assert.Throws<ArgumentOutOfRangeException>(() => map.Mark(ulong.MaxValue - A + 2, ref _none));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ArenaMap(32));
+    }
+
+    [Fact]
+    public void Every_shared_access_is_a_scheduling_point_and_a_reader_at_any_point_sees_a_consistent_tree()
+    {
+        ArenaMap map = ModernMap();
+        ulong b = 0x7f00_0000_0000 + 0x4000; // unaligned: two leaves in two spans
+        var probe = new ProbingHooks(map, [b, b + A - 1, b - 1, b + A]);
+        map.Mark(b, ref probe);
+        // mid link, bottom link, tail_hi; (next span is in the same bottom node) tail_lo.
+        Assert.Equal(4, probe.Writes);
+        // A reader running at each write point sees the arena only as leaves land: before the first leaf
+        // nothing; after tail_hi the upper part; at the end all of it — never an exception, never outside.
+        Assert.Equal(
+        [
+            "0000", // before linking the mid node
+            "0000", // before linking the bottom node
+            "0000", // before tail_hi
+            "1000", // before tail_lo: [b, next span) visible
+            "1100", // done
+        ], probe.Snapshots.Append(probe.Snapshot()));
+
+        var counting = new ProbingHooks(map, []);
+        Assert.True(map.IsUsed(b, ref counting));
+        Assert.Equal(4, counting.Reads); // mid link, bottom link, tail_hi, tail_lo (two reads, as in C)
+        map.Unmark(b, ref counting);
+        Assert.Equal(2, counting.Writes); // the two leaves; no node is touched
+    }
+
+    [Fact]
+    public void The_oracle_in_a_heap_owns_exactly_the_live_arena_spans_and_reads_no_memory()
+    {
+        var space = SimulatedAddressSpace.For(Geometry.Modern, seed: 3, adversarial: true);
+        using var heap = new PymallocHeap<SimulatedMemorySpace, RadixTreeOracle, NoHooks>(Geometry.Modern, new SimulatedMemorySpace(space));
+        var blocks = new List<ulong>();
+        for (int i = 0; i < 12_000; i++) blocks.Add(heap.Malloc((ulong)(16 + i % 500)));
+        Assert.True(space.LiveArenas.Count >= 3);
+        long readsBefore = space.GetStats().Reads;
+        foreach (SimulatedAllocation arena in space.LiveArenas)
+        {
+            Assert.True(heap.IsOwned(arena.Base));
+            Assert.True(heap.IsOwned(arena.Last));
+            Assert.Equal(space.FindLive(arena.Base - 1) is { Kind: AllocationKind.Arena }, heap.IsOwned(arena.Base - 1));
+            Assert.Equal(space.FindLive(arena.Last + 1) is { Kind: AllocationKind.Arena }, heap.IsOwned(arena.Last + 1));
+        }
+        Assert.Equal(readsBefore, space.GetStats().Reads); // IsOwned read nothing from memory
+        ulong released = space.LiveArenas[0].Base;
+        foreach (ulong p in blocks) heap.Free(p);
+        heap.CheckInvariants();
+        heap.Oracle.Map.CheckInvariants();
+        Assert.DoesNotContain(space.LiveArenas, a => a.Base == released && heap.IsOwned(released));
+        Assert.False(heap.IsOwned(released));
+        Assert.Equal(0, space.GetStats().ArenaIndexReads);
+        Assert.True(heap.Oracle.Map.GetStats().BottomNodes >= 1);
+    }
+
+    private static (int Hi, int Lo) Tails(ArenaCoverage c) => (c.TailHi, c.TailLo);
+
+    /// <summary>At each radix write point, queries the probes through the map, as a lock-free reader would.</summary>
+    private sealed class ProbeLog
+    {
+        public List<string> Snapshots { get; } = [];
+    }
+
+    private struct ProbingHooks(ArenaMap map, ulong[] probes) : IHeapHooks
+    {
+        private readonly ProbeLog _log = new();
+        private readonly ArenaMap _map = map;
+        private readonly ulong[] _probes = probes;
+        public int Reads;
+        public int Writes;
+
+        public readonly List<string> Snapshots => _log.Snapshots;
+
+        public readonly string Snapshot()
+        {
+            var chars = new char[_probes.Length];
+            NoHooks none = default;
+            for (int i = 0; i < _probes.Length; i++) chars[i] = _map.IsUsed(_probes[i], ref none) ? '1' : '0';
+            return new string(chars);
+        }
+
+        public void Interleave(SharedAccess access)
+        {
+            if (access == SharedAccess.RadixNodeRead) Reads++;
+            if (access != SharedAccess.RadixNodeWrite) return;
+            Writes++;
+            if (_probes.Length > 0) _log.Snapshots.Add(Snapshot());
+        }
+
+        public readonly void AfterArenaSlotCleared(ref ArenaObject slot, ulong formerAddress) { }
+        public readonly void AfterPoolCarved<TMemory>(ref TMemory memory, ulong pool) where TMemory : struct, IMemorySpace { }
+    }
+}

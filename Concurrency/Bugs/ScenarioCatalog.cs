@@ -1,0 +1,68 @@
+using PymallocVerify.Concurrency.Scripts;
+
+namespace PymallocVerify.Concurrency.Bugs;
+
+/// <summary>
+/// The concurrency scenarios, each aimed at one part of the publication protocol. All run on the Tiny
+/// geometry (1 KiB arenas of four 256-byte pools; three 64-byte blocks per pool, twelve per arena), so a
+/// short setup brings the heap to the edge the threads then push it over.
+/// </summary>
+public static class ScenarioCatalog
+{
+    /// <summary>
+    /// 192 blocks fill all 16 slots of the first arena table; T1's first malloc needs a 17th arena, so the
+    /// table grows and is republished while T2 and T3 ask about blocks in the old arenas.
+    /// </summary>
+    public static ConcurrencyScenario GrowWhileReading { get; } = new()
+    {
+        Name = "grow-while-reading",
+        Setup = ScriptText.Parse("Malloc(64)*192"),
+        Threads =
+        [
+            ScriptText.Parse("Malloc(64); Malloc(48); Free(0); Malloc(16)"),
+            ScriptText.Parse("Query(Block(0)); Query(Block(191)); Query(Block(100)+8); Query(Latest(0))"),
+            ScriptText.Parse("Query(Block(60)); Query(Arena(16)+48); Query(Block(0)+1024)"),
+        ],
+    };
+
+    /// <summary>
+    /// Three arenas; the setup frees all but block 12 of arena 1 and all but block 24 of arena 2, so T1's
+    /// free of block 12 empties arena 1, which (not being the last usable arena) goes back to the system
+    /// while T2 and T3 ask about addresses in it.
+    /// </summary>
+    public static ConcurrencyScenario ReleaseWhileReading { get; } = new()
+    {
+        Name = "release-while-reading",
+        Setup = ScriptText.Parse("Malloc(64)*36; " +
+            string.Join("; ", Enumerable.Range(25, 11).Reverse().Select(b => $"FreeBlock({b})")) + "; " +
+            string.Join("; ", Enumerable.Range(13, 11).Reverse().Select(b => $"FreeBlock({b})"))),
+        Threads =
+        [
+            ScriptText.Parse("FreeBlock(12); Malloc(64); Malloc(64)"),
+            ScriptText.Parse("Query(Block(12)); Query(Block(12)); Query(Block(12)+64); Query(Block(24))"),
+            ScriptText.Parse("Query(Block(13)); Query(Arena(1)+300); Query(Block(0))"),
+        ],
+    };
+
+    /// <summary>
+    /// Two threads allocate and free in the same size class and the same pools, with every pool-memory
+    /// access a scheduling point: only the mutation lock keeps their free-list updates apart.
+    /// </summary>
+    public static ConcurrencyScenario RacingMutations { get; } = new()
+    {
+        Name = "racing-mutations",
+        InterleaveMemoryAccesses = true,
+        Setup = ScriptText.Parse("Malloc(64)*4"),
+        Threads =
+        [
+            ScriptText.Parse("FreeBlock(0); FreeBlock(1); Malloc(64); Free(0)"),
+            ScriptText.Parse("Malloc(64); Malloc(64); FreeBlock(3); Query(Block(0))"),
+        ],
+    };
+
+    public static IReadOnlyList<ConcurrencyScenario> All { get; } = [GrowWhileReading, ReleaseWhileReading, RacingMutations];
+
+    public static ConcurrencyScenario FromName(string name) =>
+        All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"unknown scenario '{name}'; expected one of: {string.Join(", ", All.Select(s => s.Name))}");
+}

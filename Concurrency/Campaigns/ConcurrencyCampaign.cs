@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using Microsoft.Coyote;
+using Microsoft.Coyote.SystematicTesting;
+using PymallocVerify.Concurrency.Harness;
+using PymallocVerify.Concurrency.Scripts;
+
+namespace PymallocVerify.Concurrency.Campaigns;
+
+/// <summary>
+/// Drives scenarios through Coyote's <see cref="TestingEngine"/>: a run stops at the first failing
+/// iteration and returns its counterexample (with the reproducible trace), or passes after the budget.
+/// The CLI calls <see cref="RunForBudget"/>; the xunit project calls <see cref="Run"/> with fixed budgets.
+/// </summary>
+public static class ConcurrencyCampaign
+{
+    /// <summary>One Coyote run of <paramref name="scenario"/>.</summary>
+    public static CampaignResult Run(ConcurrencyScenario scenario, ExplorationStrategy strategy, int iterations, uint seed)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        scenario.Validate();
+        if (iterations < 1) throw new ArgumentException($"iterations must be at least 1; got {iterations}", nameof(iterations));
+
+        int iterationsRun = 0;
+        IterationOutcome? failure = null;
+        void Test()
+        {
+            iterationsRun++;
+            IterationRunner.RunAsCoyoteTest(scenario, outcome => failure = outcome);
+        }
+
+        var configuration = Configuration.Create()
+            .WithTestingIterations((uint)iterations)
+            .WithRandomGeneratorSeed(seed)
+            .Apply(strategy);
+        var clock = Stopwatch.StartNew();
+        var (bugs, trace, coyoteReport) = Execute(configuration, Test);
+        clock.Stop();
+
+        ConcurrencyCounterexample? counterexample = null;
+        if (bugs > 0)
+        {
+            counterexample = new ConcurrencyCounterexample
+            {
+                Scenario = scenario,
+                Strategy = strategy,
+                Seed = seed,
+                Iteration = iterationsRun,
+                Failure = failure?.Failure ?? FailureKind.CoyoteReported,
+                Summary = failure?.Summary ?? coyoteReport,
+                History = failure is null ? [] : HistoryPrinter.Lines(failure.History),
+                Explanation = failure?.Explanation ?? "",
+                CoyoteTrace = trace,
+            };
+        }
+        return new CampaignResult(scenario, strategy, seed, iterationsRun, clock.Elapsed, counterexample);
+    }
+
+    /// <summary>
+    /// Runs every scenario under every strategy, round after round with fresh seeds, until
+    /// <paramref name="budget"/> is spent or a run fails; failures are saved to <paramref name="counterexampleDirectory"/>.
+    /// </summary>
+    public static IReadOnlyList<CampaignResult> RunForBudget(
+        IReadOnlyList<ConcurrencyScenario> scenarios, TimeSpan budget, uint seed,
+        int iterationsPerRun = 200, string? counterexampleDirectory = null, Action<CampaignResult>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(scenarios);
+        if (scenarios.Count == 0) throw new ArgumentException("no scenarios to run", nameof(scenarios));
+        var results = new List<CampaignResult>();
+        var clock = Stopwatch.StartNew();
+        for (uint round = 0; ; round++)
+            foreach (var scenario in scenarios)
+                foreach (var strategy in ExplorationStrategies.All)
+                {
+                    if (clock.Elapsed >= budget) return results;
+                    var result = Run(scenario, strategy, iterationsPerRun, unchecked(seed + round));
+                    results.Add(result);
+                    progress?.Invoke(result);
+                    if (result.Counterexample is { } found && counterexampleDirectory is not null)
+                        found.Save(Path.Combine(counterexampleDirectory, FileNameFor(found)));
+                }
+    }
+
+    /// <summary>A stable file name: scenario, bug, strategy and seed.</summary>
+    public static string FileNameFor(ConcurrencyCounterexample counterexample) =>
+        $"concurrency-{counterexample.Scenario.Name}-{counterexample.Scenario.Bug}-{counterexample.Strategy}-{counterexample.Seed}.json".ToLowerInvariant();
+
+    /// <summary>Runs a Coyote engine quietly; returns the number of bugs, the reproducible trace and Coyote's bug text.</summary>
+    internal static (int Bugs, string Trace, string Report) Execute(Configuration configuration, Action test)
+    {
+        using var engine = TestingEngine.Create(configuration.WithTelemetryEnabled(false).WithConsoleLoggingEnabled(false), test);
+        engine.Run();
+        var report = engine.TestReport;
+        return (report.NumOfFoundBugs, engine.ReproducibleTrace ?? "", string.Join("; ", report.BugReports));
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.Coyote;
+using PymallocVerify.Concurrency.Harness;
+
+namespace PymallocVerify.Concurrency.Campaigns;
+
+/// <summary>
+/// Re-runs a saved counterexample under its recorded Coyote trace (one iteration, the same interleaving)
+/// and asserts that the recorded failure came back — same kind, same summary. Anything else is a stale trace.
+/// </summary>
+public static class ConcurrencyReplayer
+{
+    public static ReplayReport Replay(string path) => Replay(ConcurrencyCounterexample.Load(path));
+
+    public static ReplayReport Replay(ConcurrencyCounterexample counterexample)
+    {
+        ArgumentNullException.ThrowIfNull(counterexample);
+        IterationOutcome? outcome = null;
+        var configuration = Configuration.Create()
+            .WithTestingIterations(1)
+            .WithReproducibleTrace(counterexample.CoyoteTrace);
+        int bugs;
+        string coyoteReport;
+        try
+        {
+            (bugs, _, coyoteReport) = ConcurrencyCampaign.Execute(configuration,
+                () => IterationRunner.RunAsCoyoteTest(counterexample.Scenario, failed => outcome = failed));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Coyote refuses a trace whose decisions no longer fit the program (e.g. a thread that no longer exists).
+            return new ReplayReport(ReplayVerdict.Stale, $"Coyote could not follow the recorded trace: {e.Message}", counterexample, null);
+        }
+
+        if (bugs == 0)
+            return new ReplayReport(ReplayVerdict.Stale,
+                "the recorded interleaving no longer fails (Coyote found 0 bugs): the code or the scenario changed since it was recorded",
+                counterexample, null);
+        var kind = outcome?.Failure ?? FailureKind.CoyoteReported;
+        string summary = outcome?.Summary ?? coyoteReport;
+        if (kind != counterexample.Failure || summary != counterexample.Summary)
+            return new ReplayReport(ReplayVerdict.Stale,
+                $"a different failure came back: {kind}: {summary} (recorded: {counterexample.Failure}: {counterexample.Summary})",
+                counterexample, outcome);
+        return new ReplayReport(ReplayVerdict.Reproduced, $"{kind}: {summary}", counterexample, outcome);
+    }
+}

@@ -1,0 +1,104 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Coyote.Specifications;
+using PymallocVerify.Allocator;
+using PymallocVerify.Allocator.Concurrent;
+using PymallocVerify.Allocator.Radix;
+using PymallocVerify.Concurrency.Scripts;
+using PymallocVerify.Model.Linearizability;
+
+namespace PymallocVerify.Concurrency.Harness;
+
+/// <summary>
+/// One Coyote iteration: a fresh heap on a simulated address space, the setup run sequentially, the
+/// threads run as controlled operations, then three checks — no thread threw, the history is
+/// linearizable against <see cref="HeapHistorySpec"/>, and the heap's invariants hold.
+/// </summary>
+public static class IterationRunner
+{
+    /// <summary>Arena slots of the simulated space: far more than any scenario here uses.</summary>
+    public const int ArenaSlots = 96;
+    public const ulong SystemBytes = 64 * 1024;
+
+    public static IterationOutcome Run(ConcurrencyScenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        return scenario.Oracle switch
+        {
+            OracleKind.PoolIndex => Run<PoolIndexOracle>(scenario),
+            OracleKind.RadixTree => Run<RadixTreeOracle>(scenario),
+            _ => throw new ArgumentException($"scenario '{scenario.Name}': oracle {scenario.Oracle} is not wired into the concurrency harness"),
+        };
+    }
+
+    private static IterationOutcome Run<TOracle>(ConcurrencyScenario scenario) where TOracle : struct, IOwnershipOracle
+    {
+        var geometry = Geometry.FromName(scenario.Geometry);
+        var context = new IterationContext(scenario.Bug, scenario.InterleaveMemoryAccesses);
+        var space = new SimulatedAddressSpace(context, (ulong)geometry.ArenaSize, ArenaSlots, SystemBytes, scenario.ArenaMisalignment);
+        var memory = new SimulatedMemory(space);
+        var heap = new ConcurrentHeap<SimulatedMemory, TOracle, CoyoteHooks, CoyoteLock>(
+            geometry, memory, default, new CoyoteHooks(context), new CoyoteLock(context));
+        context.ArenaTable = () => heap.ArenaTableSnapshot;
+        var board = new IterationBoard();
+        var spec = new HeapHistorySpec((ulong)geometry.ArenaSize, (ulong)geometry.PoolSize);
+
+        new ScriptExecutor<TOracle>(heap, memory, board, thread: 0).Run(scenario.Setup);
+        var initial = InitialState(scenario, spec, context.Recorder.SetupCalls);
+
+        context.Recorder.Concurrent = true;
+        context.Active = true;
+        var bodies = scenario.Threads
+            .Select<IReadOnlyList<ScriptOp>, Action>((script, i) => () => new ScriptExecutor<TOracle>(heap, memory, board, i + 1).Run(script))
+            .ToArray();
+        Exception? thrown;
+        try { thrown = ControlledThreads.Run(bodies); }
+        finally { context.Active = false; }
+        IterationContext.CurrentThread = 0;
+
+        var history = context.Recorder.History;
+        if (thrown is not null)
+            return new IterationOutcome(FailureKind.WorkerThrew, $"a script thread threw {thrown.GetType().Name}: {thrown.Message}", history, thrown.ToString());
+
+        var result = spec.Check(history, initial);
+        if (result.Verdict != LinearizabilityVerdict.Linearizable)
+        {
+            var blocked = result.Blocked.FirstOrDefault();
+            string summary = result.Verdict == LinearizabilityVerdict.Inconclusive
+                ? $"the linearizability search gave up after {result.StatesExplored} states"
+                : blocked.Call is null ? "no linearization" : $"{blocked.Call.Call}: {blocked.Reason}";
+            return new IterationOutcome(
+                result.Verdict == LinearizabilityVerdict.Inconclusive ? FailureKind.CheckInconclusive : FailureKind.NotLinearizable,
+                summary, history, result.Explain());
+        }
+
+        try { heap.CheckInvariants(); }
+        catch (Exception e)
+        {
+            return new IterationOutcome(FailureKind.InvariantBroken, $"{e.GetType().Name}: {e.Message}", history, "");
+        }
+        return IterationOutcome.Pass(history);
+    }
+
+    private static readonly ConditionalWeakTable<ConcurrencyScenario, Tuple<HeapCall[], HeapSpecState>> SetupCache = new();
+
+    /// <summary>
+    /// The specification state after the setup. The setup is sequential and deterministic, so its state is
+    /// computed once per scenario — but reused only if this iteration's setup calls are the very same.
+    /// </summary>
+    private static HeapSpecState InitialState(ConcurrencyScenario scenario, HeapHistorySpec spec, IReadOnlyList<HeapCall> setupCalls)
+    {
+        if (SetupCache.TryGetValue(scenario, out var cached) && cached.Item1.SequenceEqual(setupCalls)) return cached.Item2;
+        var state = spec.Replay(HeapSpecState.Empty, setupCalls);
+        SetupCache.AddOrUpdate(scenario, Tuple.Create(setupCalls.ToArray(), state));
+        return state;
+    }
+
+    /// <summary>Runs <see cref="Run"/> inside a Coyote test and turns a failure into a Coyote bug.</summary>
+    internal static void RunAsCoyoteTest(ConcurrencyScenario scenario, Action<IterationOutcome> onFailure)
+    {
+        var outcome = Run(scenario);
+        if (!outcome.Failed) return;
+        onFailure(outcome);
+        Specification.Assert(false, "{0}: {1}", outcome.Failure, outcome.Summary);
+    }
+}

@@ -1,0 +1,54 @@
+using PymallocVerify.Concurrency.Bugs;
+using PymallocVerify.Concurrency.Campaigns;
+using PymallocVerify.Concurrency.Harness;
+
+namespace PymallocVerify.Concurrency.Tests;
+
+public class CounterexampleFileTests
+{
+    private static ConcurrencyCounterexample Sample() => new()
+    {
+        Scenario = ScenarioCatalog.ReleaseWhileReading.WithBug(SeededBug.ArenaReturnedBeforeUnpublished),
+        Strategy = ExplorationStrategy.Pct,
+        Seed = 3,
+        Iteration = 5,
+        Failure = FailureKind.NotLinearizable,
+        Summary = "IsOwned(0x1) = true: answered true, but 0x1 lies in no live arena: NotOwned",
+        History = ["  stamps  T1", "  1..2    IsOwned(0x1) = true"],
+        Explanation = "NotLinearizable (1 calls, 1 search states)",
+        CoyoteTrace = "{\"trace\": []}",
+    };
+
+    [Fact]
+    public void RoundTripsThroughJson()
+    {
+        var original = Sample();
+        var back = ConcurrencyCounterexample.FromJson(original.ToJson());
+        Assert.Equal(original.Scenario.ToString(), back.Scenario.ToString());
+        Assert.Equal(original.Scenario.Setup, back.Scenario.Setup);
+        Assert.Equal(original.History, back.History);
+        Assert.Equal(original.CoyoteTrace, back.CoyoteTrace);
+        Assert.Equal(original.Failure, back.Failure);
+        Assert.Contains("\"setup\": \"Malloc(64)*36;", original.ToJson()); // scripts stay readable in the file
+    }
+
+    [Fact]
+    public void BadFilesAreRefusedWithOneLine()
+    {
+        Assert.Contains("no such counterexample file", Assert.Throws<ArgumentException>(() => ConcurrencyCounterexample.Load("/nonexistent/x.json")).Message);
+        Assert.Contains("not a concurrency counterexample", Assert.Throws<ArgumentException>(() => ConcurrencyCounterexample.FromJson("{")).Message);
+        Assert.Contains("expected format", Assert.Throws<ArgumentException>(() => ConcurrencyCounterexample.FromJson("{\"format\":\"other\"}")).Message);
+        string noTrace = Sample().ToJson().Replace("{\\u0022trace\\u0022: []}", "");
+        Assert.Contains("trace is missing", Assert.Throws<ArgumentException>(() => ConcurrencyCounterexample.FromJson(noTrace)).Message);
+        string badScript = Sample().ToJson().Replace("FreeBlock(12)", "FreeBlok(12)");
+        Assert.Contains("unknown step", Assert.Throws<ArgumentException>(() => ConcurrencyCounterexample.FromJson(badScript)).Message);
+    }
+
+    [Fact]
+    public void ATraceThatIsNotCoyotesIsStale()
+    {
+        var report = ConcurrencyReplayer.Replay(Sample() with { CoyoteTrace = "not a trace" });
+        Assert.Equal(ReplayVerdict.Stale, report.Verdict);
+        Assert.Equal(1, report.ExitCode);
+    }
+}

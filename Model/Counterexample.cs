@@ -1,0 +1,54 @@
+using System.Collections.Immutable;
+
+namespace PymallocVerify.Model;
+
+/// <summary>
+/// A saved counterexample: enough to re-run the exact case (geometry, oracle, allocator variant, backend layout,
+/// operations with symbolic garbage) plus what happened when it was found (concrete garbage values, the failing
+/// step, expected vs. observed, the printed program). Written and read by <see cref="CounterexampleFile"/>.
+/// </summary>
+public sealed record Counterexample
+{
+    public const string FormatName = "pymalloc-verify/counterexample";
+    public const int CurrentVersion = 1;
+
+    public string Format { get; init; } = FormatName;
+    public int Version { get; init; } = CurrentVersion;
+
+    public required ModelGeometry Geometry { get; init; }
+
+    /// <summary>The ownership oracle's name ("PoolIndex" or "RadixTree").</summary>
+    public required string Oracle { get; init; }
+
+    /// <summary>The allocator variant it was found on: "real", or the name of a seeded bug from the teeth catalog.</summary>
+    public string Variant { get; init; } = "real";
+
+    /// <summary>The generator's replay seed "(seed,gamma)" and size, when the case came from a random campaign.</summary>
+    public string? ReplaySeed { get; init; }
+
+    /// <summary>
+    /// Where the recording backend places arenas relative to pool alignment, cycled per arena obtained (bytes past a
+    /// pool boundary; 0 = pool-aligned arena, as mmap gives; otherwise the first pool is lost, as with malloc).
+    /// </summary>
+    public ImmutableArray<int> ArenaHeadOffsets { get; init; } = [0];
+
+    public required ImmutableArray<Operation> Operations { get; init; }
+
+    /// <summary>The concrete garbage each query ran with when the case was found (informational: replay re-resolves).</summary>
+    public ImmutableArray<GarbageRecord> GarbageValues { get; init; } = [];
+
+    /// <summary>How the case failed when found; null for a passing regression case written by hand.</summary>
+    public FailureRecord? Failure { get; init; }
+
+    /// <summary>The program as printed when saved (for humans; ignored when read).</summary>
+    public ImmutableArray<string> Program { get; init; } = [];
+
+    /// <summary>Free-form note, e.g. which seeded bug this case once killed.</summary>
+    public string? Note { get; init; }
+}
+
+/// <summary>The garbage a query at <see cref="Step"/> (0-based) ran with.</summary>
+public sealed record GarbageRecord(int Step, GarbageClass Class, uint Value, GarbageDelivery Delivery);
+
+/// <summary>The first failing step (0-based; equal to the operation count for a failure found at teardown).</summary>
+public sealed record FailureRecord(int Step, PropertyFamily Family, string Expected, string Observed, string Message);

@@ -1,0 +1,140 @@
+using System.Collections.Immutable;
+
+namespace PymallocVerify.Model;
+
+/// <summary>Who serves a live block.</summary>
+public enum BlockKind
+{
+    /// <summary>Handed out from a pool in a live arena.</summary>
+    Pymalloc,
+    /// <summary>Obtained from the system allocator (0 bytes, above the threshold, or a system realloc).</summary>
+    System,
+}
+
+/// <summary>What a block's bytes must hold.</summary>
+public enum ContentKind
+{
+    /// <summary>Nothing known (fresh malloc).</summary>
+    Unknown,
+    /// <summary>Zero (calloc).</summary>
+    Zero,
+    /// <summary>The pattern of <see cref="BlockContent.Tag"/>.</summary>
+    Tagged,
+}
+
+/// <summary>The known content of a block: its first <see cref="ValidLength"/> bytes follow <see cref="Kind"/>.</summary>
+public sealed record BlockContent(ContentKind Kind, int Tag, ulong ValidLength)
+{
+    public static BlockContent Unknown { get; } = new(ContentKind.Unknown, 0, 0);
+
+    /// <summary>The byte the model expects at <paramref name="index"/> (below <see cref="ValidLength"/>).</summary>
+    public byte ExpectedByte(ulong index) => Kind == ContentKind.Zero ? (byte)0 : TagPattern.ByteAt(Tag, index);
+}
+
+/// <summary>
+/// A live block: <see cref="Id"/> names it (b0, b1, …) in printed programs. <see cref="Capacity"/> is the room it
+/// really occupies — its size class for pymalloc (kept by an in-place realloc), at least one byte for the system.
+/// </summary>
+public sealed record LiveBlock(int Id, ulong Address, ulong Size, ulong Capacity, BlockKind Kind, BlockContent Content);
+
+/// <summary>A block the test obtained outside pymalloc.</summary>
+public sealed record ForeignBlock(int Id, ulong Address, ulong Size);
+
+/// <summary>
+/// A live arena as seen at the system boundary, with the pools that held a pymalloc block since it became
+/// live (their headers are initialised: the ownership spec's "Owned" region).
+/// </summary>
+public sealed record LiveArena(int Ordinal, ulong Base, ulong Size, ImmutableHashSet<ulong> InitializedPools)
+{
+    public ulong End => Base + Size;
+
+    public bool Contains(ulong address) => address - Base < Size;
+}
+
+/// <summary>An arena returned to the system (kept so queries can aim inside it).</summary>
+public sealed record ReleasedArena(int Ordinal, ulong Base, ulong Size);
+
+/// <summary>
+/// The reference model's state: immutable, compared by value where it matters (lists are compared by the model's
+/// own functions, not by record equality).
+/// </summary>
+public sealed record ModelState
+{
+    /// <summary>How many returned arenas the model remembers for <see cref="FreedArenaAddress"/>.</summary>
+    public const int ReleasedArenaMemory = 8;
+
+    public required ModelGeometry Geometry { get; init; }
+
+    /// <summary>Arena-map semantics (radix tree): an address in a live arena must be owned even outside initialised pools.</summary>
+    public bool UnspecifiedMustBeOwned { get; init; }
+
+    public ImmutableList<LiveArena> Arenas { get; init; } = [];
+    public ImmutableList<ReleasedArena> ReleasedArenas { get; init; } = [];
+
+    /// <summary>Live blocks in handle order.</summary>
+    public ImmutableList<LiveBlock> Blocks { get; init; } = [];
+
+    /// <summary>Start addresses of live blocks, sorted, for overlap checks.</summary>
+    public ImmutableSortedSet<ulong> BlockStarts { get; init; } = [];
+
+    public ImmutableDictionary<ulong, LiveBlock> BlocksByAddress { get; init; } = ImmutableDictionary<ulong, LiveBlock>.Empty;
+
+    public ImmutableList<ForeignBlock> Foreign { get; init; } = [];
+
+    public int NextBlockId { get; init; }
+    public int NextForeignId { get; init; }
+    public int NextArenaOrdinal { get; init; }
+    public int NextTag { get; init; } = 1;
+
+    /// <summary>Number of operations applied so far.</summary>
+    public int StepCount { get; init; }
+
+    public static ModelState Initial(ModelGeometry geometry, bool unspecifiedMustBeOwned = false)
+    {
+        geometry.Validate();
+        return new ModelState { Geometry = geometry, UnspecifiedMustBeOwned = unspecifiedMustBeOwned };
+    }
+
+    /// <summary>Index for a symbolic handle into a list of <paramref name="count"/> items; -1 if the list is empty.</summary>
+    public static int SlotOf(int handle, int count) => count == 0 ? -1 : (int)(((long)handle % count + count) % count);
+
+    public LiveBlock? ResolveBlock(int handle) => SlotOf(handle, Blocks.Count) is var i and >= 0 ? Blocks[i] : null;
+
+    public ForeignBlock? ResolveForeign(int handle) => SlotOf(handle, Foreign.Count) is var i and >= 0 ? Foreign[i] : null;
+
+    public LiveArena? ResolveArena(int handle) => SlotOf(handle, Arenas.Count) is var i and >= 0 ? Arenas[i] : null;
+
+    /// <summary>Counts back from the most recently returned arena.</summary>
+    public ReleasedArena? ResolveReleasedArena(int handle) =>
+        SlotOf(handle, ReleasedArenas.Count) is var i and >= 0 ? ReleasedArenas[ReleasedArenas.Count - 1 - i] : null;
+
+    public LiveArena? ArenaContaining(ulong address) => Arenas.Find(a => a.Contains(address));
+
+    /// <summary>The ownership specification (see DESIGN.md, "Ownership specification").</summary>
+    public Ownership OwnershipOf(ulong address)
+    {
+        LiveArena? arena = ArenaContaining(address);
+        if (arena is null) return Ownership.NotOwned;
+        return arena.InitializedPools.Contains(Geometry.PoolBaseOf(address)) ? Ownership.Owned : Ownership.Unspecified;
+    }
+
+    /// <summary>The live block whose extent contains <paramref name="address"/>, if any.</summary>
+    public LiveBlock? BlockContaining(ulong address)
+    {
+        int i = BlockStarts.IndexOf(address);
+        if (i < 0) i = ~i - 1;
+        if (i < 0) return null;
+        LiveBlock b = BlocksByAddress[BlockStarts[i]];
+        return address - b.Address < b.Capacity ? b : null;
+    }
+
+    /// <summary>The first live block overlapping [start, start + length), if any.</summary>
+    public LiveBlock? FirstOverlap(ulong start, ulong length)
+    {
+        if (BlockContaining(start) is { } atStart) return atStart;
+        int i = BlockStarts.IndexOf(start);
+        int next = i >= 0 ? i + 1 : ~i;
+        if (next < BlockStarts.Count && BlockStarts[next] - start < length) return BlocksByAddress[BlockStarts[next]];
+        return null;
+    }
+}

@@ -1,0 +1,386 @@
+using System.Collections.Immutable;
+
+namespace PymallocVerify.Model;
+
+/// <summary>
+/// The pure reference model: <see cref="Step"/> validates what the runner observed for one operation and returns
+/// the next state with a verdict. It never predicts addresses and never reads the allocator's tables; arenas are
+/// learned from system-boundary events. Realloc follows CPython's rules (same pointer iff the block is pymalloc's,
+/// n ≤ class size and 4n &gt; 3·class size).
+/// </summary>
+public static class ReferenceModel
+{
+    /// <summary>The tag a <see cref="WriteTagOp"/> applied in <paramref name="state"/> writes.</summary>
+    public static int TagFor(ModelState state) => state.NextTag;
+
+    /// <summary>Why <paramref name="op"/> does nothing in <paramref name="state"/> (it refers to an empty list), or null.</summary>
+    public static string? SkipReason(ModelState state, Operation op) => op switch
+    {
+        ReallocOp or FreeOp or WriteTagOp or CheckTagOp when state.Blocks.IsEmpty => "no live block",
+        ForeignFreeOp when state.Foreign.IsEmpty => "no foreign block",
+        QueryOp q when AddressResolver.Resolve(state, q.Address) is null => $"no object for {q.Address.Kind}",
+        _ => null,
+    };
+
+    public static StepResult Step(ModelState state, Operation op, Observation observed)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(op);
+        ArgumentNullException.ThrowIfNull(observed);
+        var step = new Stepper(state with { StepCount = state.StepCount + 1 }, observed);
+        if (SkipReason(state, op) is { } why) return new StepResult(step.State, StepVerdict.Skip(why));
+        if (observed.Fault is { } fault)
+            return step.Fail(FamilyOf(op), "the operation completes", $"threw {fault}", $"{Describe(op)} threw: {fault}");
+
+        StepResult result = op switch
+        {
+            MallocOp m => step.Allocate((ulong)m.Size, m.Size.ToString(), calloc: null),
+            CallocOp c => step.Allocate((ulong)c.Count * (ulong)c.Size, $"{c.Count}×{c.Size}", calloc: ((ulong)c.Count, (ulong)c.Size)),
+            ReallocOp r => step.Realloc(state.ResolveBlock(r.Handle)!, (ulong)r.Size),
+            FreeOp f => step.Free(state.ResolveBlock(f.Handle)!),
+            ForeignAllocOp a => step.ForeignAlloc((ulong)a.Size),
+            ForeignFreeOp f => step.ForeignFree(state.ResolveForeign(f.Handle)!),
+            QueryOp q => step.Query(AddressResolver.Resolve(state, q.Address)!.Value),
+            WriteTagOp w => step.WriteTag(state.ResolveBlock(w.Handle)!),
+            CheckTagOp c => step.CheckTag(state.ResolveBlock(c.Handle)!),
+            _ => throw new ArgumentException($"unknown operation {op.GetType().Name}"),
+        };
+        if (!result.Verdict.Failed && observed.InvariantViolation is { } broken)
+            return new StepResult(result.State, StepVerdict.Fail(PropertyFamily.Invariants, "CheckInvariants() holds",
+                broken, $"heap invariant broken after {Describe(op)}: {broken}"));
+        return result;
+    }
+
+    /// <summary>
+    /// Final check when the heap is disposed after every block was freed: each arena still live must be returned,
+    /// exactly once, and nothing else may happen at the system boundary.
+    /// </summary>
+    public static StepVerdict Finish(ModelState state, ImmutableArray<SystemEvent> events)
+    {
+        if (!state.Blocks.IsEmpty)
+            return StepVerdict.Fail(PropertyFamily.Invariants, "no live block at teardown", $"{state.Blocks.Count} live",
+                "teardown started with live blocks");
+        var live = state.Arenas.Select(a => a.Base).ToHashSet();
+        foreach (SystemEvent e in events)
+        {
+            if (e is ArenaReturned r && live.Remove(r.Base)) continue;
+            return StepVerdict.Fail(PropertyFamily.Invariants, "dispose returns each live arena once", e.ToString(),
+                $"unexpected system event at dispose: {e}");
+        }
+        return live.Count == 0
+            ? StepVerdict.Pass("every arena returned", "every arena returned")
+            : StepVerdict.Fail(PropertyFamily.Invariants, "every arena returned", $"{live.Count} never returned",
+                $"arena(s) {string.Join(", ", live.Select(Hex))} were never returned to the system");
+    }
+
+    public static PropertyFamily FamilyOf(Operation op) => op switch
+    {
+        QueryOp => PropertyFamily.Ownership,
+        FreeOp or ForeignFreeOp => PropertyFamily.Routing,
+        _ => PropertyFamily.Blocks,
+    };
+
+    public static string Describe(Operation op) => ProgramPrinter.OperationName(op);
+
+    internal static string Hex(ulong value) => $"0x{value:x}";
+
+    /// <summary>One step's working state: the next model state plus the observation, with helpers that fail early.</summary>
+    private sealed class Stepper(ModelState state, Observation observed)
+    {
+        public ModelState State { get; private set; } = state;
+        private ModelGeometry G => State.Geometry;
+
+        public StepResult Fail(PropertyFamily family, string expected, string observedText, string message) =>
+            new(State, StepVerdict.Fail(family, expected, observedText, message));
+
+        private StepResult Pass(string expected, string observedText) => new(State, StepVerdict.Pass(expected, observedText));
+
+        private List<SystemEvent> Calls => observed.Events.Where(e => e is not ArenaObtained and not ArenaReturned).ToList();
+
+        private static string Show(IReadOnlyList<SystemEvent> events) =>
+            events.Count == 0 ? "no system call" : string.Join(", ", events);
+
+        /// <summary>The non-arena system calls must be exactly <paramref name="expected"/>.</summary>
+        private string? CheckCalls(string what, params SystemEvent[] expected)
+        {
+            var calls = Calls;
+            if (calls.SequenceEqual(expected)) return null;
+            return $"{what}: expected {Show(expected)}, saw {Show(calls)}";
+        }
+
+        private string? ApplyObtained(bool allowed)
+        {
+            foreach (ArenaObtained a in observed.Events.OfType<ArenaObtained>())
+            {
+                if (!allowed) return $"arena {Hex(a.Base)} obtained by an operation that allocates nothing";
+                if (a.Base == 0 || a.Size != (ulong)G.ArenaSize)
+                    return $"arena {Hex(a.Base)} of {a.Size} bytes; expected a non-null arena of {G.ArenaSize}";
+                if (State.Arenas.Find(x => a.Base < x.End && x.Base < a.Base + a.Size) is { } clash)
+                    return $"arena {Hex(a.Base)} overlaps live arena {Hex(clash.Base)}";
+                State = State with
+                {
+                    Arenas = State.Arenas.Add(new LiveArena(State.NextArenaOrdinal, a.Base, a.Size, [])),
+                    NextArenaOrdinal = State.NextArenaOrdinal + 1,
+                };
+            }
+            return null;
+        }
+
+        private (PropertyFamily, string)? ApplyReturned(bool allowed)
+        {
+            foreach (ArenaReturned r in observed.Events.OfType<ArenaReturned>())
+            {
+                if (!allowed) return (PropertyFamily.Invariants, $"arena {Hex(r.Base)} returned by an operation that frees nothing");
+                LiveArena? arena = State.Arenas.Find(a => a.Base == r.Base);
+                if (arena is null) return (PropertyFamily.Invariants, $"returned arena {Hex(r.Base)} is not a live arena");
+                if (State.Blocks.Find(b => b.Kind == BlockKind.Pymalloc && arena.Contains(b.Address)) is { } inside)
+                    return (PropertyFamily.Blocks, $"arena {Hex(r.Base)} returned while b{inside.Id} still lives in it");
+                var released = State.ReleasedArenas.Add(new ReleasedArena(arena.Ordinal, arena.Base, arena.Size));
+                if (released.Count > ModelState.ReleasedArenaMemory) released = released.RemoveAt(0);
+                State = State with { Arenas = State.Arenas.Remove(arena), ReleasedArenas = released };
+            }
+            return null;
+        }
+
+        /// <summary>Where a pymalloc block may sit: aligned, on a block boundary of a pool inside a live arena.</summary>
+        private (PropertyFamily, string)? CheckPymallocPlacement(ulong address, ulong blockSize)
+        {
+            LiveArena? arena = State.ArenaContaining(address);
+            if (arena is null)
+                return (PropertyFamily.Routing, $"small request served at {Hex(address)}, which is in no live arena");
+            if (address % (ulong)G.Alignment != 0)
+                return (PropertyFamily.Blocks, $"block {Hex(address)} is not {G.Alignment}-byte aligned");
+            ulong pool = G.PoolBaseOf(address);
+            if (pool < arena.Base || pool + (ulong)G.PoolSize > arena.End)
+                return (PropertyFamily.Blocks, $"block {Hex(address)}'s pool {Hex(pool)} is not wholly inside arena {Hex(arena.Base)}");
+            ulong offset = address - pool;
+            if (offset < (ulong)G.PoolOverhead || (offset - (ulong)G.PoolOverhead) % blockSize != 0 || offset + blockSize > (ulong)G.PoolSize)
+                return (PropertyFamily.Blocks, $"block {Hex(address)} is at pool offset {offset}, not on a {blockSize}-byte block boundary after the header");
+            State = State with
+            {
+                Arenas = State.Arenas.Replace(arena, arena with { InitializedPools = arena.InitializedPools.Add(pool) }),
+            };
+            return null;
+        }
+
+        private string? CheckNoOverlap(ulong address, ulong capacity)
+        {
+            if (State.FirstOverlap(address, capacity) is { } other)
+                return $"new block [{Hex(address)}, +{capacity}) overlaps live b{other.Id} at {Hex(other.Address)}";
+            if (State.Foreign.Find(f => address < f.Address + f.Size && f.Address < address + capacity) is { } foreign)
+                return $"new block {Hex(address)} overlaps foreign block f{foreign.Id}";
+            return null;
+        }
+
+        private void AddBlock(LiveBlock block, int? replaceIndex)
+        {
+            State = State with
+            {
+                Blocks = replaceIndex is int i ? State.Blocks.SetItem(i, block) : State.Blocks.Add(block),
+                BlockStarts = State.BlockStarts.Add(block.Address),
+                BlocksByAddress = State.BlocksByAddress.SetItem(block.Address, block),
+                NextBlockId = State.NextBlockId + 1,
+            };
+        }
+
+        private void RemoveBlock(LiveBlock block, bool fromList = true)
+        {
+            State = State with
+            {
+                Blocks = fromList ? State.Blocks.Remove(block) : State.Blocks,
+                BlockStarts = State.BlockStarts.Remove(block.Address),
+                BlocksByAddress = State.BlocksByAddress.Remove(block.Address),
+            };
+        }
+
+        /// <summary>
+        /// Checks and records a freshly allocated block of <paramref name="bytes"/> at the observed address.
+        /// <paramref name="systemCall"/> is the one system call the request must make when pymalloc does not serve it.
+        /// </summary>
+        private (PropertyFamily, string)? PlaceNewBlock(ulong bytes, SystemEvent? systemCall, BlockContent content, int? replaceIndex, string what)
+        {
+            ulong address = observed.Address;
+            if (address == 0) return (PropertyFamily.Blocks, $"{what} returned NULL");
+            bool small = systemCall is null;
+            if (CheckCalls(what, small ? [] : [systemCall!]) is { } routing) return (PropertyFamily.Routing, routing);
+            ulong capacity = small ? G.BlockSizeFor(bytes) : Math.Max(bytes, 1UL);
+            if (small && CheckPymallocPlacement(address, capacity) is { } placement) return placement;
+            if (!small && State.ArenaContaining(address) is { } arena)
+                return (PropertyFamily.Routing, $"system block {Hex(address)} lies inside live arena {Hex(arena.Base)}");
+            if (CheckNoOverlap(address, capacity) is { } overlap) return (PropertyFamily.Blocks, overlap);
+            AddBlock(new LiveBlock(State.NextBlockId, address, bytes, capacity, small ? BlockKind.Pymalloc : BlockKind.System, content), replaceIndex);
+            return null;
+        }
+
+        public StepResult Allocate(ulong bytes, string shown, (ulong Count, ulong Size)? calloc)
+        {
+            string what = calloc is null ? $"malloc({shown})" : $"calloc({shown})";
+            if (ApplyObtained(allowed: true) is { } arenaError) return Fail(PropertyFamily.Invariants, "a valid new arena", arenaError, arenaError);
+            if (ApplyReturned(allowed: false) is { } returned) return Fail(returned.Item1, "no arena returned", returned.Item2, returned.Item2);
+            SystemEvent? call = G.IsSmallRequest(bytes) ? null
+                : calloc is { } c ? new SystemCallocCalled(observed.Address, c.Count, c.Size)
+                : new SystemMallocCalled(observed.Address, bytes);
+            BlockContent content = calloc is null ? BlockContent.Unknown : new BlockContent(ContentKind.Zero, 0, bytes);
+            string expected = call is null ? "a pymalloc block" : $"one {call.GetType().Name.Replace("Called", "")}";
+            if (PlaceNewBlock(bytes, call, content, null, what) is { } error) return Fail(error.Item1, expected, Hex(observed.Address), error.Item2);
+            return Pass(expected, $"b{State.NextBlockId - 1} = {Hex(observed.Address)}");
+        }
+
+        private StepResult? CheckOwnershipBeforeRelease(ulong address, bool expectOwned, string what)
+        {
+            if (observed.OwnedAnswer == expectOwned) return null;
+            string answer = observed.OwnedAnswer?.ToString().ToLowerInvariant() ?? "no answer";
+            return Fail(PropertyFamily.Ownership, $"IsOwned({Hex(address)}) = {expectOwned.ToString().ToLowerInvariant()}", answer,
+                $"{what}: the heap's ownership test answers {answer} for {(expectOwned ? "its own block" : "a system block")} {Hex(address)}");
+        }
+
+        public StepResult Realloc(LiveBlock old, ulong bytes)
+        {
+            string what = $"realloc(b{old.Id}, {bytes})";
+            bool pymalloc = old.Kind == BlockKind.Pymalloc;
+            if (CheckOwnershipBeforeRelease(old.Address, pymalloc, what) is { } wrong) return wrong;
+            if (ApplyObtained(allowed: true) is { } arenaError) return Fail(PropertyFamily.Invariants, "a valid new arena", arenaError, arenaError);
+            int index = State.Blocks.IndexOf(old);
+            ulong kept = Math.Min(old.Content.ValidLength, bytes);
+            BlockContent content = old.Content with { ValidLength = kept };
+            ulong address = observed.Address;
+            string expected;
+            if (!pymalloc)
+            {
+                expected = "a system realloc";
+                if (address == 0) return Fail(PropertyFamily.Blocks, expected, "NULL", $"{what} returned NULL");
+                if (CheckCalls(what, new SystemReallocCalled(old.Address, address, bytes)) is { } routing)
+                    return Fail(PropertyFamily.Routing, expected, Show(Calls), routing);
+                RemoveBlock(old, fromList: false);
+                if (CheckNoOverlap(address, Math.Max(bytes, 1)) is { } overlap) return Fail(PropertyFamily.Blocks, expected, Hex(address), overlap);
+                AddBlock(new LiveBlock(State.NextBlockId, address, bytes, Math.Max(bytes, 1), BlockKind.System, content), index);
+            }
+            else if (bytes <= old.Capacity && 4 * bytes > 3 * old.Capacity)
+            {
+                expected = $"the same pointer {Hex(old.Address)} (n <= {old.Capacity} and 4n > 3·{old.Capacity})";
+                if (address != old.Address) return Fail(PropertyFamily.Blocks, expected, Hex(address), $"{what} moved a block it must keep in place");
+                if (CheckCalls(what) is { } routing) return Fail(PropertyFamily.Routing, expected, Show(Calls), routing);
+                RemoveBlock(old, fromList: false);
+                AddBlock(new LiveBlock(State.NextBlockId, address, bytes, old.Capacity, BlockKind.Pymalloc, content), index);
+            }
+            else
+            {
+                bool small = G.IsSmallRequest(bytes);
+                expected = small ? "a new pymalloc block, old one freed" : "a new system block, old one freed";
+                if (address == old.Address) return Fail(PropertyFamily.Blocks, expected, Hex(address), $"{what} kept a block it must move");
+                SystemEvent? call = small ? null : new SystemMallocCalled(address, bytes);
+                if (PlaceNewBlock(bytes, call, content, index, what) is { } error) return Fail(error.Item1, expected, Hex(address), error.Item2);
+                RemoveBlock(old, fromList: false); // PlaceNewBlock already replaced its list entry
+            }
+            if (ApplyReturned(allowed: true) is { } returned) return Fail(returned.Item1, "arenas returned only when empty", returned.Item2, returned.Item2);
+            return Pass(expected, $"b{State.NextBlockId - 1} = {Hex(address)}");
+        }
+
+        public StepResult Free(LiveBlock block)
+        {
+            string what = $"free(b{block.Id})";
+            bool pymalloc = block.Kind == BlockKind.Pymalloc;
+            if (CheckOwnershipBeforeRelease(block.Address, pymalloc, what) is { } wrong) return wrong;
+            if (ApplyObtained(allowed: false) is { } arenaError) return Fail(PropertyFamily.Invariants, "no arena obtained", arenaError, arenaError);
+            string expected = pymalloc ? "freed to its pool, no system call" : $"one system free of {Hex(block.Address)}";
+            if ((pymalloc ? CheckCalls(what) : CheckCalls(what, new SystemFreeCalled(block.Address))) is { } routing)
+                return Fail(PropertyFamily.Routing, expected, Show(Calls), routing);
+            RemoveBlock(block);
+            if (ApplyReturned(allowed: true) is { } returned) return Fail(returned.Item1, "arenas returned only when empty", returned.Item2, returned.Item2);
+            return Pass(expected, Show(Calls));
+        }
+
+        public StepResult ForeignAlloc(ulong bytes)
+        {
+            ulong address = observed.Address;
+            if (address == 0) return Fail(PropertyFamily.Blocks, "a foreign block", "NULL", "foreign allocation failed");
+            if (observed.Events.Length != 0) return Fail(PropertyFamily.Routing, "no system event", Show(observed.Events), "a foreign allocation reached the heap's backend");
+            if (State.ArenaContaining(address) is { } arena)
+                return Fail(PropertyFamily.Blocks, "outside every live arena", Hex(address), $"foreign block {Hex(address)} lies in live arena {Hex(arena.Base)}");
+            if (CheckNoOverlap(address, bytes) is { } overlap) return Fail(PropertyFamily.Blocks, "disjoint from live blocks", Hex(address), overlap);
+            State = State with
+            {
+                Foreign = State.Foreign.Add(new ForeignBlock(State.NextForeignId, address, bytes)),
+                NextForeignId = State.NextForeignId + 1,
+            };
+            return Pass("a foreign block", $"f{State.NextForeignId - 1} = {Hex(address)}");
+        }
+
+        public StepResult ForeignFree(ForeignBlock block)
+        {
+            string what = $"free(f{block.Id})";
+            if (State.OwnershipOf(block.Address) != Ownership.NotOwned)
+                return Fail(PropertyFamily.Blocks, "foreign block outside live arenas", Hex(block.Address), $"f{block.Id} now lies in a live arena");
+            if (CheckOwnershipBeforeRelease(block.Address, expectOwned: false, what) is { } wrong) return wrong;
+            if (ApplyObtained(allowed: false) is { } arenaError) return Fail(PropertyFamily.Invariants, "no arena obtained", arenaError, arenaError);
+            if (ApplyReturned(allowed: false) is { } returned) return Fail(returned.Item1, "no arena returned", returned.Item2, returned.Item2);
+            string expected = $"one system free of {Hex(block.Address)}";
+            if (CheckCalls(what, new SystemFreeCalled(block.Address)) is { } routing)
+                return Fail(PropertyFamily.Routing, expected, Show(Calls), routing);
+            State = State with { Foreign = State.Foreign.Remove(block) };
+            return Pass(expected, Show(Calls));
+        }
+
+        public StepResult Query(ulong address)
+        {
+            Ownership spec = State.OwnershipOf(address);
+            bool? answer = observed.OwnedAnswer;
+            string garbage = observed.Garbage is { } g
+                ? $" (garbage {g.Class} = {Hex(g.Value)}, {g.Delivery.ToString().ToLowerInvariant()})" : "";
+            string shown = (answer?.ToString().ToLowerInvariant() ?? "no answer") + garbage;
+            string expected = spec switch
+            {
+                Ownership.Owned => "Owned ⇒ true",
+                Ownership.NotOwned => "NotOwned ⇒ false",
+                _ when State.UnspecifiedMustBeOwned => "in a live arena (arena map) ⇒ true",
+                _ => "Unspecified ⇒ either",
+            };
+            if (observed.Events.Length != 0)
+                return Fail(PropertyFamily.Routing, "no system event", Show(observed.Events), "an ownership query reached the system allocator");
+            if (answer is null) return Fail(PropertyFamily.Ownership, expected, shown, $"query {Hex(address)} gave no answer");
+            bool ok = spec switch
+            {
+                Ownership.Owned => answer.Value,
+                Ownership.NotOwned => !answer.Value,
+                _ => !State.UnspecifiedMustBeOwned || answer.Value,
+            };
+            return ok ? Pass(expected, shown)
+                : Fail(PropertyFamily.Ownership, expected, shown, $"IsOwned({Hex(address)}) = {answer.Value.ToString().ToLowerInvariant()} but the address is {spec}{garbage}");
+        }
+
+        public StepResult WriteTag(LiveBlock block)
+        {
+            int tag = State.NextTag;
+            var tagged = block with { Content = new BlockContent(ContentKind.Tagged, tag, block.Size) };
+            State = State with
+            {
+                Blocks = State.Blocks.Replace(block, tagged),
+                BlocksByAddress = State.BlocksByAddress.SetItem(block.Address, tagged),
+                NextTag = tag + 1,
+            };
+            return Pass($"b{block.Id} tagged {tag}", "written");
+        }
+
+        public StepResult CheckTag(LiveBlock block)
+        {
+            BlockContent content = block.Content;
+            string expected = content.Kind switch
+            {
+                ContentKind.Zero => $"first {content.ValidLength} bytes zero",
+                ContentKind.Tagged => $"first {content.ValidLength} bytes of tag {content.Tag}",
+                _ => "nothing known",
+            };
+            ImmutableArray<byte> bytes = observed.Content.IsDefault ? [] : observed.Content;
+            if ((ulong)bytes.Length != content.ValidLength)
+                return Fail(PropertyFamily.Blocks, expected, $"{bytes.Length} bytes read", $"check_tag(b{block.Id}) read {bytes.Length} bytes, expected {content.ValidLength}");
+            for (int i = 0; i < bytes.Length; i++)
+            {
+                byte want = content.ExpectedByte((ulong)i);
+                if (bytes[i] != want)
+                    return Fail(PropertyFamily.Blocks, expected, $"byte {i} = 0x{bytes[i]:x2}",
+                        $"b{block.Id} at {Hex(block.Address)} lost its contents: byte {i} is 0x{bytes[i]:x2}, expected 0x{want:x2}");
+            }
+            return Pass(expected, "intact");
+        }
+    }
+}

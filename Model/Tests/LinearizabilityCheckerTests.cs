@@ -1,0 +1,131 @@
+using PymallocVerify.Model.Linearizability;
+using Xunit;
+
+namespace PymallocVerify.Model.Tests;
+
+/// <summary>The search on its own, against tiny textbook specifications and hand-written histories.</summary>
+public class LinearizabilityCheckerTests
+{
+    private sealed record Register(int Value);
+
+    private abstract record RegisterCall;
+    private sealed record Write(int Value) : RegisterCall;
+    private sealed record Read(int Value) : RegisterCall;
+    /// <summary>Fetch-and-increment, returning the value before the increment.</summary>
+    private sealed record Increment(int Before) : RegisterCall;
+
+    private static StepResult<Register> RegisterStep(Register s, RegisterCall call) => call switch
+    {
+        Write w => StepResult<Register>.Accept(new Register(w.Value)),
+        Read r when r.Value == s.Value => StepResult<Register>.Accept(s),
+        Read r => StepResult<Register>.Reject($"read {r.Value} but the register holds {s.Value}"),
+        Increment i when i.Before == s.Value => StepResult<Register>.Accept(new Register(s.Value + 1)),
+        Increment i => StepResult<Register>.Reject($"increment saw {i.Before} but the register holds {s.Value}"),
+        _ => throw new ArgumentException("unknown call"),
+    };
+
+    private static TimedCall<RegisterCall> At(int thread, long invoked, long returned, RegisterCall call) =>
+        new(thread, invoked, returned, call);
+
+    private static LinearizabilityResult<RegisterCall> Check(params TimedCall<RegisterCall>[] history) =>
+        LinearizabilityChecker.Check(history, new Register(0), RegisterStep);
+
+    [Fact]
+    public void EmptyHistoryIsLinearizable() => Assert.True(Check().IsLinearizable);
+
+    [Fact]
+    public void ReadOverlappingAWriteMaySeeTheNewValue()
+    {
+        var result = Check(At(1, 1, 4, new Write(1)), At(2, 2, 3, new Read(1)));
+        Assert.True(result.IsLinearizable, result.Explain());
+        Assert.Equal([new Write(1), new Read(1)], result.Witness.Select(c => c.Call));
+    }
+
+    [Fact]
+    public void ReadOverlappingAWriteMaySeeTheOldValue() =>
+        Assert.True(Check(At(1, 1, 4, new Write(1)), At(2, 2, 3, new Read(0))).IsLinearizable);
+
+    [Fact]
+    public void ReadAfterACompletedWriteMustNotSeeTheOldValue()
+    {
+        var result = Check(At(1, 1, 2, new Write(1)), At(2, 3, 4, new Read(0)));
+        Assert.Equal(LinearizabilityVerdict.NotLinearizable, result.Verdict);
+        Assert.Contains(result.Blocked, b => b.Reason == "read 0 but the register holds 1");
+    }
+
+    [Fact]
+    public void NewOldInversionIsRejected()
+    {
+        // The first read saw the write, so the write took effect before it; a later read cannot undo that.
+        var result = Check(At(1, 1, 10, new Write(1)), At(2, 2, 3, new Read(1)), At(3, 4, 5, new Read(0)));
+        Assert.Equal(LinearizabilityVerdict.NotLinearizable, result.Verdict);
+        Assert.Equal(2, result.LongestPrefix.Count);
+        Assert.Contains("no call can come next", result.Explain());
+    }
+
+    [Fact]
+    public void OldThenNewAcrossOverlappingReadsIsAccepted() =>
+        Assert.True(Check(At(1, 1, 10, new Write(1)), At(2, 2, 3, new Read(0)), At(3, 4, 5, new Read(1))).IsLinearizable);
+
+    [Fact]
+    public void LostUpdateIsRejected()
+    {
+        var result = Check(At(1, 1, 3, new Increment(0)), At(2, 2, 4, new Increment(0)));
+        Assert.Equal(LinearizabilityVerdict.NotLinearizable, result.Verdict);
+    }
+
+    [Fact]
+    public void OverlappingIncrementsInEitherOrderAreAccepted() =>
+        Assert.True(Check(At(1, 1, 3, new Increment(1)), At(2, 2, 4, new Increment(0))).IsLinearizable);
+
+    [Fact]
+    public void RealTimeOrderIsRespectedEvenWhenTheSpecWouldAcceptAnotherOrder()
+    {
+        // Sequentially, Increment(1) then Increment(0) is impossible; reordering them would be accepted.
+        var result = Check(At(1, 1, 2, new Increment(1)), At(2, 3, 4, new Increment(0)));
+        Assert.Equal(LinearizabilityVerdict.NotLinearizable, result.Verdict);
+    }
+
+    [Fact]
+    public void MemoisationKeepsAFailingWideHistoryPolynomialInItsConfigurations()
+    {
+        // 16 overlapping reads of 0 and one impossible read: without memoisation the search would try 16! orders.
+        var history = Enumerable.Range(0, 16).Select(i => At(i, i, 100 + i, new Read(0)))
+            .Append(At(16, 50, 60, new Read(7))).ToArray();
+        var result = LinearizabilityChecker.Check(history, new Register(0), RegisterStep, maxStates: 1 << 18);
+        Assert.Equal(LinearizabilityVerdict.NotLinearizable, result.Verdict);
+        Assert.True(result.StatesExplored <= 1 << 17, $"explored {result.StatesExplored} states");
+    }
+
+    [Fact]
+    public void ExhaustedBudgetIsInconclusiveNotAVerdict()
+    {
+        var history = Enumerable.Range(0, 16).Select(i => At(i, i, 100 + i, new Read(0)))
+            .Append(At(16, 50, 60, new Read(7))).ToArray();
+        var result = LinearizabilityChecker.Check(history, new Register(0), RegisterStep, maxStates: 100);
+        Assert.Equal(LinearizabilityVerdict.Inconclusive, result.Verdict);
+    }
+
+    [Fact]
+    public void InstantaneousEventsAreOrderedByTheirStamp()
+    {
+        var result = Check(At(0, 5, 5, new Write(3)), At(1, 6, 7, new Read(3)), At(2, 1, 2, new Read(0)));
+        Assert.True(result.IsLinearizable, result.Explain());
+    }
+
+    [Fact]
+    public void MalformedHistoriesAreRefusedWithAMessage()
+    {
+        var backwards = Assert.Throws<ArgumentException>(() => Check(At(1, 5, 4, new Read(0))));
+        Assert.Contains("returns before it is invoked", backwards.Message);
+        var tooLong = Enumerable.Range(0, 129).Select(i => At(0, 2 * i, 2 * i + 1, new Read(0))).ToArray();
+        Assert.Throws<ArgumentException>(() => Check(tooLong));
+    }
+
+    [Fact]
+    public void ExactlyTheMaximumLengthIsAccepted()
+    {
+        var longest = Enumerable.Range(0, LinearizabilityChecker.MaxCalls).Select(i => At(0, 2 * i, 2 * i + 1, new Increment(i))).ToArray();
+        Assert.True(Check(longest).IsLinearizable);
+    }
+}

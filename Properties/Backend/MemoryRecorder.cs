@@ -1,0 +1,200 @@
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
+using PymallocVerify.Model;
+
+namespace PymallocVerify.Properties.Backend;
+
+/// <summary>
+/// The shared state behind <see cref="RecordingMemory"/> (a struct copied into the heap): every system-boundary
+/// event, in order, and every region of real memory the test owns.
+/// <list type="bullet">
+/// <item>Arenas sit at a chosen offset past a pool boundary (<c>arenaHeadOffsets</c>, cycled) inside a larger raw
+/// block, with a pool of slack before and after: queries just outside an arena read test-owned memory, and runs are
+/// deterministic instead of depending on where malloc puts a 256 KiB block.</item>
+/// <item>Fresh arenas and chunks are filled with <see cref="ArenaFill"/>: the garbage memory holds before anyone writes it,
+/// the same on every run.</item>
+/// <item>Returned arenas are quarantined — kept mapped until the run ends — so queries inside a freed arena read
+/// real memory, and a later arena never reuses the address (no ABA between the model and the heap).</item>
+/// <item>System blocks and foreign blocks come from pool-aligned spans of test-owned chunks, so the classic
+/// oracle's read at their pool base is always in mapped memory the test controls, even with 16 KiB pools.</item>
+/// </list>
+/// Every access the heap makes is checked against these regions (<see cref="WildAccessException"/> instead of a crash).
+/// </summary>
+public sealed unsafe class MemoryRecorder : IDisposable
+{
+    /// <summary>What a fresh arena's bytes hold: an arena index read from it is far out of range.</summary>
+    public const byte ArenaFill = 0xCB;
+
+    private const ulong ChunkBytes = 1 << 20;
+
+    private readonly ulong _poolSize;
+    private readonly int[] _arenaHeadOffsets;
+    private readonly List<SystemEvent> _events = [];
+    private readonly List<(ulong Start, ulong End)> _regions = []; // sorted by start, disjoint
+    private readonly List<nint> _rawBlocks = [];
+    private readonly Dictionary<ulong, ulong> _arenas = []; // live arena base -> size
+    private readonly Dictionary<ulong, ulong> _systemBlocks = []; // system or foreign block -> size
+    private int _arenasObtained;
+    private int _spanCount;
+    private ulong _chunkNext, _chunkEnd;
+    private ulong _injectAt;
+    private uint _injectValue;
+    private bool _injectArmed;
+    private bool _disposed;
+
+    public MemoryRecorder(ulong poolSize, IReadOnlyList<int> arenaHeadOffsets)
+    {
+        if (poolSize == 0 || (poolSize & (poolSize - 1)) != 0) throw new ArgumentException($"pool size {poolSize} is not a power of two");
+        _poolSize = poolSize;
+        _arenaHeadOffsets = arenaHeadOffsets.Count == 0 ? [0] : [.. arenaHeadOffsets];
+        foreach (int offset in _arenaHeadOffsets)
+            if (offset < 0 || (ulong)offset >= poolSize || offset % 16 != 0)
+                throw new ArgumentException($"arena head offset {offset} must be a multiple of 16 in [0, {poolSize})");
+    }
+
+    public RecordingMemory Memory => new(this);
+
+    /// <summary>Set when an access outside test-owned memory was refused; the runner reports it.</summary>
+    public string? WildAccess { get; private set; }
+
+    public int LiveArenaCount => _arenas.Count;
+
+    public int LiveSystemBlockCount => _systemBlocks.Count;
+
+    /// <summary>The events since the last call.</summary>
+    public ImmutableArray<SystemEvent> TakeEvents()
+    {
+        var events = _events.ToImmutableArray();
+        _events.Clear();
+        return events;
+    }
+
+    public bool IsTestOwned(ulong address, ulong length)
+    {
+        int lo = 0, hi = _regions.Count - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            var (start, end) = _regions[mid];
+            if (address < start) hi = mid - 1;
+            else if (address >= end) lo = mid + 1;
+            else return length <= end - address;
+        }
+        return false;
+    }
+
+    public void Check(string what, ulong address, ulong length)
+    {
+        if (IsTestOwned(address, length)) return;
+        WildAccess ??= $"{what} of {length} byte(s) at 0x{address:x} outside every arena and test-owned region";
+        throw new WildAccessException(what, address, length);
+    }
+
+    /// <summary>The next arena-index read at <paramref name="address"/> returns <paramref name="value"/> (see <see cref="GarbageDelivery.Simulated"/>).</summary>
+    public void ArmIndexRead(ulong address, uint value) => (_injectAt, _injectValue, _injectArmed) = (address, value, true);
+
+    public void DisarmIndexRead() => _injectArmed = false;
+
+    internal bool TryInjectedIndexRead(ulong address, out uint value)
+    {
+        value = _injectValue;
+        if (!_injectArmed || address != _injectAt) return false;
+        _injectArmed = false;
+        return true;
+    }
+
+    private ulong RawAlloc(ulong bytes, ulong alignment)
+    {
+        ulong raw = (ulong)NativeMemory.AlignedAlloc((nuint)bytes, (nuint)alignment);
+        if (raw == 0) throw new OutOfMemoryException($"test backend could not map {bytes} bytes");
+        _rawBlocks.Add((nint)raw);
+        var region = (raw, raw + bytes);
+        int at = _regions.BinarySearch(region);
+        _regions.Insert(at < 0 ? ~at : at, region);
+        return raw;
+    }
+
+    internal ulong AllocateArena(ulong size)
+    {
+        ulong head = (ulong)_arenaHeadOffsets[_arenasObtained++ % _arenaHeadOffsets.Length];
+        ulong raw = RawAlloc(size + 3 * _poolSize, _poolSize);
+        NativeMemory.Fill((void*)raw, (nuint)(size + 3 * _poolSize), ArenaFill);
+        ulong arena = raw + _poolSize + head;
+        _arenas[arena] = size;
+        _events.Add(new ArenaObtained(arena, size));
+        return arena;
+    }
+
+    internal void FreeArena(ulong address)
+    {
+        _arenas.Remove(address); // quarantined: the raw block stays mapped until Dispose
+        _events.Add(new ArenaReturned(address));
+    }
+
+    /// <summary>A block in its own pool-aligned span; the offset in the span cycles so blocks start at and after pool bases.</summary>
+    private ulong CarveBlock(ulong bytes)
+    {
+        ulong[] offsets = [0, 48, 16, 64];
+        ulong offset = Math.Min(offsets[_spanCount++ % offsets.Length], _poolSize / 2);
+        ulong span = (offset + Math.Max(bytes, 1) + _poolSize - 1) & ~(_poolSize - 1);
+        if (_chunkEnd - _chunkNext < span)
+        {
+            ulong chunk = Math.Max(ChunkBytes, span);
+            _chunkNext = RawAlloc(chunk, _poolSize);
+            NativeMemory.Fill((void*)_chunkNext, (nuint)chunk, ArenaFill); // deterministic "uninitialised" bytes
+            _chunkEnd = _chunkNext + chunk;
+        }
+        ulong block = _chunkNext + offset;
+        _chunkNext += span;
+        _systemBlocks[block] = Math.Max(bytes, 1);
+        return block;
+    }
+
+    internal ulong SystemMalloc(ulong size)
+    {
+        ulong block = CarveBlock(size);
+        _events.Add(new SystemMallocCalled(block, size));
+        return block;
+    }
+
+    internal ulong SystemCalloc(ulong count, ulong size)
+    {
+        if (count != 0 && size > ulong.MaxValue / count) return 0;
+        ulong block = CarveBlock(count * size);
+        NativeMemory.Clear((void*)block, (nuint)Math.Max(count * size, 1));
+        _events.Add(new SystemCallocCalled(block, count, size));
+        return block;
+    }
+
+    internal ulong SystemRealloc(ulong address, ulong size)
+    {
+        if (!_systemBlocks.TryGetValue(address, out ulong old))
+        {
+            _events.Add(new SystemReallocCalled(address, 0, size));
+            return 0; // not a system block: refusing is safer than realloc'ing a pool block
+        }
+        ulong block = CarveBlock(size);
+        Buffer.MemoryCopy((void*)address, (void*)block, Math.Max(size, 1), Math.Min(old, Math.Max(size, 1)));
+        _systemBlocks.Remove(address);
+        _events.Add(new SystemReallocCalled(address, block, size));
+        return block;
+    }
+
+    internal void SystemFree(ulong address)
+    {
+        bool known = _systemBlocks.Remove(address);
+        _events.Add(new SystemFreeCalled(address, known));
+    }
+
+    /// <summary>A block outside pymalloc, carved like a system block but recorded as nothing (the heap never saw it).</summary>
+    public ulong ForeignAlloc(ulong size) => CarveBlock(size);
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        foreach (nint raw in _rawBlocks) NativeMemory.AlignedFree((void*)raw);
+        _rawBlocks.Clear();
+        _regions.Clear();
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text;
+using PymallocVerify.Allocator;
+using PymallocVerify.Model;
+using PymallocVerify.Properties.Heaps;
+using PymallocVerify.Properties.Running;
+using PymallocVerify.Properties.Teeth;
+
+namespace PymallocVerify.Properties;
+
+/// <summary>One replayed step.</summary>
+public sealed record ReplayStep(int Step, string Operation, VerdictKind Verdict, string Expected, string Observed, bool Teardown);
+
+/// <summary>What a replay did: the program, each step's expected and observed result, and whether it passed.</summary>
+public sealed record ReplayReport(Counterexample Counterexample, string VariantName, IReadOnlyList<ReplayStep> Steps, FailureRecord? Failure)
+{
+    public bool Passed => Failure is null;
+
+    /// <summary>Program, then one line per step; ends with PASS or FAIL and the failure.</summary>
+    public string Format()
+    {
+        Counterexample c = Counterexample;
+        var text = new StringBuilder();
+        text.Append($"counterexample: geometry {c.Geometry}, oracle {c.Oracle}, found on variant {c.Variant}, replayed on {VariantName}\n");
+        if (c.ReplaySeed is not null) text.Append($"FsCheck replay seed: {c.ReplaySeed}\n");
+        text.Append(ProgramPrinter.Print(c.Operations));
+        text.Append("steps:\n");
+        foreach (ReplayStep s in Steps)
+        {
+            string what = s.Teardown ? $"(teardown) {s.Operation}" : s.Operation;
+            text.Append($"{s.Step + 1,3}: {what}\n       expected {s.Expected}; observed {s.Observed} -> {s.Verdict.ToString().ToUpperInvariant()}\n");
+        }
+        text.Append(Passed ? "PASS\n" : $"FAIL at step {Failure!.Step + 1} [{Failure.Family}]: {Failure.Message}\n");
+        return text.ToString();
+    }
+}
+
+/// <summary>
+/// Re-runs a saved counterexample. By default on the real allocator with the file's oracle (so a fixed bug shows
+/// PASS); optionally on a named variant, e.g. the seeded bug it was found on. The CLI's <c>replay</c> wraps this.
+/// </summary>
+public static class CounterexampleReplayer
+{
+    /// <exception cref="CounterexampleFormatException">The file is missing, malformed or from a newer version.</exception>
+    /// <exception cref="ArgumentException">Unknown oracle or variant name.</exception>
+    public static ReplayReport Replay(string path, string? variant = null) => Replay(CounterexampleFile.Read(path), variant);
+
+    public static ReplayReport Replay(Counterexample counterexample, string? variant = null)
+    {
+        ArgumentNullException.ThrowIfNull(counterexample);
+        OracleKind oracle = ParseOracle(counterexample.Oracle);
+        HeapVariant heap = ResolveVariant(variant ?? HeapVariant.RealName, oracle);
+        Geometry geometry = PropertyGeometries.FromModel(counterexample.Geometry);
+        var runner = new CaseRunner(geometry, heap);
+        var testCase = new TestCase(counterexample.Operations,
+            counterexample.ArenaHeadOffsets.IsDefaultOrEmpty ? [0] : counterexample.ArenaHeadOffsets);
+        RunOutcome outcome = runner.Run(testCase);
+        IReadOnlyList<string> lines = ProgramPrinter.Lines(counterexample.Operations);
+        var steps = outcome.Trace.Select(t => new ReplayStep(t.Step,
+            t.Teardown ? ProgramPrinter.OperationName(t.Operation) : lines[t.Step],
+            t.Verdict.Kind, t.Verdict.Expected, t.Verdict.Observed, t.Teardown)).ToList();
+        return new ReplayReport(counterexample, heap.Name, steps, outcome.Failure);
+    }
+
+    public static OracleKind ParseOracle(string name) =>
+        Enum.TryParse(name, ignoreCase: true, out OracleKind kind) && Enum.IsDefined(kind)
+            ? kind
+            : throw new ArgumentException($"unknown oracle '{name}'; expected one of: {string.Join(", ", Enum.GetNames<OracleKind>())}");
+
+    /// <summary>"real" (the production allocator with <paramref name="oracle"/>) or a seeded bug's name from <see cref="TeethCatalog"/>.</summary>
+    public static HeapVariant ResolveVariant(string name, OracleKind oracle) =>
+        string.Equals(name, HeapVariant.RealName, StringComparison.OrdinalIgnoreCase) ? HeapVariant.Real(oracle) : TeethCatalog.Find(name).Variant;
+}

@@ -1,0 +1,42 @@
+using System.Globalization;
+using FsCheck;
+
+namespace PymallocVerify.Properties;
+
+/// <summary>
+/// FsCheck's replay seed for one generated case, printed as FsCheck prints it: "(seed,gamma,size)". Generating with
+/// the same seed, gamma and size gives the same case (as long as the generators are unchanged).
+/// </summary>
+public readonly record struct ReplaySeed(ulong Seed, ulong Gamma, int Size)
+{
+    public Rnd ToRnd() => new(Seed, Gamma);
+
+    /// <summary>The seed of case <paramref name="caseIndex"/> of a campaign seeded with <paramref name="campaignSeed"/>.</summary>
+    public static ReplaySeed ForCase(ulong campaignSeed, int caseIndex, int size)
+    {
+        ulong state = campaignSeed ^ (0x9E3779B97F4A7C15UL * (ulong)(caseIndex + 1));
+        return new ReplaySeed(SplitMix(ref state), SplitMix(ref state) | 1, size);
+    }
+
+    public override string ToString() => $"({Seed},{Gamma},{Size})";
+
+    /// <summary>Parses "(seed,gamma,size)"; <see cref="ArgumentException"/> with the expected shape otherwise.</summary>
+    public static ReplaySeed Parse(string text)
+    {
+        string[] parts = text.Trim().TrimStart('(').TrimEnd(')').Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length == 3
+            && ulong.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out ulong seed)
+            && ulong.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out ulong gamma) && (gamma & 1) == 1
+            && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out int size))
+            return new ReplaySeed(seed, gamma, size);
+        throw new ArgumentException($"replay seed '{text}' is not of the form (seed,gamma,size) with an odd gamma");
+    }
+
+    private static ulong SplitMix(ref ulong state)
+    {
+        ulong z = state += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+}

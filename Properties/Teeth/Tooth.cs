@@ -1,0 +1,24 @@
+using PymallocVerify.Allocator;
+using PymallocVerify.Model;
+using PymallocVerify.Properties.Heaps;
+
+namespace PymallocVerify.Properties.Teeth;
+
+/// <summary>
+/// One seeded bug: its name, what is broken, the allocator variant that carries it, the geometry it is hunted on,
+/// and the property family expected to kill it first.
+/// </summary>
+public sealed record Tooth(string Name, string Description, HeapVariant Variant, Geometry Geometry, PropertyFamily KilledBy)
+{
+    /// <summary>Campaign settings that hunt this bug (stop at the first failure, shrink it).</summary>
+    public CampaignSettings Hunt(ulong seed, int cases, string? counterexampleDirectory) => new()
+    {
+        Geometry = Geometry,
+        Variant = Variant,
+        Seed = seed,
+        Cases = cases,
+        MaxSize = 30,
+        ChurnPercent = 20,
+        CounterexampleDirectory = counterexampleDirectory,
+    };
+}

@@ -1,0 +1,46 @@
+using System.Collections.Concurrent;
+using PymallocVerify.Allocator;
+using PymallocVerify.Properties.Heaps;
+using PymallocVerify.Properties.Teeth;
+
+namespace PymallocVerify.Properties.Tests;
+
+/// <summary>
+/// The fixed-budget campaigns the tests share (each runs once per test process): the property tests assert they
+/// pass, the coverage tests read their counters, the teeth tests hunt each seeded bug once.
+/// </summary>
+public static class Campaigns
+{
+    public const ulong Seed = 20240611;
+
+    private static readonly ConcurrentDictionary<string, Lazy<CampaignResult>> RealRuns = new();
+    private static readonly ConcurrentDictionary<string, Lazy<CampaignResult>> TeethRuns = new();
+
+    /// <summary>Budgets per geometry: small geometries get many short cases, big ones fewer with more arena churn.</summary>
+    public static CampaignSettings RealSettings(string geometry) => geometry switch
+    {
+        "classic" => Settings(Geometry.Classic, cases: 60, maxSize: 60, churn: 15),
+        "modern" => Settings(Geometry.Modern, cases: 12, maxSize: 60, churn: 25),
+        "tiny" => Settings(Geometry.Tiny, cases: 200, maxSize: 40, churn: 20),
+        "micro" => Settings(PropertyGeometries.Micro, cases: 300, maxSize: 40, churn: 20),
+        _ => throw new ArgumentException($"no campaign for geometry {geometry}"),
+    };
+
+    private static CampaignSettings Settings(Geometry g, int cases, int maxSize, int churn) => new()
+    {
+        Geometry = g,
+        Variant = HeapVariant.RealPoolIndex,
+        Seed = Seed,
+        Cases = Effort.Scale(cases),
+        MaxSize = maxSize,
+        ChurnPercent = churn,
+    };
+
+    public static CampaignResult Real(string geometry) =>
+        RealRuns.GetOrAdd(geometry, g => new Lazy<CampaignResult>(() => PropertyCampaign.Run(RealSettings(g)))).Value;
+
+    /// <summary>Hunts a seeded bug: up to 2000 cases (× effort), stopping at the first kill.</summary>
+    public static CampaignResult Hunt(Tooth tooth) =>
+        TeethRuns.GetOrAdd(tooth.Name, _ => new Lazy<CampaignResult>(() =>
+            PropertyCampaign.Run(tooth.Hunt(Seed, Effort.Scale(2000), ArtifactPaths.CounterexampleDirectory())))).Value;
+}

@@ -1,0 +1,60 @@
+using System.Text;
+using PymallocVerify.Model;
+using PymallocVerify.Properties.Teeth;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace PymallocVerify.Properties.Tests;
+
+/// <summary>
+/// The suite has teeth: every seeded bug in the catalog must be killed, by the family the catalog names, with a
+/// shrunk counterexample of a few operations that passes on the real allocator and still fails on the bug.
+/// </summary>
+public class TeethTests(ITestOutputHelper output)
+{
+    /// <summary>"A few operations": the bound every shrunk counterexample must meet.</summary>
+    public const int MaxShrunkLength = 8;
+
+    public static TheoryData<string> Teeth => new(TeethCatalog.All.Select(t => t.Name));
+
+    [Theory]
+    [MemberData(nameof(Teeth))]
+    public void Seeded_bug_is_killed_with_a_short_counterexample(string name)
+    {
+        Tooth tooth = TeethCatalog.Find(name);
+        CampaignResult result = Campaigns.Hunt(tooth);
+        output.WriteLine(result.Summary());
+        CampaignFailure kill = Assert.Single(result.Failures);
+        output.WriteLine(kill.Report());
+
+        Assert.Equal(tooth.KilledBy, kill.Failure.Family);
+        Assert.InRange(kill.ShrunkLength, 1, MaxShrunkLength);
+        foreach (Operation op in kill.Counterexample.Operations)
+            if (op is MallocOp or CallocOp or ReallocOp or ForeignAllocOp)
+                Assert.True(ProgramPrinter.OperationName(op).Length < 24, $"argument not small: {ProgramPrinter.OperationName(op)}");
+
+        Assert.False(CounterexampleReplayer.Replay(kill.Counterexample, tooth.Name).Passed, "replay on the bug must still fail");
+        ReplayReport real = CounterexampleReplayer.Replay(kill.Counterexample);
+        Assert.True(real.Passed, real.Format());
+    }
+
+    [Fact]
+    public void Teeth_table()
+    {
+        var table = new StringBuilder();
+        table.Append("| seeded bug | killed by | cases to kill | time to kill | ops before shrinking | shrunk ops | shrink candidates tried |\n");
+        table.Append("|---|---|---|---|---|---|---|\n");
+        foreach (Tooth tooth in TeethCatalog.All)
+        {
+            CampaignResult result = Campaigns.Hunt(tooth);
+            CampaignFailure? kill = result.Failures.FirstOrDefault();
+            Assert.True(kill is not null, $"{tooth.Name} survived {result.Cases} cases");
+            table.Append($"| `{tooth.Name}` | {kill.Failure.Family} | {kill.CaseIndex + 1} | {kill.TimeToFind.TotalMilliseconds:F0} ms " +
+                         $"| {kill.OriginalLength} | {kill.ShrunkLength} | {kill.Shrink.Attempts} |\n");
+        }
+        output.WriteLine(table.ToString());
+        string path = Path.Combine(ArtifactPaths.RepositoryRoot(), "artifacts", "teeth-table.md");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, table.ToString());
+    }
+}
