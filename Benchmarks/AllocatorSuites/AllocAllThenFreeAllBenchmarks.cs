@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using PymallocVerify.Allocator;
+using PymallocVerify.Allocator.Radix;
 using PymallocVerify.Benchmarks.SelfChecks;
 using PymallocVerify.Benchmarks.Workloads;
 
@@ -27,6 +28,7 @@ public class AllocAllThenFreeAllBenchmarks : ISelfChecked
     private int[] _freeOrder = [];
     private ulong[] _blocks = [];
     private PymallocHeap<NativeMemorySpace, PoolIndexOracle, NoHooks>? _heap;
+    private PymallocHeap<NativeMemorySpace, RadixTreeOracle, NoHooks>? _modern;
 
     [GlobalSetup]
     public void Setup()
@@ -37,10 +39,15 @@ public class AllocAllThenFreeAllBenchmarks : ISelfChecked
         _freeOrder = Sequences.Permutation(Blocks);
         _blocks = new ulong[Blocks];
         _heap = new(Geometry.Classic);
+        _modern = new(Geometry.Modern);
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _heap?.Dispose();
+    public void Cleanup()
+    {
+        _heap?.Dispose();
+        _modern?.Dispose();
+    }
 
     // OperationsPerInvoke is a constant, so every invocation does the same number of pairs whatever Blocks is.
     [Benchmark(Baseline = true, OperationsPerInvoke = Operations)]
@@ -58,9 +65,19 @@ public class AllocAllThenFreeAllBenchmarks : ISelfChecked
             AllocationLoops.AllocAllThenFreeAll(pymalloc, _blocks, _sizes, _freeOrder);
     }
 
+    /// <summary>Modern geometry (16 KiB pools, 1 MiB arenas), radix-tree arena map, as CPython 3.10+.</summary>
+    [Benchmark(OperationsPerInvoke = Operations)]
+    public void PymallocModernRadix()
+    {
+        var pymalloc = new PymallocAllocator<RadixTreeOracle>(_modern!);
+        for (int round = Operations / Blocks; round > 0; round--)
+            AllocationLoops.AllocAllThenFreeAll(pymalloc, _blocks, _sizes, _freeOrder);
+    }
+
     public void Verify(string benchmark, object? result)
     {
         BlockChecks.Disjoint(_blocks, Array.ConvertAll(_sizes, s => (ulong)s));
         if (benchmark == nameof(Pymalloc)) HeapChecks.Empty(_heap!);
+        if (benchmark == nameof(PymallocModernRadix)) HeapChecks.Empty(_modern!);
     }
 }

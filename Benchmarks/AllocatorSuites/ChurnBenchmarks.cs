@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using PymallocVerify.Allocator;
+using PymallocVerify.Allocator.Radix;
 using PymallocVerify.Benchmarks.SelfChecks;
 using PymallocVerify.Benchmarks.Workloads;
 
@@ -8,8 +9,8 @@ namespace PymallocVerify.Benchmarks.AllocatorSuites;
 /// <summary>
 /// A working set of <see cref="LiveBlocks"/> live blocks under random replacement: each step frees the block in a
 /// random slot (so blocks die in random order) and allocates the next size into it. One operation = one
-/// free/malloc pair. Reference (issue 7): C pymalloc 3.11 at 0.31× of glibc with 1000 live blocks; target ≤ 0.30×.
-/// The working set persists across invocations (filled in the setup), so every measured step is steady state.
+/// free/malloc pair. The working set persists across invocations (filled in the setup), so every measured step is
+/// steady state. Issue 7 sets ≤ 0.30× of NativeMemory for "1000 live blocks freed in random order".
 /// </summary>
 [MemoryDiagnoser]
 [NoManagedAllocation]
@@ -24,51 +25,67 @@ public class ChurnBenchmarks : ISelfChecked
     private uint[] _sizes = [];
     private ushort[] _slots = [];
     private readonly ulong[] _live = new ulong[LiveBlocks];
-    private PymallocHeap<NativeMemorySpace, PoolIndexOracle, NoHooks>? _heap;
+    private PymallocHeap<NativeMemorySpace, PoolIndexOracle, NoHooks>? _classic;
+    private PymallocHeap<NativeMemorySpace, RadixTreeOracle, NoHooks>? _modern;
+    private SegregatedFreeList? _floor;
 
     private void Prepare()
     {
         _sizes = Sequences.Sizes(Sizes, Operations);
         _slots = Sequences.Slots(LiveBlocks, Operations);
-        _heap = new(Geometry.Classic);
+        _classic = new(Geometry.Classic);
+        _modern = new(Geometry.Modern);
+        _floor = new();
     }
 
+    private SystemAllocator System => default;
+    private PymallocAllocator<PoolIndexOracle> Classic => new(_classic!);
+    private PymallocAllocator<RadixTreeOracle> Modern => new(_modern!);
+    private FreeListAllocator Floor => new(_floor!);
+
+    // Each benchmark fills the working set with its own allocator before measuring and frees it afterwards.
     [GlobalSetup(Target = nameof(NativeMemory))]
-    public void SetupNativeMemory()
-    {
-        Prepare();
-        AllocationLoops.Fill(new SystemAllocator(), _live, _sizes);
-    }
+    public void SetupNativeMemory() { Prepare(); AllocationLoops.Fill(System, _live, _sizes); }
 
     [GlobalSetup(Target = nameof(Pymalloc))]
-    public void SetupPymalloc()
-    {
-        Prepare();
-        AllocationLoops.Fill(Pymalloc(_heap!), _live, _sizes);
-    }
+    public void SetupPymalloc() { Prepare(); AllocationLoops.Fill(Classic, _live, _sizes); }
+
+    [GlobalSetup(Target = nameof(PymallocModernRadix))]
+    public void SetupPymallocModernRadix() { Prepare(); AllocationLoops.Fill(Modern, _live, _sizes); }
+
+    [GlobalSetup(Target = nameof(FreeListFloor))]
+    public void SetupFreeListFloor() { Prepare(); AllocationLoops.Fill(Floor, _live, _sizes); }
 
     [GlobalCleanup(Target = nameof(NativeMemory))]
-    public void CleanupNativeMemory()
-    {
-        AllocationLoops.FreeAll(new SystemAllocator(), _live);
-        _heap?.Dispose();
-    }
+    public void CleanupNativeMemory() { AllocationLoops.FreeAll(System, _live); DisposeAll(); }
 
     [GlobalCleanup(Target = nameof(Pymalloc))]
-    public void CleanupPymalloc()
+    public void CleanupPymalloc() { AllocationLoops.FreeAll(Classic, _live); DisposeAll(); }
+
+    [GlobalCleanup(Target = nameof(PymallocModernRadix))]
+    public void CleanupPymallocModernRadix() { AllocationLoops.FreeAll(Modern, _live); DisposeAll(); }
+
+    [GlobalCleanup(Target = nameof(FreeListFloor))]
+    public void CleanupFreeListFloor() { AllocationLoops.FreeAll(Floor, _live); DisposeAll(); }
+
+    private void DisposeAll()
     {
-        AllocationLoops.FreeAll(Pymalloc(_heap!), _live);
-        _heap?.Dispose();
+        _classic?.Dispose();
+        _modern?.Dispose();
+        _floor?.Dispose();
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Operations)]
-    public void NativeMemory() => AllocationLoops.Churn(new SystemAllocator(), _live, _slots, _sizes);
+    public void NativeMemory() => AllocationLoops.Churn(System, _live, _slots, _sizes);
 
     [Benchmark(OperationsPerInvoke = Operations)]
-    public void Pymalloc() => AllocationLoops.Churn(Pymalloc(_heap!), _live, _slots, _sizes);
+    public void Pymalloc() => AllocationLoops.Churn(Classic, _live, _slots, _sizes);
 
-    private static PymallocAllocator<PoolIndexOracle> Pymalloc(PymallocHeap<NativeMemorySpace, PoolIndexOracle, NoHooks> heap) =>
-        new(heap);
+    [Benchmark(OperationsPerInvoke = Operations)]
+    public void PymallocModernRadix() => AllocationLoops.Churn(Modern, _live, _slots, _sizes);
+
+    [Benchmark(OperationsPerInvoke = Operations)]
+    public void FreeListFloor() => AllocationLoops.Churn(Floor, _live, _slots, _sizes);
 
     public void Verify(string benchmark, object? result)
     {
@@ -77,6 +94,7 @@ public class ChurnBenchmarks : ISelfChecked
         for (int i = 0; i < LiveBlocks; i++) liveSizes[i] = _sizes[i % _sizes.Length];
         for (int i = 0; i < _sizes.Length; i++) liveSizes[_slots[i]] = _sizes[i];
         BlockChecks.Disjoint(_live, liveSizes);
-        if (benchmark == nameof(Pymalloc)) HeapChecks.Holds(_heap!, _live);
+        if (benchmark == nameof(Pymalloc)) HeapChecks.Holds(_classic!, _live);
+        if (benchmark == nameof(PymallocModernRadix)) HeapChecks.Holds(_modern!, _live);
     }
 }

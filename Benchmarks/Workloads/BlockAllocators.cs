@@ -36,3 +36,13 @@ public readonly struct PymallocAllocator<TOracle>(PymallocHeap<NativeMemorySpace
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Free(ulong address) => heap.Free(address);
 }
+
+/// <summary>The floor: <see cref="SegregatedFreeList"/>.</summary>
+public readonly struct FreeListAllocator(SegregatedFreeList list) : IBlockAllocator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong Malloc(ulong size) => list.Malloc(size);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Free(ulong address) => list.Free(address);
+}
