@@ -23,6 +23,12 @@ public interface IHeapHooks
     /// Lets concurrency tests seed publication bugs (reclaiming the old table, filling the new one late).
     /// </summary>
     void AfterArenaTablePublished(ArenaObject[] previous, ArenaObject[] published);
+
+    /// <summary>
+    /// A chunk of a radix-tree node (child links or leaves) was just created and linked into the tree. Lets
+    /// concurrency tests seed "a node linked before it is filled".
+    /// </summary>
+    void AfterRadixChunkLinked<T>(T[] chunk);
 }
 
 /// <summary>The shared memory locations of the lock-free ownership protocol, named at each scheduling point.</summary>
@@ -62,4 +68,7 @@ public struct NoHooks : IHeapHooks
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AfterArenaTablePublished(ArenaObject[] previous, ArenaObject[] published) { }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AfterRadixChunkLinked<T>(T[] chunk) { }
 }

@@ -117,7 +117,7 @@ public sealed class ArenaMap
             throw new ArgumentOutOfRangeException(nameof(arenaBase), $"0x{arenaBase:x}", "an arena must be non-null and must not wrap past 2^64");
         int tail = (int)(arenaBase & Layout.ArenaMask);
         BottomNode hiNode = FindOrCreate(arenaBase, ref hooks);
-        ref ArenaCoverage hiLeaf = ref LeafForWrite(hiNode, arenaBase);
+        ref ArenaCoverage hiLeaf = ref LeafForWrite(hiNode, arenaBase, ref hooks);
         if (tail == 0)
         {
             // An "ideal" (arena-aligned) address: the whole span is this arena's.
@@ -130,15 +130,16 @@ public sealed class ArenaMap
         // Not aligned: the arena also covers the bottom of the next span, which may sit under other nodes.
         ulong next = arenaBase + arenaSize;
         BottomNode loNode = FindOrCreate(next, ref hooks);
-        ref ArenaCoverage loLeaf = ref LeafForWrite(loNode, next);
+        ref ArenaCoverage loLeaf = ref LeafForWrite(loNode, next, ref hooks);
         hooks.Interleave(SharedAccess.RadixNodeWrite);
         Volatile.Write(ref loLeaf.TailLo, used ? tail : 0);
     }
 
-    private ref ArenaCoverage LeafForWrite(BottomNode node, ulong address)
+    private ref ArenaCoverage LeafForWrite<THooks>(BottomNode node, ulong address, ref THooks hooks)
+        where THooks : struct, IHeapHooks
     {
         ulong i3 = Layout.BottomIndex(address);
-        return ref node.Leaves.Chunk(i3)[node.Leaves.Offset(i3)];
+        return ref node.Leaves.Chunk(i3, ref hooks)[node.Leaves.Offset(i3)];
     }
 
     /// <summary>arena_map_get(p, 0): the bottom node for p, or null. Every link read is a scheduling point.</summary>
@@ -162,7 +163,7 @@ public sealed class ArenaMap
     private BottomNode FindOrCreate<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
     {
         ulong i1 = Layout.TopIndex(address);
-        ref MidNode? midSlot = ref _root.Chunk(i1)[_root.Offset(i1)];
+        ref MidNode? midSlot = ref _root.Chunk(i1, ref hooks)[_root.Offset(i1)];
         MidNode? mid = midSlot; // only writers store here, and writers are serialized
         if (mid is null)
         {
@@ -172,7 +173,7 @@ public sealed class ArenaMap
             Interlocked.Increment(ref _midNodes);
         }
         ulong i2 = Layout.MidIndex(address);
-        ref BottomNode? bottomSlot = ref mid.Children.Chunk(i2)[mid.Children.Offset(i2)];
+        ref BottomNode? bottomSlot = ref mid.Children.Chunk(i2, ref hooks)[mid.Children.Offset(i2)];
         BottomNode? bottom = bottomSlot;
         if (bottom is null)
         {

@@ -29,14 +29,16 @@ internal sealed class LazyChunks<T>
     public T[]? ChunkOrNull(ulong index) => Volatile.Read(ref _chunks[index >> _chunkShift]);
 
     /// <summary>The chunk holding <paramref name="index"/>, created (zeroed) and published if absent. Writer only.</summary>
-    public T[] Chunk(ulong index)
+    public T[] Chunk<THooks>(ulong index, ref THooks hooks) where THooks : struct, IHeapHooks
     {
         ref T[]? slot = ref _chunks[index >> _chunkShift];
         T[]? chunk = Volatile.Read(ref slot);
         if (chunk is null)
         {
             chunk = new T[_chunkLength];
+            hooks.Interleave(SharedAccess.RadixNodeWrite);
             Volatile.Write(ref slot, chunk);
+            hooks.AfterRadixChunkLinked(chunk);
         }
         return chunk;
     }

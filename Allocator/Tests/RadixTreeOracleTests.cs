@@ -159,14 +159,18 @@ public class RadixTreeOracleTests
         ulong b = 0x7f00_0000_0000 + 0x4000; // unaligned: two leaves in two spans
         var probe = new ProbingHooks(map, [b, b + A - 1, b - 1, b + A]);
         map.Mark(b, ref probe);
-        // mid link, bottom link, tail_hi; (next span is in the same bottom node) tail_lo.
-        Assert.Equal(4, probe.Writes);
+        // root chunk, mid link, mid chunk, bottom link, leaf chunk, tail_hi; (next span: same bottom node and
+        // leaf chunk) tail_lo. Every link of a freshly built chunk or node is a shared write too.
+        Assert.Equal(7, probe.Writes);
         // A reader running at each write point sees the arena only as leaves land: before the first leaf
         // nothing; after tail_hi the upper part; at the end all of it — never an exception, never outside.
         Assert.Equal(
         [
+            "0000", // before linking the root chunk
             "0000", // before linking the mid node
+            "0000", // before linking the mid node's chunk
             "0000", // before linking the bottom node
+            "0000", // before linking the leaf chunk
             "0000", // before tail_hi
             "1000", // before tail_lo: [b, next span) visible
             "1100", // done
@@ -242,5 +246,7 @@ public class RadixTreeOracleTests
 
         public readonly void AfterArenaSlotCleared(ref ArenaObject slot, ulong formerAddress) { }
         public readonly void AfterPoolCarved<TMemory>(ref TMemory memory, ulong pool) where TMemory : struct, IMemorySpace { }
+        public readonly void AfterArenaTablePublished(ArenaObject[] previous, ArenaObject[] published) { }
+        public readonly void AfterRadixChunkLinked<T>(T[] chunk) { }
     }
 }

@@ -21,6 +21,8 @@ public readonly struct CoyoteHooks(IterationContext context) : IHeapHooks
 
     public void AfterPoolCarved<TMemory>(ref TMemory memory, ulong pool) where TMemory : struct, IMemorySpace { }
 
+    public void AfterRadixChunkLinked<T>(T[] chunk) { }
+
     public void AfterArenaTablePublished(ArenaObject[] previous, ArenaObject[] published)
     {
         switch (context.Bug)

@@ -9,6 +9,8 @@ namespace PymallocVerify.Properties.Teeth;
 public struct StaleSlotAfterReleaseHooks : IHeapHooks
 {
     public void Interleave(SharedAccess access) { }
+    public void AfterArenaTablePublished(ArenaObject[] previous, ArenaObject[] published) { }
+    public void AfterRadixChunkLinked<T>(T[] chunk) { }
     public void AfterArenaSlotCleared(ref ArenaObject slot, ulong formerAddress) => slot.Address = formerAddress;
     public void AfterPoolCarved<TMemory>(ref TMemory memory, ulong pool) where TMemory : struct, IMemorySpace { }
 }
@@ -19,6 +21,8 @@ public struct ArenaIndexNotWrittenHooks : IHeapHooks
     private const uint FreshArenaWord = MemoryRecorder.ArenaFill * 0x01010101u;
 
     public void Interleave(SharedAccess access) { }
+    public void AfterArenaTablePublished(ArenaObject[] previous, ArenaObject[] published) { }
+    public void AfterRadixChunkLinked<T>(T[] chunk) { }
     public void AfterArenaSlotCleared(ref ArenaObject slot, ulong formerAddress) { }
 
     public void AfterPoolCarved<TMemory>(ref TMemory memory, ulong pool) where TMemory : struct, IMemorySpace =>
@@ -29,6 +33,8 @@ public struct ArenaIndexNotWrittenHooks : IHeapHooks
 public struct ArenaIndexOffByOneHooks : IHeapHooks
 {
     public void Interleave(SharedAccess access) { }
+    public void AfterArenaTablePublished(ArenaObject[] previous, ArenaObject[] published) { }
+    public void AfterRadixChunkLinked<T>(T[] chunk) { }
     public void AfterArenaSlotCleared(ref ArenaObject slot, ulong formerAddress) { }
 
     public void AfterPoolCarved<TMemory>(ref TMemory memory, ulong pool) where TMemory : struct, IMemorySpace =>

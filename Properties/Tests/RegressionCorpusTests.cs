@@ -24,6 +24,18 @@ public class RegressionCorpusTests(ITestOutputHelper output)
         Assert.True(report.Passed, report.Format());
     }
 
+    /// <summary>The corpus has teeth: a file found on a seeded bug still fails when replayed on that bug.</summary>
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void Regression_case_still_fails_on_the_variant_it_was_found_on(string file)
+    {
+        Counterexample counterexample = CounterexampleFile.Read(Path.Combine(Directory, file));
+        if (string.Equals(counterexample.Variant, Heaps.HeapVariant.RealName, StringComparison.OrdinalIgnoreCase)) return;
+        ReplayReport report = CounterexampleReplayer.Replay(counterexample, counterexample.Variant);
+        output.WriteLine(report.Format());
+        Assert.False(report.Passed, $"{file} no longer fails on {counterexample.Variant}");
+    }
+
     [Fact]
     public void Replay_of_a_missing_or_bad_file_is_a_one_line_error()
     {
