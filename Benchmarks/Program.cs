@@ -6,7 +6,8 @@ using PymallocVerify.Benchmarks.SelfChecks;
 // --validate [suite]           run every benchmark body once and check what it did (no timing)
 // --profile SUITE METHOD ...    loop one body in-process, for perf / dotnet-trace / DOTNET_JitDisasm
 // --render-docs RESULTS DOC    rewrite DOC's generated sections from BenchmarkDotNet's JSON results
-// anything else                BenchmarkDotNet's own command line (--filter '*', --job short, ...)
+// anything else                BenchmarkDotNet's own command line (--filter '*', --job short, ...), plus
+//                              --thread-cpu-clock: time single-threaded suites in thread CPU time
 return args switch
 {
     ["--validate"] => SelfCheckRunner.Run(Console.Out, null),
@@ -19,9 +20,9 @@ return args switch
 
 static int RunBenchmarks(string[] args)
 {
-    bool threadCpuClock = args.Contains("--thread-cpu-clock");
+    BenchmarkConfig.ThreadCpuClockRequested = args.Contains(BenchmarkConfig.ThreadCpuClockSwitch);
     var summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchmarkConfig).Assembly)
-        .Run(args.Where(a => a != "--thread-cpu-clock").ToArray(), BenchmarkConfig.Create(threadCpuClock));
+        .Run(args.Where(a => a != BenchmarkConfig.ThreadCpuClockSwitch).ToArray(), BenchmarkConfig.Create());
     return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
 }
 

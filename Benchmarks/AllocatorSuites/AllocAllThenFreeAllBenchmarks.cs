@@ -12,6 +12,7 @@ namespace PymallocVerify.Benchmarks.AllocatorSuites;
 /// carves and hands back ~100 arenas per invocation, so the arena paths and the release policy are measured too.
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(SingleThreadedSuiteConfig))]
 [NoManagedAllocation]
 public class AllocAllThenFreeAllBenchmarks : ISelfChecked
 {

@@ -13,6 +13,7 @@ namespace PymallocVerify.Benchmarks.AllocatorSuites;
 /// steady state. Issue 7 sets ≤ 0.30× of NativeMemory for "1000 live blocks freed in random order".
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(SingleThreadedSuiteConfig))]
 [NoManagedAllocation]
 public class ChurnBenchmarks : ISelfChecked
 {

@@ -12,6 +12,7 @@ namespace PymallocVerify.Benchmarks.AllocatorSuites;
 /// pair takes pymalloc's slow paths (pool to the arena's free list and back), exactly as in CPython.
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(SingleThreadedSuiteConfig))]
 [NoManagedAllocation]
 public class FreeAtOnceBenchmarks : ISelfChecked
 {

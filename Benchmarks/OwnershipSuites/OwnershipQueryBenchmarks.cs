@@ -14,6 +14,7 @@ namespace PymallocVerify.Benchmarks.OwnershipSuites;
 /// test: the loop's own cost. Target (issue 7): a few nanoseconds, as it is two or three dependent loads.
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(SingleThreadedSuiteConfig))]
 [NoManagedAllocation]
 public class OwnershipQueryBenchmarks : ISelfChecked
 {

@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
+using PymallocVerify.Benchmarks.SelfChecks;
 
 namespace PymallocVerify.Benchmarks.Reporting;
 
@@ -15,6 +16,7 @@ public static class PerformanceReport
     public const string MachineSection = "machine";
     public const string TablesSection = "tables";
     public const string TargetsSection = "targets";
+    public const string ThroughputSection = "throughput";
 
     public static int Render(string resultsDirectory, string documentPath, TextWriter output)
     {
@@ -25,6 +27,7 @@ public static class PerformanceReport
             document = ReplaceSection(document, MachineSection, Machine(results, resultsDirectory));
             document = ReplaceSection(document, TargetsSection, Targets(results));
             document = ReplaceSection(document, TablesSection, Tables(results));
+            document = ReplaceSection(document, ThroughputSection, Throughput(results));
             File.WriteAllText(documentPath, document);
             output.WriteLine($"rendered {results.Rows.Count} benchmark rows from {results.Files} result files into {documentPath}");
             return 0;
@@ -57,6 +60,7 @@ public static class PerformanceReport
             s.Append("```\n").Append(File.ReadAllText(machineFile).TrimEnd('\n')).Append("\n```\n\n");
         }
         foreach (string line in results.Environment.Distinct()) s.Append("- ").Append(line).Append('\n');
+        foreach (string job in results.Rows.Select(r => r.Job).Distinct()) s.Append("- job: `").Append(job).Append("`\n");
         return s.ToString();
     }
 
@@ -72,7 +76,7 @@ public static class PerformanceReport
                 string measured = value is null ? "—" : Format(value.Value, target.Metric == TargetMetric.Ratio ? "×" : " ns");
                 string met = value is null ? "?" : value <= target.Limit ? "yes" : "**no**";
                 s.Append(CultureInfo.InvariantCulture,
-                    $"| {target.Name} | {row.Type} {row.Method} ({row.Parameters}) | {measured} | {Format(target.Limit, target.Metric == TargetMetric.Ratio ? "×" : " ns")} | {met} |\n");
+                    $"| {target.Name} | {row.Type} {row.Method} ({Show(row.Parameters)}) | {measured} | {Format(target.Limit, target.Metric == TargetMetric.Ratio ? "×" : " ns")} | {met} |\n");
             }
         }
         return s.ToString();
@@ -93,12 +97,59 @@ public static class PerformanceReport
                 string ratioError = ratio is null || row.IsBaseline ? "" : Format(ratio.Value.Error, "");
                 string allocated = row.AllocatedBytesPerOp is { } bytes ? bytes.ToString(CultureInfo.InvariantCulture) : "—";
                 s.Append(CultureInfo.InvariantCulture,
-                    $"| {row.Parameters} | {row.Method} | {Format(row.MeanNs, "")} | {Format(row.StdDevNs, "")} | {row.StdDevNs / row.MeanNs:P1} | {Format(row.MedianNs, "")} | {ratioText} | {ratioError} | {allocated} |\n");
+                    $"| {Show(row.Parameters)} | {row.Method} | {Format(row.MeanNs, "")} | {Format(row.StdDevNs, "")} | {row.StdDevNs / row.MeanNs:P1} | {Format(row.MedianNs, "")} | {ratioText} | {ratioError} | {allocated} |\n");
             }
             s.Append('\n');
         }
         return s.ToString();
     }
+
+    /// <summary>
+    /// Work per second for suites that count their work (<see cref="IWorkCounted"/>): the work per operation is
+    /// deterministic, so it is recomputed here by running each case's global setup once in this process.
+    /// </summary>
+    private static string Throughput(BenchmarkResults results)
+    {
+        var s = new StringBuilder();
+        s.Append("| suite | parameters | ns per operation | work per operation | work per second |\n|---|---|---:|---:|---:|\n");
+        foreach (var row in results.Rows)
+        {
+            Type? type = SelfCheckRunner.BenchmarkTypes().FirstOrDefault(t => t.Name == row.Type);
+            if (type is null || !typeof(IWorkCounted).IsAssignableFrom(type)) continue;
+            var (unit, perOperation) = WorkOf(type, row);
+            double perSecond = perOperation / (row.MeanNs * 1e-9);
+            s.Append(CultureInfo.InvariantCulture,
+                $"| {row.Type}.{row.Method} | {Show(row.Parameters)} | {Format(row.MeanNs, "")} | {Format(perOperation, "")} {unit} | {perSecond:N0} {unit}/s |\n");
+        }
+        return s.ToString();
+    }
+
+    private static (string Unit, double PerOperation) WorkOf(Type type, BenchmarkRow row)
+    {
+        object instance = Activator.CreateInstance(type)!;
+        foreach (string pair in row.Parameters.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string[] parts = pair.Split('=', 2);
+            if (parts.Length != 2 || !SelfCheckRunner.TrySetParameter(instance, parts[0], parts[1]))
+                throw new InvalidDataException($"{type.Name} has no parameter '{pair}' (results from another version?)");
+        }
+        TextWriter console = Console.Out;
+        Console.SetOut(TextWriter.Null); // campaigns may print
+        try
+        {
+            SelfCheckRunner.InvokeTargeted<GlobalSetupAttribute>(instance, row.Method);
+            var counted = (IWorkCounted)instance;
+            var work = (counted.WorkUnit, counted.WorkPerOperation);
+            SelfCheckRunner.InvokeTargeted<GlobalCleanupAttribute>(instance, row.Method);
+            return work;
+        }
+        finally
+        {
+            Console.SetOut(console);
+        }
+    }
+
+    private static string Show(string parameters) => parameters.Replace("&", ", ", StringComparison.Ordinal);
 
     private static string Format(double value, string unit) =>
         (Math.Abs(value) >= 100 ? value.ToString("F0", CultureInfo.InvariantCulture)
@@ -108,7 +159,7 @@ public static class PerformanceReport
 
 /// <summary>One benchmark case of a run: per-operation statistics in nanoseconds.</summary>
 public sealed record BenchmarkRow(
-    string Type, string Method, string Parameters, bool IsBaseline,
+    string Type, string Method, string Parameters, string Job, bool IsBaseline,
     double MeanNs, double StdDevNs, double StandardErrorNs, double MedianNs, long? AllocatedBytesPerOp);
 
 /// <summary>All rows of the JSON exports in a results directory, with the host description of each run.</summary>
@@ -146,7 +197,7 @@ public sealed class BenchmarkResults
                 string type = Text(benchmark, "Type"), method = Text(benchmark, "Method");
                 long? allocated = benchmark.TryGetProperty("Memory", out var memory) && memory.ValueKind == JsonValueKind.Object
                     ? memory.GetProperty("BytesAllocatedPerOperation").GetInt64() : null;
-                rows.Add(new BenchmarkRow(type, method, Text(benchmark, "Parameters"), IsBaseline(type, method),
+                rows.Add(new BenchmarkRow(type, method, Text(benchmark, "Parameters"), JobOf(Text(benchmark, "DisplayInfo")), IsBaseline(type, method),
                     statistics.GetProperty("Mean").GetDouble(), statistics.GetProperty("StandardDeviation").GetDouble(),
                     statistics.GetProperty("StandardError").GetDouble(), statistics.GetProperty("Median").GetDouble(), allocated));
             }
@@ -165,6 +216,16 @@ public sealed class BenchmarkResults
         double ratio = row.MeanNs / baseline.MeanNs;
         double relative = Math.Sqrt(Math.Pow(row.StandardErrorNs / row.MeanNs, 2) + Math.Pow(baseline.StandardErrorNs / baseline.MeanNs, 2));
         return (ratio, 2 * ratio * relative);
+    }
+
+    /// <summary>"Suite.Method: Job(Characteristics) [Parameters]" → "Job(Characteristics)".</summary>
+    private static string JobOf(string displayInfo)
+    {
+        int start = displayInfo.IndexOf(": ", StringComparison.Ordinal);
+        int end = displayInfo.LastIndexOf(" [", StringComparison.Ordinal);
+        if (start < 0) return displayInfo;
+        start += 2;
+        return end > start ? displayInfo[start..end] : displayInfo[start..];
     }
 
     private static bool IsBaseline(string type, string method) =>

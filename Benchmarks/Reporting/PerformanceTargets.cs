@@ -25,8 +25,12 @@ public static class PerformanceTargets
     public static IReadOnlyList<PerformanceTarget> All { get; } =
     [
         new("freed at once ≤ 0.80×", "FreeAtOnceBenchmarks", "Pymalloc", null, TargetMetric.Ratio, 0.80),
-        new("1000 live, random order ≤ 0.30×", "ChurnBenchmarks", "Pymalloc", null, TargetMetric.Ratio, 0.30),
-        new("1000 live, random order ≤ 0.30×", "AllocAllThenFreeAllBenchmarks", "Pymalloc", "Blocks=1000", TargetMetric.Ratio, 0.30),
+        new("freed at once ≤ 0.80×", "FreeAtOnceBenchmarks", "PymallocModernRadix", null, TargetMetric.Ratio, 0.80),
+        new("1000 live, freed in random order ≤ 0.30×", "AllocAllThenFreeAllBenchmarks", "Pymalloc", "Blocks=1000", TargetMetric.Ratio, 0.30),
+        new("1000 live, freed in random order ≤ 0.30×", "AllocAllThenFreeAllBenchmarks", "PymallocModernRadix", "Blocks=1000", TargetMetric.Ratio, 0.30),
+        new("1000 live, random replacement ≤ 0.30×", "ChurnBenchmarks", "Pymalloc", null, TargetMetric.Ratio, 0.30),
+        new("1000 live, random replacement ≤ 0.30×", "ChurnBenchmarks", "PymallocModernRadix", null, TargetMetric.Ratio, 0.30),
         new("ownership query: a few ns (≤ 5 ns)", "OwnershipQueryBenchmarks", "ClassicOracle", null, TargetMetric.Nanoseconds, 5.0),
+        new("ownership query: a few ns (≤ 5 ns)", "OwnershipQueryBenchmarks", "RadixOracle", null, TargetMetric.Nanoseconds, 5.0),
     ];
 }

@@ -34,16 +34,11 @@ public static class ProfileLoop
         {
             if (arguments[i] == "--seconds" && i + 1 < arguments.Length && double.TryParse(arguments[++i], out seconds)) continue;
             string[] pair = arguments[i].Split('=', 2);
-            PropertyInfo? property = pair.Length == 2 ? type.GetProperty(pair[0]) : null;
-            if (property is null)
+            if (pair.Length != 2 || !SelfCheckRunner.TrySetParameter(instance, pair[0], pair[1]))
             {
                 Console.Error.WriteLine($"'{arguments[i]}' is neither --seconds N nor Name=Value for a parameter of {type.Name}");
                 return 2;
             }
-            object value = property.PropertyType.IsEnum
-                ? Enum.Parse(property.PropertyType, pair[1], ignoreCase: true)
-                : Convert.ChangeType(pair[1], property.PropertyType, System.Globalization.CultureInfo.InvariantCulture);
-            property.SetValue(instance, value);
         }
 
         SelfCheckRunner.InvokeTargeted<GlobalSetupAttribute>(instance, body.Name);

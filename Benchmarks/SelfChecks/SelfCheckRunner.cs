@@ -80,6 +80,18 @@ public static class SelfCheckRunner
         }
     }
 
+    /// <summary>Sets a [Params] property from its text (as BenchmarkDotNet prints it); false if there is no such property.</summary>
+    public static bool TrySetParameter(object instance, string name, string text)
+    {
+        PropertyInfo? property = instance.GetType().GetProperty(name);
+        if (property is null || !property.IsDefined(typeof(ParamsAttribute))) return false;
+        object value = property.PropertyType.IsEnum
+            ? Enum.Parse(property.PropertyType, text, ignoreCase: true)
+            : Convert.ChangeType(text, property.PropertyType, System.Globalization.CultureInfo.InvariantCulture);
+        property.SetValue(instance, value);
+        return true;
+    }
+
     /// <summary>Runs the setup or cleanup methods that apply to <paramref name="benchmark"/> (no target = all).</summary>
     public static void InvokeTargeted<TAttribute>(object instance, string benchmark) where TAttribute : TargetedAttribute
     {

@@ -11,7 +11,7 @@ namespace PymallocVerify.Benchmarks.VerificationSuites;
 /// threads under Coyote's scheduler and checks the history for linearizability. One operation = one iteration.
 /// </summary>
 [MemoryDiagnoser]
-public class CoyoteIterationBenchmarks : ISelfChecked
+public class CoyoteIterationBenchmarks : ISelfChecked, IWorkCounted
 {
     public const int Iterations = 50;
 
@@ -22,6 +22,10 @@ public class CoyoteIterationBenchmarks : ISelfChecked
     public ExplorationStrategy Strategy { get; set; }
 
     private ConcurrencyScenario? _scenario;
+
+    public string WorkUnit => "Coyote iterations";
+
+    public double WorkPerOperation => 1;
 
     [GlobalSetup]
     public void Setup() => _scenario = ScenarioCatalog.FromName(Scenario);
