@@ -59,6 +59,13 @@ public class AllocAllThenFreeAllBenchmarks : ISelfChecked
     }
 
     [Benchmark(OperationsPerInvoke = Operations)]
+    public void LibcDirect()
+    {
+        for (int round = Operations / Blocks; round > 0; round--)
+            AllocationLoops.AllocAllThenFreeAll(new LibcAllocator(), _blocks, _sizes, _freeOrder);
+    }
+
+    [Benchmark(OperationsPerInvoke = Operations)]
     public void Pymalloc()
     {
         var pymalloc = new PymallocAllocator<PoolIndexOracle>(_heap!);

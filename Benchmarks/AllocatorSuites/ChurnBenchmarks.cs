@@ -40,6 +40,7 @@ public class ChurnBenchmarks : ISelfChecked
     }
 
     private SystemAllocator System => default;
+    private LibcAllocator Libc => default;
     private PymallocAllocator<PoolIndexOracle> Classic => new(_classic!);
     private PymallocAllocator<RadixTreeOracle> Modern => new(_modern!);
     private FreeListAllocator Floor => new(_floor!);
@@ -47,6 +48,9 @@ public class ChurnBenchmarks : ISelfChecked
     // Each benchmark fills the working set with its own allocator before measuring and frees it afterwards.
     [GlobalSetup(Target = nameof(NativeMemory))]
     public void SetupNativeMemory() { Prepare(); AllocationLoops.Fill(System, _live, _sizes); }
+
+    [GlobalSetup(Target = nameof(LibcDirect))]
+    public void SetupLibcDirect() { Prepare(); AllocationLoops.Fill(Libc, _live, _sizes); }
 
     [GlobalSetup(Target = nameof(Pymalloc))]
     public void SetupPymalloc() { Prepare(); AllocationLoops.Fill(Classic, _live, _sizes); }
@@ -59,6 +63,9 @@ public class ChurnBenchmarks : ISelfChecked
 
     [GlobalCleanup(Target = nameof(NativeMemory))]
     public void CleanupNativeMemory() { AllocationLoops.FreeAll(System, _live); DisposeAll(); }
+
+    [GlobalCleanup(Target = nameof(LibcDirect))]
+    public void CleanupLibcDirect() { AllocationLoops.FreeAll(Libc, _live); DisposeAll(); }
 
     [GlobalCleanup(Target = nameof(Pymalloc))]
     public void CleanupPymalloc() { AllocationLoops.FreeAll(Classic, _live); DisposeAll(); }
@@ -78,6 +85,9 @@ public class ChurnBenchmarks : ISelfChecked
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Operations)]
     public void NativeMemory() => AllocationLoops.Churn(System, _live, _slots, _sizes);
+
+    [Benchmark(OperationsPerInvoke = Operations)]
+    public void LibcDirect() => AllocationLoops.Churn(Libc, _live, _slots, _sizes);
 
     [Benchmark(OperationsPerInvoke = Operations)]
     public void Pymalloc() => AllocationLoops.Churn(Classic, _live, _slots, _sizes);

@@ -46,6 +46,9 @@ public class FreeAtOnceBenchmarks : ISelfChecked
     [Benchmark(Baseline = true, OperationsPerInvoke = Operations)]
     public ulong NativeMemory() => AllocationLoops.FreeAtOnce(new SystemAllocator(), _sizes);
 
+    [Benchmark(OperationsPerInvoke = Operations)]
+    public ulong LibcDirect() => AllocationLoops.FreeAtOnce(new LibcAllocator(), _sizes);
+
     /// <summary>Classic geometry (4 KiB pools, 256 KiB arenas), classic address_in_range.</summary>
     [Benchmark(OperationsPerInvoke = Operations)]
     public ulong Pymalloc() => AllocationLoops.FreeAtOnce(new PymallocAllocator<PoolIndexOracle>(_classic!), _sizes);

@@ -32,9 +32,11 @@ public static class PerformanceReport
             output.WriteLine($"rendered {results.Rows.Count} benchmark rows from {results.Files} result files into {documentPath}");
             return 0;
         }
-        catch (Exception e) when (e is IOException or JsonException or InvalidDataException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or JsonException or InvalidDataException or UnauthorizedAccessException
+                                       or ArgumentException or TargetInvocationException)
         {
-            Console.Error.WriteLine($"render-docs: {e.Message}");
+            Exception reason = e is TargetInvocationException { InnerException: { } inner } ? inner : e;
+            Console.Error.WriteLine($"render-docs: {reason.Message}");
             return 1;
         }
     }

@@ -15,8 +15,16 @@ public class CoyoteIterationBenchmarks : ISelfChecked, IWorkCounted
 {
     public const int Iterations = 50;
 
-    [Params("grow-while-reading", "release-while-reading", "racing-mutations")]
-    public string Scenario { get; set; } = "grow-while-reading";
+    /// <summary>The catalog's scenarios (an enum: BenchmarkDotNet shortens long string parameters in its reports).</summary>
+    public enum CoyoteScenario
+    {
+        GrowWhileReading,
+        ReleaseWhileReading,
+        RacingMutations,
+    }
+
+    [Params(CoyoteScenario.GrowWhileReading, CoyoteScenario.ReleaseWhileReading, CoyoteScenario.RacingMutations)]
+    public CoyoteScenario Scenario { get; set; }
 
     [Params(ExplorationStrategy.Random, ExplorationStrategy.Pct)]
     public ExplorationStrategy Strategy { get; set; }
@@ -28,7 +36,13 @@ public class CoyoteIterationBenchmarks : ISelfChecked, IWorkCounted
     public double WorkPerOperation => 1;
 
     [GlobalSetup]
-    public void Setup() => _scenario = ScenarioCatalog.FromName(Scenario);
+    public void Setup() => _scenario = Scenario switch
+    {
+        CoyoteScenario.GrowWhileReading => ScenarioCatalog.GrowWhileReading,
+        CoyoteScenario.ReleaseWhileReading => ScenarioCatalog.ReleaseWhileReading,
+        CoyoteScenario.RacingMutations => ScenarioCatalog.RacingMutations,
+        _ => throw new ArgumentOutOfRangeException(nameof(Scenario), Scenario, "unknown scenario"),
+    };
 
     [Benchmark(OperationsPerInvoke = Iterations)]
     public CampaignResult CoyoteIterations() => ConcurrencyCampaign.Run(_scenario!, Strategy, Iterations, seed: 20260729);

@@ -24,6 +24,30 @@ public readonly unsafe struct SystemAllocator : IBlockAllocator
     public void Free(ulong address) => NativeMemory.Free((void*)address);
 }
 
+/// <summary>
+/// glibc's malloc/free called directly, without the GC transition NativeMemory's P/Invoke makes on every call
+/// (NativeMemory.Alloc/Free are plain [LibraryImport]s). The allocator's own cost, as a C caller would see it —
+/// the fair reference for figures measured in C (C pymalloc vs glibc). Not the baseline: the ratios are
+/// against NativeMemory.
+/// </summary>
+public readonly unsafe partial struct LibcAllocator : IBlockAllocator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong Malloc(ulong size) => (ulong)LibcMalloc((nuint)size);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Free(ulong address) => LibcFree((void*)address);
+
+    // Safe to skip the transition: malloc and free neither block for long nor call back into the runtime.
+    [LibraryImport("libc", EntryPoint = "malloc")]
+    [SuppressGCTransition]
+    private static partial void* LibcMalloc(nuint size);
+
+    [LibraryImport("libc", EntryPoint = "free")]
+    [SuppressGCTransition]
+    private static partial void LibcFree(void* address);
+}
+
 /// <summary>The production port over real memory, with a given ownership oracle and no test hooks.</summary>
 public readonly struct PymallocAllocator<TOracle>(PymallocHeap<NativeMemorySpace, TOracle, NoHooks> heap) : IBlockAllocator
     where TOracle : struct, IOwnershipOracle
