@@ -5,7 +5,9 @@ using PymallocVerify.Benchmarks.SelfChecks;
 
 // --validate [suite]           run every benchmark body once and check what it did (no timing)
 // --profile SUITE METHOD ...    loop one body in-process, for perf / dotnet-trace / DOTNET_JitDisasm
-// --render-docs RESULTS DOC    rewrite DOC's generated sections from BenchmarkDotNet's JSON results
+// --render-docs RESULTS DOC [PREVIOUS]
+//                              rewrite DOC's generated sections from BenchmarkDotNet's JSON results
+//                              (and compare the ratios with a previous run's, for the noise section)
 // anything else                BenchmarkDotNet's own command line (--filter '*', --job short, ...), plus
 //                              --thread-cpu-clock: time single-threaded suites in thread CPU time
 return args switch
@@ -14,6 +16,7 @@ return args switch
     ["--validate", string suite] => SelfCheckRunner.Run(Console.Out, suite),
     ["--profile", .. var rest] => ProfileLoop.Run(rest, Console.Out),
     ["--render-docs", string results, string document] => PerformanceReport.Render(results, document, Console.Out),
+    ["--render-docs", string results, string document, string previous] => PerformanceReport.Render(results, document, Console.Out, previous),
     ["--validate" or "--render-docs", ..] => Usage(),
     _ => RunBenchmarks(args),
 };
@@ -28,6 +31,6 @@ static int RunBenchmarks(string[] args)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: --validate [suite] | --profile SUITE METHOD [Name=Value ...] [--seconds N] | --render-docs RESULTS-DIR DOCUMENT | BenchmarkDotNet options");
+    Console.Error.WriteLine("usage: --validate [suite] | --profile SUITE METHOD [Name=Value ...] [--seconds N] | --render-docs RESULTS-DIR DOCUMENT [PREVIOUS-RESULTS-DIR] | BenchmarkDotNet options");
     return 2;
 }

@@ -12,6 +12,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 results="$root/BenchmarkDotNet.Artifacts/results"
+previous="$root/BenchmarkDotNet.Artifacts/previous-results"
 
 job=(--launchCount 1 --warmupCount 5 --iterationCount 15)
 clock=(--thread-cpu-clock)
@@ -28,6 +29,11 @@ dotnet build Benchmarks/Benchmarks.csproj -c Release --nologo -v q
 # Every benchmark body once, checked (blocks disjoint, heap invariants, 0 managed bytes, oracle answers).
 dotnet run -c Release --no-build --project Benchmarks -- --validate | tail -n 1
 
+# Keep the last complete run: the document's noise section compares the ratios of the two.
+if compgen -G "$results/*-report-full.json" > /dev/null; then
+  rm -rf "$previous"
+  mv "$results" "$previous"
+fi
 rm -rf "$results"
 mkdir -p "$results"
 {
@@ -47,4 +53,4 @@ dotnet run -c Release --no-build --project Benchmarks -- \
 } > "$results/machine.txt"
 rm -f "$results/machine.txt.partial"
 
-dotnet run -c Release --no-build --project Benchmarks -- --render-docs "$results" docs/performance.md
+dotnet run -c Release --no-build --project Benchmarks -- --render-docs "$results" docs/performance.md "$previous"

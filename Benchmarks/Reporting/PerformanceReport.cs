@@ -17,17 +17,24 @@ public static class PerformanceReport
     public const string TablesSection = "tables";
     public const string TargetsSection = "targets";
     public const string ThroughputSection = "throughput";
+    public const string NoiseSection = "noise";
 
-    public static int Render(string resultsDirectory, string documentPath, TextWriter output)
+    /// <param name="previousDirectory">An earlier run's results (run.sh keeps the last one): the noise section compares
+    /// the ratios of the two runs. Null or missing = say there is nothing to compare.</param>
+    public static int Render(string resultsDirectory, string documentPath, TextWriter output, string? previousDirectory = null)
     {
         try
         {
             var results = BenchmarkResults.Load(resultsDirectory);
+            BenchmarkResults? previous = previousDirectory is not null && Directory.Exists(previousDirectory)
+                && Directory.GetFiles(previousDirectory, "*-report-full.json").Length > 0
+                ? BenchmarkResults.Load(previousDirectory) : null;
             string document = File.ReadAllText(documentPath);
             document = ReplaceSection(document, MachineSection, Machine(results, resultsDirectory));
             document = ReplaceSection(document, TargetsSection, Targets(results));
             document = ReplaceSection(document, TablesSection, Tables(results));
             document = ReplaceSection(document, ThroughputSection, Throughput(results));
+            document = ReplaceSection(document, NoiseSection, Noise(results, previous, previousDirectory));
             File.WriteAllText(documentPath, document);
             output.WriteLine($"rendered {results.Rows.Count} benchmark rows from {results.Files} result files into {documentPath}");
             return 0;
@@ -151,10 +158,39 @@ public static class PerformanceReport
         }
     }
 
+    /// <summary>How much each ratio moved since the previous run: the run-to-run noise, which the ± columns do not show.</summary>
+    private static string Noise(BenchmarkResults results, BenchmarkResults? previous, string? previousDirectory)
+    {
+        if (previous is null) return "No previous run to compare with (run.sh keeps the last run's results for this).\n";
+        var changes = new List<(BenchmarkRow Row, double Now, double Before, double Change)>();
+        foreach (var row in results.Rows.Where(r => !r.IsBaseline))
+        {
+            var before = previous.Rows.FirstOrDefault(p => p.Type == row.Type && p.Method == row.Method && p.Parameters == row.Parameters);
+            if (before is null || results.RatioToBaseline(row) is not { } now || previous.RatioToBaseline(before) is not { } then) continue;
+            changes.Add((row, now.Ratio, then.Ratio, now.Ratio / then.Ratio - 1));
+        }
+        var s = new StringBuilder();
+        string when = File.Exists(Path.Combine(previousDirectory!, "machine.txt"))
+            ? File.ReadLines(Path.Combine(previousDirectory!, "machine.txt")).FirstOrDefault(l => l.StartsWith("started:", StringComparison.Ordinal)) ?? ""
+            : "";
+        s.Append(CultureInfo.InvariantCulture, $"Ratios of this run against the previous one ({when.Replace("started: ", "started ", StringComparison.Ordinal)}), ");
+        s.Append(CultureInfo.InvariantCulture, $"{changes.Count} rows in both:\n\n");
+        s.Append("| suite | rows | median change | largest change | where |\n|---|---:|---:|---:|---|\n");
+        foreach (var suite in changes.GroupBy(c => c.Row.Type))
+        {
+            var sorted = suite.Select(c => Math.Abs(c.Change)).Order().ToList();
+            var largest = suite.MaxBy(c => Math.Abs(c.Change));
+            s.Append(CultureInfo.InvariantCulture,
+                $"| {suite.Key} | {sorted.Count} | {sorted[sorted.Count / 2]:P0} | {largest.Change:+0%;-0%} | {largest.Row.Method} ({Show(largest.Row.Parameters)}): {Format(largest.Before, "×")} → {Format(largest.Now, "×")} |\n");
+        }
+        return s.ToString();
+    }
+
     private static string Show(string parameters) => parameters.Replace("&", ", ", StringComparison.Ordinal);
 
     private static string Format(double value, string unit) =>
-        (Math.Abs(value) >= 100 ? value.ToString("F0", CultureInfo.InvariantCulture)
+        (Math.Abs(value) >= 10_000 ? value.ToString("N0", CultureInfo.InvariantCulture)
+            : Math.Abs(value) >= 100 ? value.ToString("F0", CultureInfo.InvariantCulture)
             : Math.Abs(value) >= 10 ? value.ToString("F1", CultureInfo.InvariantCulture)
             : value.ToString("F2", CultureInfo.InvariantCulture)) + unit;
 }
