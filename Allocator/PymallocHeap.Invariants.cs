@@ -107,29 +107,30 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     {
         ref readonly ArenaObject a = ref _arenas[index];
         ulong first = FirstPoolOf(a.Address);
-        ulong end = a.Address + _arenaSize;
         uint expectedTotal = _maxPoolsInArena - (first != a.Address ? 1u : 0u);
         if (a.NTotalPools != expectedTotal)
             Fail("arena-ntotalpools", $"slot {index}: ntotalpools {a.NTotalPools}, expected {expectedTotal}");
-        if (a.PoolAddress < first || a.PoolAddress > (end & _poolMask) || (a.PoolAddress & ~_poolMask) != 0)
-            Fail("arena-pool-address", $"slot {index}: pool_address 0x{a.PoolAddress:x} outside [0x{first:x}, 0x{end & _poolMask:x}]");
+        ulong carved = CarvedPoolsOf(a);
+        if ((a.PoolAddress & ~_poolMask) != 0 || carved > a.NTotalPools)
+            Fail("arena-pool-address", $"slot {index}: pool_address 0x{a.PoolAddress:x} is not one of the {a.NTotalPools + 1} pool boundaries from 0x{first:x}");
         if (!usable && a.NFreePools != 0) Fail("usable-arenas", $"slot {index} has free pools but is in no list");
 
         var emptyPools = new HashSet<ulong>();
         for (ulong p = a.FreePools; p != 0; p = PoolHeader.GetLink(ref _memory, p, PoolHeader.NextPool))
         {
-            if (p < first || p >= a.PoolAddress || (p & ~_poolMask) != 0)
+            if ((p & ~_poolMask) != 0 || (p - first) / _poolSize >= carved)
                 Fail("arena-freepools", $"slot {index}: free pool 0x{p:x} is not a carved pool of this arena");
             if (!emptyPools.Add(p)) Fail("arena-freepools", $"slot {index}: cycle through free pool 0x{p:x}");
         }
-        ulong neverCarved = (end & _poolMask) - a.PoolAddress;
-        uint expectedFree = (uint)emptyPools.Count + (uint)(neverCarved / _poolSize);
+        ulong neverCarved = a.NTotalPools - carved;
+        uint expectedFree = (uint)emptyPools.Count + (uint)neverCarved;
         if (a.NFreePools != expectedFree)
-            Fail("arena-nfreepools", $"slot {index}: nfreepools {a.NFreePools}, but {emptyPools.Count} empty + {neverCarved / _poolSize} never-carved pools");
+            Fail("arena-nfreepools", $"slot {index}: nfreepools {a.NFreePools}, but {emptyPools.Count} empty + {neverCarved} never-carved pools");
 
         int used = 0;
-        for (ulong pool = first; pool < a.PoolAddress; pool += _poolSize)
+        for (ulong k = 0; k < carved; k++)
         {
+            ulong pool = first + k * _poolSize;
             uint arenaIndex = PoolHeader.Get(ref _memory, pool, PoolHeader.ArenaIndex);
             if (arenaIndex != (uint)index)
                 Fail("pool-arena-index", $"pool 0x{pool:x} in slot {index}'s arena records arena index {arenaIndex}");

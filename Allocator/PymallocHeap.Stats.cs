@@ -15,10 +15,11 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         {
             if (arena.Address == 0) continue;
             unusedPools += arena.NFreePools;
-            ulong pool = FirstPoolOf(arena.Address);
-            if (pool != arena.Address) alignmentLoss += (long)_poolSize;
-            for (; pool < arena.PoolAddress; pool += _poolSize)
+            ulong first = FirstPoolOf(arena.Address);
+            if (first != arena.Address) alignmentLoss += (long)_poolSize;
+            for (ulong k = 0, carved = CarvedPoolsOf(arena); k < carved; k++)
             {
+                ulong pool = first + k * _poolSize;
                 uint count = PoolHeader.Get(ref _memory, pool, PoolHeader.Count);
                 if (count == 0) continue; // empty: counted among the unused pools
                 uint sizeClass = PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass);
@@ -45,4 +46,10 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     }
 
     private ulong FirstPoolOf(ulong arenaAddress) => (arenaAddress + _poolSize - 1) & _poolMask;
+
+    /// <summary>
+    /// Pools carved so far. Counted by modular subtraction, because in an arena that ends exactly at 2^64 the
+    /// next-pool address wraps to 0 once the last pool is carved (an address space may place an arena there).
+    /// </summary>
+    private ulong CarvedPoolsOf(in ArenaObject arena) => (arena.PoolAddress - FirstPoolOf(arena.Address)) / _poolSize;
 }

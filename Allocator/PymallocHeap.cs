@@ -90,6 +90,15 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks> : IDisposable
 
     public int LiveArenaCount => _arenasCurrent;
 
+    /// <summary>usedpools: each size class's first used pool (0 = none). Read-only introspection (canonical-state hashing).</summary>
+    public ReadOnlySpan<ulong> UsedPoolHeads => _usedPools;
+
+    /// <summary>The slot heading usable_arenas (-1 = none). Read-only introspection.</summary>
+    public int UsableArenasHead => _usableArenas;
+
+    /// <summary>The slot heading unused_arena_objects (-1 = none): where the next arena goes. Read-only introspection.</summary>
+    public int UnusedArenaObjectsHead => _unusedArenaObjects;
+
     /// <summary>PyObject_Malloc: a small request from a pool, else (or on arena exhaustion) the system allocator.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong Malloc(ulong size)

@@ -32,6 +32,9 @@ public sealed record Counterexample
     /// </summary>
     public ImmutableArray<int> ArenaHeadOffsets { get; init; } = [0];
 
+    /// <summary>Null: the case ran on real memory (the recording backend). Otherwise the simulated space's layout.</summary>
+    public SimulatedLayoutSpec? Simulated { get; init; }
+
     public required ImmutableArray<Operation> Operations { get; init; }
 
     /// <summary>The concrete garbage each query ran with when the case was found (informational: replay re-resolves).</summary>
@@ -52,3 +55,9 @@ public sealed record GarbageRecord(int Step, GarbageClass Class, uint Value, Gar
 
 /// <summary>The first failing step (0-based; equal to the operation count for a failure found at teardown).</summary>
 public sealed record FailureRecord(int Step, PropertyFamily Family, string Expected, string Observed, string Message);
+
+/// <summary>
+/// The simulated address space a case ran on: the placement seed and the strategies the simulated system allocator
+/// chooses from (names of the allocator's ArenaPlacement / ForeignPlacement values), and the page size.
+/// </summary>
+public sealed record SimulatedLayoutSpec(ulong Seed, ImmutableArray<string> ArenaPlacements, ImmutableArray<string> ForeignPlacements, int PageSize = 4096);

@@ -115,7 +115,7 @@ public static class ReferenceModel
                 if (!allowed) return $"arena {Hex(a.Base)} obtained by an operation that allocates nothing";
                 if (a.Base == 0 || a.Size != (ulong)G.ArenaSize)
                     return $"arena {Hex(a.Base)} of {a.Size} bytes; expected a non-null arena of {G.ArenaSize}";
-                if (State.Arenas.Find(x => a.Base < x.End && x.Base < a.Base + a.Size) is { } clash)
+                if (State.Arenas.Find(x => a.Base <= x.Base + (x.Size - 1) && x.Base <= a.Base + (a.Size - 1)) is { } clash) // inclusive ends: an arena may end at 2^64
                     return $"arena {Hex(a.Base)} overlaps live arena {Hex(clash.Base)}";
                 State = State with
                 {
@@ -151,7 +151,7 @@ public static class ReferenceModel
             if (address % (ulong)G.Alignment != 0)
                 return (PropertyFamily.Blocks, $"block {Hex(address)} is not {G.Alignment}-byte aligned");
             ulong pool = G.PoolBaseOf(address);
-            if (pool < arena.Base || pool + (ulong)G.PoolSize > arena.End)
+            if (pool < arena.Base || pool - arena.Base + (ulong)G.PoolSize > arena.Size) // no wrap for an arena ending at 2^64
                 return (PropertyFamily.Blocks, $"block {Hex(address)}'s pool {Hex(pool)} is not wholly inside arena {Hex(arena.Base)}");
             ulong offset = address - pool;
             if (offset < (ulong)G.PoolOverhead || (offset - (ulong)G.PoolOverhead) % blockSize != 0 || offset + blockSize > (ulong)G.PoolSize)

@@ -11,6 +11,11 @@ public enum PropertyFamily
     Blocks,
     /// <summary>4: CheckInvariants holds after every step; freeing everything returns every arena.</summary>
     Invariants,
+    /// <summary>
+    /// On the simulated backend: no unsuppressed memcheck error, and no suppressed read where none is allowed (the
+    /// radix oracle reads no pool memory at all).
+    /// </summary>
+    Memcheck,
 }
 
 public enum VerdictKind

@@ -25,7 +25,10 @@ public sealed record CampaignFailure(
         FailureRecord f = Failure;
         var text = new StringBuilder();
         text.Append($"Property failed: {f.Family} on {Counterexample.Geometry.Name}/{Counterexample.Oracle} (variant {Counterexample.Variant})\n");
-        text.Append($"  case {CaseIndex}, FsCheck replay seed {ReplaySeed}, arena head offsets [{string.Join(", ", Counterexample.ArenaHeadOffsets)}]\n");
+        string layout = Counterexample.Simulated is { } sim
+            ? $"simulated space (placement seed {sim.Seed})"
+            : $"arena head offsets [{string.Join(", ", Counterexample.ArenaHeadOffsets)}]";
+        text.Append($"  case {CaseIndex}, FsCheck replay seed {ReplaySeed}, {layout}\n");
         text.Append($"  shrunk from {OriginalLength} to {ShrunkLength} operations ({Shrink.Accepted} of {Shrink.Attempts} candidates accepted)\n");
         text.Append(ProgramPrinter.Print(Counterexample.Operations, i => i == f.Step ? "<-- fails here" : null));
         if (f.Step >= Counterexample.Operations.Length) text.Append("     (fails in the teardown: free everything, then dispose)\n");

@@ -1,4 +1,5 @@
 using PymallocVerify.Allocator;
+using PymallocVerify.Properties.Backend;
 using PymallocVerify.Properties.Heaps;
 
 namespace PymallocVerify.Properties;
@@ -30,6 +31,12 @@ public sealed record CampaignSettings
 
     /// <summary>Run CheckInvariants() after every step (property 4).</summary>
     public bool CheckInvariantsEveryStep { get; init; } = true;
+
+    /// <summary>
+    /// Null: cases run on real memory. Otherwise on the simulated space with memcheck in the loop, placed by this layout
+    /// (each case gets its own placement seed, derived from the campaign seed and the case index).
+    /// </summary>
+    public SimulatedLayout? Simulated { get; init; }
 
     public void Validate()
     {

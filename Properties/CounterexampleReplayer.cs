@@ -1,6 +1,7 @@
 using System.Text;
 using PymallocVerify.Allocator;
 using PymallocVerify.Model;
+using PymallocVerify.Properties.Backend;
 using PymallocVerify.Properties.Heaps;
 using PymallocVerify.Properties.Running;
 using PymallocVerify.Properties.Teeth;
@@ -52,7 +53,10 @@ public static class CounterexampleReplayer
         Geometry geometry = PropertyGeometries.FromModel(counterexample.Geometry);
         var runner = new CaseRunner(geometry, heap);
         var testCase = new TestCase(counterexample.Operations,
-            counterexample.ArenaHeadOffsets.IsDefaultOrEmpty ? [0] : counterexample.ArenaHeadOffsets);
+            counterexample.ArenaHeadOffsets.IsDefaultOrEmpty ? [0] : counterexample.ArenaHeadOffsets)
+        {
+            Layout = counterexample.Simulated is { } spec ? SimulatedLayout.FromSpec(spec) : null,
+        };
         RunOutcome outcome = runner.Run(testCase);
         IReadOnlyList<string> lines = ProgramPrinter.Lines(counterexample.Operations);
         var steps = outcome.Trace.Select(t => new ReplayStep(t.Step,
@@ -66,7 +70,12 @@ public static class CounterexampleReplayer
             ? kind
             : throw new ArgumentException($"unknown oracle '{name}'; expected one of: {string.Join(", ", Enum.GetNames<OracleKind>())}");
 
-    /// <summary>"real" (the production allocator with <paramref name="oracle"/>) or a seeded bug's name from <see cref="TeethCatalog"/>.</summary>
+    /// <summary>
+    /// "real" (the production allocator with <paramref name="oracle"/>), "differential" (classic and radix side by side)
+    /// or a seeded bug's name from <see cref="TeethCatalog"/>.
+    /// </summary>
     public static HeapVariant ResolveVariant(string name, OracleKind oracle) =>
-        string.Equals(name, HeapVariant.RealName, StringComparison.OrdinalIgnoreCase) ? HeapVariant.Real(oracle) : TeethCatalog.Find(name).Variant;
+        string.Equals(name, HeapVariant.RealName, StringComparison.OrdinalIgnoreCase) ? HeapVariant.Real(oracle)
+        : string.Equals(name, HeapVariant.DifferentialName, StringComparison.OrdinalIgnoreCase) ? HeapVariant.Differential
+        : TeethCatalog.Find(name).Variant;
 }

@@ -34,6 +34,8 @@ public static class PropertyCampaign
             if (cancellation.IsCancellationRequested || (settings.Budget is { } b && clock.Elapsed >= b)) { stopped = true; break; }
             ReplaySeed seed = ReplaySeed.ForCase(settings.Seed, i, SizeOf(i, settings.MaxSize));
             TestCase testCase = Generate(cases, seed);
+            if (settings.Simulated is { } layout)
+                testCase = testCase with { Layout = layout.WithSeed(settings.Seed * 1_000_003 + (ulong)i) };
             RunOutcome outcome = runner.Run(testCase);
             ran++;
             operations += outcome.OperationsExecuted;
@@ -41,7 +43,7 @@ public static class PropertyCampaign
             if (!outcome.Failed) continue;
 
             TimeSpan found = clock.Elapsed;
-            ShrinkResult shrunk = CaseShrinker.Shrink(testCase, outcome, runner.Run, settings.MaxShrinkAttempts, cancellation: cancellation);
+            ShrinkResult shrunk = CaseShrinker.Shrink(testCase, outcome, c => runner.Run(c), settings.MaxShrinkAttempts, cancellation: cancellation);
             failures.Add(Record(settings, runner, seed, i, testCase.Length, shrunk, found));
             if (settings.StopAtFirstFailure) break;
         }
@@ -66,7 +68,8 @@ public static class PropertyCampaign
         string? path = null;
         if (settings.CounterexampleDirectory is { } directory)
         {
-            string name = $"{Sanitize(settings.Variant.Name)}-{runner.Geometry.Name}-{settings.Variant.Oracle}-seed{settings.Seed}-case{caseIndex}.json";
+            string backend = settings.Simulated is null ? "" : "-simulated";
+            string name = $"{Sanitize(settings.Variant.Name)}-{runner.Geometry.Name}-{settings.Variant.Oracle}{backend}-seed{settings.Seed}-case{caseIndex}.json";
             path = Path.Combine(directory, name);
             CounterexampleFile.Write(path, counterexample);
         }
@@ -82,6 +85,7 @@ public static class PropertyCampaign
             Variant = runner.Variant.Name,
             ReplaySeed = replaySeed,
             ArenaHeadOffsets = testCase.ArenaHeadOffsets,
+            Simulated = testCase.Layout?.ToSpec(),
             Operations = testCase.Operations,
             GarbageValues = outcome.Garbage,
             Failure = outcome.Failure,

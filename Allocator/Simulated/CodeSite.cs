@@ -20,6 +20,7 @@ internal static class CodeSite
             Type? type = method?.DeclaringType;
             if (method is null || type is null) continue;
             if (type.Namespace == typeof(CodeSite).Namespace || type == typeof(PoolHeader)) continue;
+            if (type.IsDefined(typeof(StackTraceHiddenAttribute), false)) continue; // e.g. a backend wrapper that records events
             return $"{TypeName(type)}.{MethodName(method.Name)}";
         }
         return "(unknown)";

@@ -266,3 +266,27 @@ public class OnePoolArenaTests
         Assert.Equal(ledger.Obtained.Count - 1, ledger.Released.Count);
     }
 }
+
+public class TopOfAddressSpaceTests
+{
+    [Fact]
+    public void An_arena_ending_at_two_to_the_64_keeps_its_invariants_and_stats()
+    {
+        var space = PymallocVerify.Allocator.Simulated.SimulatedAddressSpace.For(Geometry.Tiny);
+        space.PlaceNextArenaAt(ulong.MaxValue - 1023);                                           // the last KiB below 2^64
+        using var heap = new PymallocHeap<PymallocVerify.Allocator.Simulated.SimulatedMemorySpace, PoolIndexOracle, NoHooks>(
+            Geometry.Tiny, new PymallocVerify.Allocator.Simulated.SimulatedMemorySpace(space));
+        var blocks = Enumerable.Range(0, 52).Select(_ => heap.Malloc(16)).ToList();   // every pool of the arena carved
+        ulong arena = heap.ArenaTableSnapshot[0].Address;
+        Assert.Equal(0UL, arena + 1024);                                                // the arena ends at 2^64
+        Assert.Equal(0UL, heap.ArenaTableSnapshot[0].PoolAddress);                      // the next-pool address wrapped
+        heap.CheckInvariants();
+        var stats = heap.GetStats();
+        Assert.Equal(52L, stats.BlocksInUse);
+        Assert.Equal(stats.ArenaBytes, stats.AllocatedBytes + stats.AvailableBytes + stats.UnusedPools * 256
+                                       + stats.PoolHeaderBytes + stats.QuantizationBytes + stats.ArenaAlignmentBytes);
+        foreach (ulong b in blocks) heap.Free(b);
+        heap.CheckInvariants();
+        Assert.Equal(0, space.ErrorCount);
+    }
+}

@@ -1,3 +1,5 @@
+using PymallocVerify.Allocator;
+using PymallocVerify.Concurrency.Harness;
 using PymallocVerify.Concurrency.Scripts;
 
 namespace PymallocVerify.Concurrency.Bugs;
@@ -60,7 +62,29 @@ public static class ScenarioCatalog
         ],
     };
 
-    public static IReadOnlyList<ConcurrencyScenario> All { get; } = [GrowWhileReading, ReleaseWhileReading, RacingMutations];
+    /// <summary>
+    /// The radix oracle on an empty heap: T1's first malloc creates the first arena, and with it the tree's nodes
+    /// and the leaf chunk for its span, while T2 and T3 ask about addresses in nearby spans that hold no arena
+    /// (the gap after the first arena slot, the empty slots after it) and about a foreign block. Those spans'
+    /// leaves live in the chunk being created, so a reader sees whatever the chunk holds between its link and
+    /// its first write. Absolute addresses, because the arena does not exist yet when the readers may start.
+    /// </summary>
+    public static ConcurrencyScenario RadixFirstArena { get; } = new()
+    {
+        Name = "radix-first-arena",
+        Oracle = OracleKind.RadixTree,
+        Threads =
+        [
+            ScriptText.Parse("Malloc(64); Malloc(64); Query(Latest(0))"),
+            ScriptText.Parse($"Query({Slot(1024)}); Query({Slot(2048 + 512)}); Query({Slot(4096)})"),
+            ScriptText.Parse($"ForeignAlloc(32); Query(Foreign(0)); Query({Slot(3072)}); Query({Slot(1024 + 8)})"),
+        ],
+    };
+
+    /// <summary>An absolute address <paramref name="offset"/> bytes past the first arena slot (see <see cref="IterationArenas"/>).</summary>
+    private static string Slot(ulong offset) => $"0x{IterationArenas.RegionBase + offset:x}";
+
+    public static IReadOnlyList<ConcurrencyScenario> All { get; } = [GrowWhileReading, ReleaseWhileReading, RacingMutations, RadixFirstArena];
 
     public static ConcurrencyScenario FromName(string name) =>
         All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))

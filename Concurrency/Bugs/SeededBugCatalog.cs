@@ -28,6 +28,9 @@ public static class SeededBugCatalog
         new(SeededBug.MutationSkipsLock,
             "Free skips the mutation lock",
             ScenarioCatalog.RacingMutations),
+        new(SeededBug.RadixNodeLinkedBeforeFilled,
+            "a radix leaf chunk linked into the tree before it is zeroed (tail_hi = -1 until the memset lands)",
+            ScenarioCatalog.RadixFirstArena),
     ];
 
     public static SeededBugCase For(SeededBug bug) =>

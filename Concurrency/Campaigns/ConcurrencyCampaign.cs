@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Coyote;
 using Microsoft.Coyote.SystematicTesting;
+using PymallocVerify.Concurrency.Bugs;
 using PymallocVerify.Concurrency.Harness;
 using PymallocVerify.Concurrency.Scripts;
 
@@ -9,7 +10,8 @@ namespace PymallocVerify.Concurrency.Campaigns;
 /// <summary>
 /// Drives scenarios through Coyote's <see cref="TestingEngine"/>: a run stops at the first failing
 /// iteration and returns its counterexample (with the reproducible trace), or passes after the budget.
-/// The CLI calls <see cref="RunForBudget"/>; the xunit project calls <see cref="Run"/> with fixed budgets.
+/// The CLI calls <see cref="RunForBudget"/> (the catalogued scenarios) and <see cref="RunRandomForBudget"/> (generated
+/// ones); the xunit project calls <see cref="Run"/> with fixed budgets.
 /// </summary>
 public static class ConcurrencyCampaign
 {
@@ -65,19 +67,58 @@ public static class ConcurrencyCampaign
     {
         ArgumentNullException.ThrowIfNull(scenarios);
         if (scenarios.Count == 0) throw new ArgumentException("no scenarios to run", nameof(scenarios));
+        IEnumerable<(ConcurrencyScenario, ExplorationStrategy, uint)> Plan()
+        {
+            for (uint round = 0; ; round++)
+                foreach (var scenario in scenarios)
+                    foreach (var strategy in ExplorationStrategies.All)
+                        yield return (scenario, strategy, unchecked(seed + round));
+        }
+        return RunPlan(Plan(), Stopwatch.StartNew(), budget, int.MaxValue, iterationsPerRun, counterexampleDirectory, progress);
+    }
+
+    /// <summary>
+    /// Runs seeded random scenarios (<see cref="RandomScenarios.Generate(ulong, SeededBug)"/> for seeds
+    /// <paramref name="seed"/>, <paramref name="seed"/> + 1, …), each under the next strategy in turn, until
+    /// <paramref name="budget"/> is spent, <paramref name="maxScenarios"/> have run, or one fails; failures are saved
+    /// to <paramref name="counterexampleDirectory"/> (the file holds the generated scripts, so it replays without
+    /// the generator). With <paramref name="bug"/> seeded, shows what random scripts catch.
+    /// </summary>
+    public static IReadOnlyList<CampaignResult> RunRandomForBudget(
+        TimeSpan budget, uint seed, int iterationsPerScenario = 50, SeededBug bug = SeededBug.None,
+        int maxScenarios = int.MaxValue, string? counterexampleDirectory = null, Action<CampaignResult>? progress = null)
+    {
+        if (maxScenarios < 1) throw new ArgumentException($"maxScenarios must be at least 1; got {maxScenarios}", nameof(maxScenarios));
+        IEnumerable<(ConcurrencyScenario, ExplorationStrategy, uint)> Plan()
+        {
+            for (uint i = 0; ; i++)
+            {
+                uint scenarioSeed = unchecked(seed + i);
+                yield return (RandomScenarios.Generate(scenarioSeed, bug), ExplorationStrategies.All[(int)(i % (uint)ExplorationStrategies.All.Count)], scenarioSeed);
+            }
+        }
+        return RunPlan(Plan(), Stopwatch.StartNew(), budget, maxScenarios, iterationsPerScenario, counterexampleDirectory, progress);
+    }
+
+    private static List<CampaignResult> RunPlan(
+        IEnumerable<(ConcurrencyScenario Scenario, ExplorationStrategy Strategy, uint Seed)> plan, Stopwatch clock, TimeSpan budget,
+        int maxRuns, int iterationsPerRun, string? counterexampleDirectory, Action<CampaignResult>? progress)
+    {
+        if (iterationsPerRun < 1) throw new ArgumentException($"iterations per run must be at least 1; got {iterationsPerRun}", nameof(iterationsPerRun));
         var results = new List<CampaignResult>();
-        var clock = Stopwatch.StartNew();
-        for (uint round = 0; ; round++)
-            foreach (var scenario in scenarios)
-                foreach (var strategy in ExplorationStrategies.All)
-                {
-                    if (clock.Elapsed >= budget) return results;
-                    var result = Run(scenario, strategy, iterationsPerRun, unchecked(seed + round));
-                    results.Add(result);
-                    progress?.Invoke(result);
-                    if (result.Counterexample is { } found && counterexampleDirectory is not null)
-                        found.Save(Path.Combine(counterexampleDirectory, FileNameFor(found)));
-                }
+        foreach (var (scenario, strategy, seed) in plan)
+        {
+            if (clock.Elapsed >= budget || results.Count >= maxRuns) break;
+            var result = Run(scenario, strategy, iterationsPerRun, seed);
+            results.Add(result);
+            progress?.Invoke(result);
+            if (result.Counterexample is { } found)
+            {
+                if (counterexampleDirectory is not null) found.Save(Path.Combine(counterexampleDirectory, FileNameFor(found)));
+                break;
+            }
+        }
+        return results;
     }
 
     /// <summary>A stable file name: scenario, bug, strategy and seed.</summary>

@@ -1,4 +1,5 @@
 using PymallocVerify.Allocator;
+using PymallocVerify.Allocator.Radix;
 using PymallocVerify.Concurrency.Bugs;
 
 namespace PymallocVerify.Concurrency.Harness;
@@ -21,7 +22,15 @@ public readonly struct CoyoteHooks(IterationContext context) : IHeapHooks
 
     public void AfterPoolCarved<TMemory>(ref TMemory memory, ulong pool) where TMemory : struct, IMemorySpace { }
 
-    public void AfterRadixChunkLinked<T>(T[] chunk) { }
+    public void AfterRadixChunkLinked<T>(T[] chunk)
+    {
+        if (context.Bug != SeededBug.RadixNodeLinkedBeforeFilled || chunk is not ArenaCoverage[] leaves) return;
+        // C's malloc-then-memset with the link stored first: until the memset lands, a reader finds whatever the
+        // allocator left there — here tail_hi = -1 in every leaf, so every span the chunk covers claims an arena.
+        for (int i = 0; i < leaves.Length; i++) Volatile.Write(ref leaves[i].TailHi, -1);
+        context.Interleave();
+        for (int i = 0; i < leaves.Length; i++) Volatile.Write(ref leaves[i].TailHi, 0);
+    }
 
     public void AfterArenaTablePublished(ArenaObject[] previous, ArenaObject[] published)
     {

@@ -3,7 +3,9 @@ using Microsoft.Coyote.Specifications;
 using PymallocVerify.Allocator;
 using PymallocVerify.Allocator.Concurrent;
 using PymallocVerify.Allocator.Radix;
+using PymallocVerify.Allocator.Simulated;
 using PymallocVerify.Concurrency.Scripts;
+using PymallocVerify.Model;
 using PymallocVerify.Model.Linearizability;
 
 namespace PymallocVerify.Concurrency.Harness;
@@ -15,10 +17,6 @@ namespace PymallocVerify.Concurrency.Harness;
 /// </summary>
 public static class IterationRunner
 {
-    /// <summary>Arena slots of the simulated space: far more than any scenario here uses.</summary>
-    public const int ArenaSlots = 96;
-    public const ulong SystemBytes = 64 * 1024;
-
     public static IterationOutcome Run(ConcurrencyScenario scenario)
     {
         ArgumentNullException.ThrowIfNull(scenario);
@@ -34,9 +32,11 @@ public static class IterationRunner
     {
         var geometry = Geometry.FromName(scenario.Geometry);
         var context = new IterationContext(scenario.Bug, scenario.InterleaveMemoryAccesses);
-        var space = new SimulatedAddressSpace(context, (ulong)geometry.ArenaSize, ArenaSlots, SystemBytes, scenario.ArenaMisalignment);
-        var memory = new SimulatedMemory(space);
-        var heap = new ConcurrentHeap<SimulatedMemory, TOracle, CoyoteHooks, CoyoteLock>(
+        var memory = new ControlledMemory(
+            new SimulatedAddressSpace(Placement(geometry), geometry.PageSize),
+            new IterationArenas((ulong)geometry.ArenaSize, scenario.ArenaMisalignment),
+            context);
+        var heap = new ConcurrentHeap<ControlledMemory, TOracle, CoyoteHooks, CoyoteLock>(
             geometry, memory, default, new CoyoteHooks(context), new CoyoteLock(context));
         context.ArenaTable = () => heap.ArenaTableSnapshot;
         var board = new IterationBoard();
@@ -48,7 +48,7 @@ public static class IterationRunner
         context.Recorder.Concurrent = true;
         context.Active = true;
         var bodies = scenario.Threads
-            .Select<IReadOnlyList<ScriptOp>, Action>((script, i) => () => new ScriptExecutor<TOracle>(heap, memory, board, i + 1).Run(script))
+            .Select<IReadOnlyList<Operation>, Action>((script, i) => () => new ScriptExecutor<TOracle>(heap, memory, board, i + 1).Run(script))
             .ToArray();
         Exception? thrown;
         try { thrown = ControlledThreads.Run(bodies); }
@@ -78,6 +78,16 @@ public static class IterationRunner
         }
         return IterationOutcome.Pass(history);
     }
+
+    /// <summary>
+    /// Foreign blocks in the ordinary heap or right against a live arena, on either side (where an off-by-one
+    /// range test or a radix leaf of the wrong span would claim them). Arenas are placed by <see cref="IterationArenas"/>.
+    /// Same seed every iteration: under one schedule the layout repeats, so a trace replays.
+    /// </summary>
+    private static PlacementPolicy Placement(Geometry geometry) => new(geometry, seed: 1)
+    {
+        ForeignChoices = [ForeignPlacement.Heap, ForeignPlacement.DirectlyAfterArena, ForeignPlacement.DirectlyBeforeArena],
+    };
 
     private static readonly ConditionalWeakTable<ConcurrencyScenario, Tuple<HeapCall[], HeapSpecState>> SetupCache = new();
 

@@ -1,5 +1,6 @@
 using PymallocVerify.Allocator;
 using PymallocVerify.Concurrency.Bugs;
+using PymallocVerify.Model;
 
 namespace PymallocVerify.Concurrency.Scripts;
 
@@ -24,8 +25,8 @@ public sealed record ConcurrencyScenario
     /// <summary>Offset of every arena from an arena boundary (0 = aligned).</summary>
     public ulong ArenaMisalignment { get; init; }
 
-    public IReadOnlyList<ScriptOp> Setup { get; init; } = [];
-    public required IReadOnlyList<IReadOnlyList<ScriptOp>> Threads { get; init; }
+    public IReadOnlyList<Operation> Setup { get; init; } = [];
+    public required IReadOnlyList<IReadOnlyList<Operation>> Threads { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming what is wrong.</summary>
     public void Validate()
@@ -38,6 +39,13 @@ public sealed record ConcurrencyScenario
             throw new ArgumentException($"scenario '{Name}': arena misalignment {ArenaMisalignment} must be a multiple of {geometry.Alignment} below {geometry.ArenaSize}");
         if (Bug == SeededBug.RadixNodeLinkedBeforeFilled && Oracle != OracleKind.RadixTree)
             throw new ArgumentException($"scenario '{Name}': {Bug} needs the radix-tree oracle");
+        foreach (var op in Setup.Concat(Threads.SelectMany(t => t)))
+        {
+            if (op is null || !ConcurrentSteps.IsSupported(op))
+                throw new ArgumentException($"scenario '{Name}': {op?.GetType().Name ?? "null"} is not a step of a concurrent script " +
+                                            "(garbage queries and content tags race the allocator; see docs/concurrency.md)");
+            op.Validate();
+        }
     }
 
     public ConcurrencyScenario WithBug(SeededBug bug) => this with { Bug = bug };

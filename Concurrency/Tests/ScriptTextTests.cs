@@ -12,7 +12,7 @@ public class ScriptTextTests
                             "Query(Latest(0)-8); Query(Arena(2)+1024); Query(Foreign(0)); Query(0x10); ForeignAlloc(32); ForeignFree(0)";
         var ops = ScriptText.Parse(text);
         Assert.Equal(14, ops.Count);
-        Assert.Equal(new QueryOp(new AddressExpr(AddressBase.Latest, 0, -8)), ops[8]);
+        Assert.Equal(new ConcurrentQueryOp(new AddressExpr(AddressBase.Latest, 0, -8)), ops[8]);
         Assert.Equal(text, ScriptText.Format(ops));
         Assert.Equal(ops, ScriptText.Parse(ScriptText.Format(ops)));
     }
@@ -48,5 +48,15 @@ public class ScriptTextTests
         Assert.Contains("threads", Assert.Throws<ArgumentException>(one.Validate).Message);
         var radixBugOnClassic = ScenarioCatalog.GrowWhileReading.WithBug(SeededBug.RadixNodeLinkedBeforeFilled);
         Assert.Throws<ArgumentException>(radixBugOnClassic.Validate);
+    }
+
+    [Fact]
+    public void ModelStepsThatRaceTheAllocatorAreRefused()
+    {
+        // The model's garbage query writes into pool memory first: in a concurrent script that write would race the heap.
+        var garbageQuery = new Model.QueryOp(new Model.LowAddress(16), Model.Garbage.Of(Model.GarbageClass.UIntMax));
+        var scenario = ScenarioCatalog.RacingMutations with { Threads = [[garbageQuery], [new Model.MallocOp(8)]] };
+        Assert.Contains("not a step of a concurrent script", Assert.Throws<ArgumentException>(scenario.Validate).Message);
+        Assert.Contains("bad argument", Assert.Throws<ArgumentException>(() => ScriptText.Parse("Malloc(99999999)")).Message);
     }
 }

@@ -1,30 +1,56 @@
 using PymallocVerify.Allocator;
-using PymallocVerify.Model;
-using PymallocVerify.Properties.Backend;
+using PymallocVerify.Allocator.Radix;
 
 namespace PymallocVerify.Properties.Heaps;
 
 /// <summary>
-/// An allocator to put under the properties: the real one (per oracle) or a seeded bug from the teeth catalog.
-/// <see cref="Create"/> builds a fresh heap over the given recording backend.
+/// An allocator to put under the properties: the real one (per oracle), the classic/radix differential pair, or a
+/// seeded bug from the teeth catalog. <see cref="Create"/> builds a fresh heap over a memory backend.
 /// </summary>
-public sealed record HeapVariant(string Name, string Description, OracleKind Oracle, Func<Geometry, RecordingMemory, IHeapDriver> Create)
+public sealed record HeapVariant(string Name, string Description, OracleKind Oracle, IHeapFactory Factory)
 {
     public const string RealName = "real";
+    public const string DifferentialName = "differential";
 
     public bool IsReal => Name.StartsWith(RealName, StringComparison.Ordinal);
 
     /// <summary>The production heap with the classic pool-header oracle.</summary>
     public static HeapVariant RealPoolIndex { get; } = new(RealName, "the production allocator, classic address_in_range",
-        OracleKind.PoolIndex, (g, m) => new HeapDriver<PoolIndexOracle, NoHooks>(g, m));
+        OracleKind.PoolIndex, HeapFactory<PoolIndexOracle, NoHooks>.Instance);
 
-    /// <summary>The production heap with <paramref name="oracle"/>; throws <see cref="ArgumentException"/> for an oracle not built yet.</summary>
+    /// <summary>The production heap with CPython 3.10's arena map (the default for Modern).</summary>
+    public static HeapVariant RealRadixTree { get; } = new(RealName, "the production allocator, radix-tree arena map",
+        OracleKind.RadixTree, HeapFactory<RadixTreeOracle, NoHooks>.Instance);
+
+    /// <summary>
+    /// The production heap asking both oracles on every ownership question (the classic answer drives the heap); the
+    /// runner checks the radix answer against the model beside the classic one (<see cref="IDifferentialDriver"/>).
+    /// </summary>
+    public static HeapVariant Differential { get; } = new(DifferentialName,
+        "the production allocator asking the classic and the radix oracle on every question",
+        OracleKind.PoolIndex, DifferentialHeapFactory<PoolIndexOracle, RadixTreeOracle>.Instance) { IsDifferential = true };
+
+    /// <summary>The production heap with <paramref name="oracle"/>.</summary>
     public static HeapVariant Real(OracleKind oracle) => oracle switch
     {
         OracleKind.PoolIndex => RealPoolIndex,
-        _ => throw new ArgumentException($"the {oracle} oracle is not available in this build of the properties"),
+        OracleKind.RadixTree => RealRadixTree,
+        _ => throw new ArgumentException($"unknown oracle {oracle}"),
     };
+
+    /// <summary>The oracle a geometry runs with by default: the radix tree where pools are larger than a page (Modern).</summary>
+    public static OracleKind DefaultOracleFor(Geometry geometry) =>
+        geometry.PoolSize > geometry.PageSize ? OracleKind.RadixTree : OracleKind.PoolIndex;
+
+    public IHeapDriver Create<TMemory>(Geometry geometry, TMemory memory) where TMemory : struct, IMemorySpace =>
+        Factory.Create(geometry, memory);
 
     /// <summary>The model's semantics for this variant's oracle: the arena map must own all of a live arena.</summary>
     public bool UnspecifiedMustBeOwned => Oracle == OracleKind.RadixTree;
+
+    /// <summary>Whether the runner checks a radix answer on every question (the radix oracle, or the differential pair).</summary>
+    public bool AnswersWithRadix => Oracle == OracleKind.RadixTree || IsDifferential;
+
+    /// <summary>The heap answers with a classic and a radix oracle side by side (its driver is an <see cref="IDifferentialDriver"/>).</summary>
+    public bool IsDifferential { get; init; }
 }

@@ -3,8 +3,8 @@ using PymallocVerify.Allocator;
 namespace PymallocVerify.Properties.Heaps;
 
 /// <summary>
-/// A heap over the recording backend with its oracle and hooks fixed, behind one non-generic face, so the runner
-/// drives the real allocator and every seeded-bug variant the same way.
+/// A heap with its memory backend, oracle and hooks fixed, behind one non-generic face, so the runner drives the real
+/// allocator and every seeded-bug variant the same way, on real or simulated memory.
 /// </summary>
 public interface IHeapDriver : IDisposable
 {
@@ -15,22 +15,47 @@ public interface IHeapDriver : IDisposable
     bool IsOwned(ulong address);
     ArenaObject[] ArenaTable { get; }
     void CheckInvariants();
+
+    /// <summary>The heap's list heads (usedpools per class, usable_arenas, unused arena objects), for canonical-state hashing.</summary>
+    HeapListHeads ListHeads { get; }
 }
 
-/// <summary>The one generic implementation: the JIT specialises the heap per oracle and hook type, as in production.</summary>
-public sealed class HeapDriver<TOracle, THooks>(Geometry geometry, Backend.RecordingMemory memory, THooks hooks = default)
-    : IHeapDriver
+/// <summary>Builds a variant's heap over any memory backend (the JIT specialises the heap per backend, oracle and hooks).</summary>
+public interface IHeapFactory
+{
+    IHeapDriver Create<TMemory>(Geometry geometry, TMemory memory) where TMemory : struct, IMemorySpace;
+}
+
+/// <summary>The factory for a heap with <typeparamref name="TOracle"/> and <typeparamref name="THooks"/>.</summary>
+public sealed class HeapFactory<TOracle, THooks> : IHeapFactory
     where TOracle : struct, IOwnershipOracle
     where THooks : struct, IHeapHooks
 {
-    private readonly PymallocHeap<Backend.RecordingMemory, TOracle, THooks> _heap = new(geometry, memory, default, hooks);
+    public static HeapFactory<TOracle, THooks> Instance { get; } = new();
 
-    public ulong Malloc(ulong size) => _heap.Malloc(size);
-    public ulong Calloc(ulong count, ulong size) => _heap.Calloc(count, size);
-    public ulong Realloc(ulong address, ulong size) => _heap.Realloc(address, size);
-    public void Free(ulong address) => _heap.Free(address);
-    public bool IsOwned(ulong address) => _heap.IsOwned(address);
-    public ArenaObject[] ArenaTable => _heap.ArenaTableSnapshot;
-    public void CheckInvariants() => _heap.CheckInvariants();
-    public void Dispose() => _heap.Dispose();
+    public IHeapDriver Create<TMemory>(Geometry geometry, TMemory memory) where TMemory : struct, IMemorySpace =>
+        new HeapDriver<TMemory, TOracle, THooks>(geometry, memory);
 }
+
+/// <summary>The one generic implementation: the JIT specialises the heap per backend, oracle and hook type, as in production.</summary>
+public class HeapDriver<TMemory, TOracle, THooks>(Geometry geometry, TMemory memory, THooks hooks = default)
+    : IHeapDriver
+    where TMemory : struct, IMemorySpace
+    where TOracle : struct, IOwnershipOracle
+    where THooks : struct, IHeapHooks
+{
+    protected readonly PymallocHeap<TMemory, TOracle, THooks> Heap = new(geometry, memory, default, hooks);
+
+    public ulong Malloc(ulong size) => Heap.Malloc(size);
+    public ulong Calloc(ulong count, ulong size) => Heap.Calloc(count, size);
+    public ulong Realloc(ulong address, ulong size) => Heap.Realloc(address, size);
+    public void Free(ulong address) => Heap.Free(address);
+    public bool IsOwned(ulong address) => Heap.IsOwned(address);
+    public ArenaObject[] ArenaTable => Heap.ArenaTableSnapshot;
+    public void CheckInvariants() => Heap.CheckInvariants();
+    public HeapListHeads ListHeads => new([.. Heap.UsedPoolHeads], Heap.UsableArenasHead, Heap.UnusedArenaObjectsHead);
+    public void Dispose() => Heap.Dispose();
+}
+
+/// <summary>The heads of the heap's lists: what decides where the next block and the next arena go.</summary>
+public sealed record HeapListHeads(ulong[] UsedPools, int UsableArenas, int UnusedArenaObjects);

@@ -7,7 +7,7 @@ using PymallocVerify.Properties.Heaps;
 namespace PymallocVerify.Properties.Running;
 
 /// <summary>
-/// Runs one case on a fresh heap over real memory, checking every step against the reference model, and stops at the
+/// Runs one case on a fresh heap over real or simulated memory, checking every step against the reference model, and stops at the
 /// first divergence. After the operations comes an implicit teardown: free every live and foreign block (each free
 /// checked like any other), then dispose the heap and require every arena back at the system boundary.
 /// </summary>
@@ -33,15 +33,20 @@ public sealed class CaseRunner
     public Geometry Geometry => _geometry;
     public HeapVariant Variant => _variant;
 
-    public RunOutcome Run(TestCase testCase)
+    /// <summary>Runs <paramref name="testCase"/> on its backend: real memory, or the simulated space when it has a layout.</summary>
+    /// <param name="snapshotAfter">After this many operations (before the rest and the teardown), <paramref name="snapshot"/>
+    /// sees the model state, the heap and the backend — how the explorer hashes the state it reached.</param>
+    public RunOutcome Run(TestCase testCase, int snapshotAfter = -1, Action<ModelState, IHeapDriver, ICaseBackend>? snapshot = null)
     {
         ArgumentNullException.ThrowIfNull(testCase);
-        using var recorder = new MemoryRecorder((ulong)_geometry.PoolSize, testCase.ArenaHeadOffsets);
-        IHeapDriver heap = _variant.Create(_geometry, recorder.Memory);
-        var run = new Execution(this, heap, recorder);
+        using ICaseBackend backend = testCase.Layout is { } layout
+            ? new SimulatedCaseBackend(_geometry, layout)
+            : new NativeCaseBackend((ulong)_geometry.PoolSize, testCase.ArenaHeadOffsets);
+        IHeapDriver heap = backend.CreateHeap(_variant, _geometry);
+        var run = new Execution(this, heap, backend);
         try
         {
-            return run.Execute(testCase.Operations);
+            return run.Execute(testCase.Operations, snapshotAfter, snapshot);
         }
         finally
         {
@@ -49,19 +54,28 @@ public sealed class CaseRunner
         }
     }
 
+    /// <summary>A failure the runner itself found in a step (memcheck, garbage dependence, the radix answer).</summary>
+    private sealed record RunnerFinding(PropertyFamily Family, string Expected, string Message);
+
     /// <summary>The state of one run.</summary>
-    private sealed unsafe class Execution(CaseRunner owner, IHeapDriver heap, MemoryRecorder recorder)
+    private sealed class Execution(CaseRunner owner, IHeapDriver heap, ICaseBackend backend)
     {
         private ModelState _state = ModelState.Initial(owner._model, owner._variant.UnspecifiedMustBeOwned);
         private readonly HashSet<int> _everUsedSlots = [];
         private readonly ImmutableArray<StepTrace>.Builder _trace = ImmutableArray.CreateBuilder<StepTrace>();
         private readonly ImmutableArray<GarbageRecord>.Builder _garbage = ImmutableArray.CreateBuilder<GarbageRecord>();
         private readonly CoverageTable _coverage = new();
+        private RunnerFinding? _finding;
 
-        public RunOutcome Execute(ImmutableArray<Operation> operations)
+        public RunOutcome Execute(ImmutableArray<Operation> operations, int snapshotAfter,
+            Action<ModelState, IHeapDriver, ICaseBackend>? snapshot)
         {
             for (int i = 0; i < operations.Length; i++)
+            {
+                if (i == snapshotAfter) snapshot?.Invoke(_state, heap, backend);
                 if (Step(i, operations[i], teardown: false) is { } failure) return Outcome(failure, i + 1);
+            }
+            if (snapshotAfter >= operations.Length) snapshot?.Invoke(_state, heap, backend);
 
             int end = operations.Length;
             while (!_state.Blocks.IsEmpty)
@@ -69,8 +83,11 @@ public sealed class CaseRunner
             while (!_state.Foreign.IsEmpty)
                 if (Step(end, new ForeignFreeOp(0), teardown: true) is { } failure) return Outcome(failure, end);
 
+            backend.BeginStep(end);
             heap.Dispose();
-            StepVerdict finish = ReferenceModel.Finish(_state, recorder.TakeEvents());
+            StepVerdict finish = ReferenceModel.Finish(_state, backend.TakeEvents());
+            if (!finish.Failed && backend.EndStep(owner._variant) is { } memcheck)
+                finish = StepVerdict.Fail(PropertyFamily.Memcheck, "no memcheck error", "an error at dispose", memcheck);
             _trace.Add(new StepTrace(end, new FreeOp(0), finish, Teardown: true));
             return Outcome(finish.Failed ? ToFailure(end, finish) : null, end);
         }
@@ -83,16 +100,24 @@ public sealed class CaseRunner
 
         private FailureRecord? Step(int index, Operation op, bool teardown)
         {
-            Observation observed = ReferenceModel.SkipReason(_state, op) is null ? Observe(index, op) : Observation.None;
+            _finding = null;
+            backend.BeginStep(index);
+            Observation observed = ReferenceModel.SkipReason(_state, op) is null ? Observe(op) : Observation.None;
             StepResult result = ReferenceModel.Step(_state, op, observed);
             _state = result.State;
-            _trace.Add(new StepTrace(index, op, result.Verdict, teardown));
+            StepVerdict verdict = result.Verdict;
+            if (!verdict.Failed && owner._variant.AnswersWithRadix) CheckArenaSpans();
+            if (!verdict.Failed && backend.EndStep(owner._variant) is { } memcheck)
+                _finding ??= new RunnerFinding(PropertyFamily.Memcheck, "no memcheck error", memcheck);
+            if (!verdict.Failed && _finding is { } found)
+                verdict = StepVerdict.Fail(found.Family, found.Expected, verdict.Observed, found.Message);
+            _trace.Add(new StepTrace(index, op, verdict, teardown));
             foreach (var (slot, i) in heap.ArenaTable.Select((s, i) => (s, i)))
                 if (slot.Address != 0) _everUsedSlots.Add(i);
-            return result.Verdict.Failed ? ToFailure(index, result.Verdict) : null;
+            return verdict.Failed ? ToFailure(index, verdict) : null;
         }
 
-        private Observation Observe(int index, Operation op)
+        private Observation Observe(Operation op)
         {
             Observation observed;
             try
@@ -103,9 +128,9 @@ public sealed class CaseRunner
                     CallocOp c => new Observation { Address = heap.Calloc((ulong)c.Count, (ulong)c.Size) },
                     ReallocOp r => Release(_state.ResolveBlock(r.Handle)!, p => heap.Realloc(p, (ulong)r.Size)),
                     FreeOp f => Release(_state.ResolveBlock(f.Handle)!, p => { heap.Free(p); return p; }),
-                    ForeignAllocOp a => new Observation { Address = recorder.ForeignAlloc((ulong)a.Size) },
+                    ForeignAllocOp a => new Observation { Address = backend.ForeignAlloc((ulong)a.Size) },
                     ForeignFreeOp f => ForeignFree(_state.ResolveForeign(f.Handle)!),
-                    QueryOp q => Query(index, q),
+                    QueryOp q => Query(q),
                     WriteTagOp w => WriteTag(_state.ResolveBlock(w.Handle)!),
                     CheckTagOp c => CheckTag(_state.ResolveBlock(c.Handle)!),
                     _ => throw new ArgumentException($"unknown operation {op.GetType().Name}"),
@@ -113,10 +138,9 @@ public sealed class CaseRunner
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                recorder.DisarmIndexRead();
-                return new Observation { Fault = $"{e.GetType().Name}: {e.Message}", Events = recorder.TakeEvents() };
+                return new Observation { Fault = $"{e.GetType().Name}: {e.Message}", Events = backend.TakeEvents() };
             }
-            observed = observed with { Events = recorder.TakeEvents() };
+            observed = observed with { Events = backend.TakeEvents() };
             if (owner._checkInvariants)
             {
                 try
@@ -131,64 +155,106 @@ public sealed class CaseRunner
             return observed;
         }
 
+        /// <summary>
+        /// Every ownership question goes through here: the backend checks the answer does not depend on garbage, and
+        /// where the heap answers with the radix oracle too (the differential pair) its answer must match the spec.
+        /// </summary>
+        private bool Ask(ulong address, bool isQuery)
+        {
+            backend.BeforeOwnershipQuestion(address, isQuery);
+            Ownership spec = _state.OwnershipOf(address);
+            bool answer;
+            if (heap is IDifferentialDriver both)
+            {
+                (answer, bool radix) = both.IsOwnedByBoth(address);
+                bool specOk = spec switch { Ownership.Owned => radix, Ownership.NotOwned => !radix, _ => radix };
+                if (!specOk || (spec != Ownership.Unspecified && radix != answer))
+                    _finding ??= new RunnerFinding(PropertyFamily.Ownership, $"{spec}: classic = radix = model",
+                        $"classic and radix disagree on 0x{address:x} ({spec}): classic {answer}, radix {radix}".ToLowerInvariant());
+            }
+            else
+            {
+                answer = heap.IsOwned(address);
+            }
+            if (backend.AfterOwnershipQuestion(heap, address, answer, isQuery, spec) is { } dependence)
+                _finding ??= new RunnerFinding(PropertyFamily.Ownership, "the same decision for every garbage value", dependence);
+            return answer;
+        }
+
+        /// <summary>
+        /// The arena map owns the whole span of every live arena and nothing just outside it: probes at the base, the
+        /// first, middle and last pool boundaries, the last byte, and one byte either side.
+        /// </summary>
+        private void CheckArenaSpans()
+        {
+            ulong pool = (ulong)owner._geometry.PoolSize;
+            foreach (LiveArena arena in _state.Arenas)
+            {
+                ulong firstPool = (arena.Base + pool - 1) & ~(pool - 1);
+                ulong lastPool = (arena.End - pool) & ~(pool - 1);
+                ulong middle = (firstPool + (arena.End - firstPool) / 2) & ~(pool - 1);
+                foreach (ulong p in new[] { arena.Base, firstPool, middle, lastPool, arena.End - 1, arena.Base - 1, arena.End })
+                {
+                    Ownership spec = _state.OwnershipOf(p);
+                    bool answer = Ask(p, isQuery: true);
+                    bool radixOk = heap is IDifferentialDriver || (spec == Ownership.NotOwned ? !answer : answer);
+                    if (!radixOk)
+                        _finding ??= new RunnerFinding(PropertyFamily.Ownership, "the arena map owns exactly the live arenas",
+                            $"the radix oracle answers {answer.ToString().ToLowerInvariant()} at 0x{p:x} ({spec}; arena [0x{arena.Base:x}, 0x{arena.End:x}))");
+                    if (_finding is not null) return;
+                }
+            }
+        }
+
         /// <summary>Free/realloc: the heap's ownership test must route the pointer right before anything is released.</summary>
         private Observation Release(LiveBlock block, Func<ulong, ulong> act)
         {
-            bool owned = heap.IsOwned(block.Address);
+            bool owned = Ask(block.Address, isQuery: false);
             if (owned != (block.Kind == BlockKind.Pymalloc)) return new Observation { OwnedAnswer = owned, Address = block.Address };
             return new Observation { OwnedAnswer = owned, Address = act(block.Address) };
         }
 
         private Observation ForeignFree(ForeignBlock block)
         {
-            bool owned = heap.IsOwned(block.Address);
+            bool owned = Ask(block.Address, isQuery: false);
             if (!owned) heap.Free(block.Address); // pymalloc would scribble on test memory: free only when routed right
             return new Observation { OwnedAnswer = owned, Address = block.Address };
         }
 
-        private Observation Query(int index, QueryOp query)
+        private Observation Query(QueryOp query)
         {
             ulong address = AddressResolver.Resolve(_state, query.Address)!.Value;
             Ownership spec = _state.OwnershipOf(address);
-            AppliedGarbage garbage = ApplyGarbage(query.Garbage, address, spec);
-            _coverage.RecordQuery(query.Address.Kind, spec, garbage);
-            _garbage.Add(new GarbageRecord(index, garbage.Class, garbage.Value, garbage.Delivery));
+            AppliedGarbage garbage = ArmGarbage(query.Garbage, address, spec);
             bool answer;
             try
             {
-                answer = heap.IsOwned(address);
+                answer = Ask(address, isQuery: true);
             }
             finally
             {
-                recorder.DisarmIndexRead();
+                garbage = garbage.Delivery == GarbageDelivery.NotApplied ? garbage : backend.DisarmGarbage(garbage);
             }
+            _coverage.RecordQuery(query.Address.Kind, spec, garbage);
+            _garbage.Add(new GarbageRecord(_state.StepCount, garbage.Class, garbage.Value, garbage.Delivery));
             return new Observation { Address = address, OwnedAnswer = answer, Garbage = garbage };
         }
 
         /// <summary>
-        /// Puts the resolved garbage where the classic oracle reads p's arena index: written into real memory when that
-        /// word is test-owned and holds nothing live, else served to the one index read (see <see cref="GarbageDelivery"/>).
-        /// An initialised pool header (spec Owned) is never touched — its index is not garbage.
+        /// Resolves the query's garbage against the arena table and hands it to the backend, which puts it where the
+        /// classic oracle reads p's arena index. An initialised pool header (spec Owned) is never touched.
         /// </summary>
-        private AppliedGarbage ApplyGarbage(Garbage requested, ulong address, Ownership spec)
+        private AppliedGarbage ArmGarbage(Garbage requested, ulong address, Ownership spec)
         {
             if (spec == Ownership.Owned) return new AppliedGarbage(requested.Class, 0, GarbageDelivery.NotApplied);
             var view = new ArenaTableView(heap.ArenaTable.Select(a => a.Address).ToArray(), _everUsedSlots, (ulong)owner._geometry.ArenaSize);
             var (value, actual) = GarbageResolver.Resolve(requested, view, address);
-            ulong at = owner._model.PoolBaseOf(address) + PoolHeader.ArenaIndex;
-            if (recorder.IsTestOwned(at, 4) && _state.FirstOverlap(at, 4) is null)
-            {
-                *(uint*)at = value;
-                return new AppliedGarbage(actual, value, GarbageDelivery.Written);
-            }
-            recorder.ArmIndexRead(at, value);
-            return new AppliedGarbage(actual, value, GarbageDelivery.Simulated);
+            return backend.ArmGarbage(owner._model.PoolBaseOf(address) + PoolHeader.ArenaIndex, value, actual, _state);
         }
 
         private Observation WriteTag(LiveBlock block)
         {
-            recorder.Check("tag write", block.Address, Math.Max(block.Size, 1));
-            TagPattern.Fill(ReferenceModel.TagFor(_state), new Span<byte>((void*)block.Address, checked((int)block.Size)));
+            backend.WriteTag(block.Address, block.Size, ReferenceModel.TagFor(_state));
             return new Observation { Address = block.Address };
         }
 
@@ -196,12 +262,7 @@ public sealed class CaseRunner
         {
             ulong length = block.Content.ValidLength;
             if (length == 0) return new Observation { Address = block.Address };
-            recorder.Check("tag read", block.Address, length);
-            return new Observation
-            {
-                Address = block.Address,
-                Content = [.. new ReadOnlySpan<byte>((void*)block.Address, checked((int)length))],
-            };
+            return new Observation { Address = block.Address, Content = backend.ReadBack(block.Address, length) };
         }
     }
 }

@@ -1,5 +1,6 @@
 using PymallocVerify.Allocator;
 using PymallocVerify.Model;
+using PymallocVerify.Properties.Backend;
 using PymallocVerify.Properties.Heaps;
 
 namespace PymallocVerify.Properties.Teeth;
@@ -14,14 +15,17 @@ public static class TeethCatalog
     private static Tooth Oracle<TOracle>(string name, string description, PropertyFamily killedBy)
         where TOracle : struct, IOwnershipOracle =>
         new(name, description,
-            new HeapVariant(name, description, TOracle.Kind, (g, m) => new HeapDriver<TOracle, NoHooks>(g, m)),
-            PropertyGeometries.Micro, killedBy);
+            new HeapVariant(name, description, TOracle.Kind, HeapFactory<TOracle, NoHooks>.Instance),
+            PropertyGeometries.Micro, killedBy) { IsOracleBug = true };
 
     private static Tooth Hooks<THooks>(string name, string description, PropertyFamily killedBy)
         where THooks : struct, IHeapHooks =>
         new(name, description,
-            new HeapVariant(name, description, OracleKind.PoolIndex, (g, m) => new HeapDriver<PoolIndexOracle, THooks>(g, m)),
+            new HeapVariant(name, description, OracleKind.PoolIndex, HeapFactory<PoolIndexOracle, THooks>.Instance),
             PropertyGeometries.Micro, killedBy);
+
+    /// <summary>Where the memcheck-only bugs are hunted: the simulated space, every placement strategy in the mix.</summary>
+    private static SimulatedLayout MemcheckLayout { get; } = SimulatedLayout.Adversarial(PropertyGeometries.Micro, seed: 1);
 
     public static IReadOnlyList<Tooth> All { get; } =
     [
@@ -41,6 +45,15 @@ public static class TeethCatalog
             "carving a pool leaves the arena index as the fresh arena's bytes", PropertyFamily.Invariants),
         Hooks<ArenaIndexOffByOneHooks>("arena-index-off-by-one",
             "carving a pool writes its slot + 1 as the arena index", PropertyFamily.Invariants),
+        Oracle<IndexReadTwiceOracle>("index-read-twice",
+            "address_in_range reads the index again with an ordinary load (outside the suppression)", PropertyFamily.Memcheck)
+            with { Simulated = MemcheckLayout },
+        Oracle<PeekingRadixOracle>("radix-peeks-at-pool",
+            "the radix oracle also reads the pool header (right answers, foreign reads)", PropertyFamily.Memcheck)
+            with { Simulated = MemcheckLayout },
+        Hooks<ReadsReleasedArenaHooks>("reads-released-arena",
+            "after an arena is returned, carving the next pool reads the released arena", PropertyFamily.Memcheck)
+            with { Simulated = MemcheckLayout, MaxShrunkLength = 10 }, // fill an arena, spill, empty it, carve again
     ];
 
     public static Tooth Find(string name) =>

@@ -36,6 +36,29 @@ public static class Campaigns
         ChurnPercent = churn,
     };
 
+    private static readonly ConcurrentDictionary<string, Lazy<CampaignResult>> OtherRuns = new();
+
+    /// <summary>The radix-tree oracle on real memory (a third of the classic budget: the runner also probes every arena's span).</summary>
+    public static CampaignResult Radix(string geometry) => Once($"radix-{geometry}", () =>
+        RealSettings(geometry) with { Variant = HeapVariant.RealRadixTree, Cases = Math.Max(1, RealSettings(geometry).Cases / 3) });
+
+    /// <summary>The classic/radix pair on real memory.</summary>
+    public static CampaignResult Differential(string geometry) => Once($"differential-{geometry}", () =>
+        RealSettings(geometry) with { Variant = HeapVariant.Differential, Cases = Math.Max(1, RealSettings(geometry).Cases / 3) });
+
+    /// <summary>A campaign on the simulated space (memcheck in the loop), adversarial placement.</summary>
+    public static CampaignResult Simulated(string geometry, HeapVariant variant, int cases) => Once($"simulated-{geometry}-{variant.Name}-{variant.Oracle}", () =>
+    {
+        Geometry g = PropertyGeometries.FromName(geometry);
+        return RealSettings(geometry) with
+        {
+            Variant = variant, Cases = Effort.Scale(cases), Simulated = Backend.SimulatedLayout.Adversarial(g, Seed),
+        };
+    });
+
+    public static CampaignResult Once(string key, Func<CampaignSettings> settings) =>
+        OtherRuns.GetOrAdd(key, _ => new Lazy<CampaignResult>(() => PropertyCampaign.Run(settings()))).Value;
+
     public static CampaignResult Real(string geometry) =>
         RealRuns.GetOrAdd(geometry, g => new Lazy<CampaignResult>(() => PropertyCampaign.Run(RealSettings(g)))).Value;
 

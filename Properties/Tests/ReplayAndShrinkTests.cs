@@ -53,7 +53,7 @@ public class ReplayAndShrinkTests(ITestOutputHelper output)
         var runner = new CaseRunner(Inclusive.Geometry, Inclusive.Variant);
         RunOutcome outcome = runner.Run(testCase);
         Assert.True(outcome.Failed);
-        ShrinkResult shrunk = CaseShrinker.Shrink(testCase, outcome, runner.Run);
+        ShrinkResult shrunk = CaseShrinker.Shrink(testCase, outcome, c => runner.Run(c));
         output.WriteLine(ProgramPrinter.Print(shrunk.Case.Operations));
         Assert.Equal(2, shrunk.Case.Length);
         Assert.Equal(new MallocOp(1), shrunk.Case.Operations[0]);

@@ -12,9 +12,6 @@ namespace PymallocVerify.Properties.Tests;
 /// </summary>
 public class TeethTests(ITestOutputHelper output)
 {
-    /// <summary>"A few operations": the bound every shrunk counterexample must meet.</summary>
-    public const int MaxShrunkLength = 8;
-
     public static TheoryData<string> Teeth => new(TeethCatalog.All.Select(t => t.Name));
 
     [Theory]
@@ -28,7 +25,7 @@ public class TeethTests(ITestOutputHelper output)
         output.WriteLine(kill.Report());
 
         Assert.Equal(tooth.KilledBy, kill.Failure.Family);
-        Assert.InRange(kill.ShrunkLength, 1, MaxShrunkLength);
+        Assert.InRange(kill.ShrunkLength, 1, tooth.MaxShrunkLength);
         foreach (Operation op in kill.Counterexample.Operations)
             if (op is MallocOp or CallocOp or ReallocOp or ForeignAllocOp)
                 Assert.True(ProgramPrinter.OperationName(op).Length < 24, $"argument not small: {ProgramPrinter.OperationName(op)}");

@@ -1,0 +1,17 @@
+using PymallocVerify.Cli.Options;
+
+namespace PymallocVerify.Cli.Campaign;
+
+/// <summary>Everything that determines what a <c>check</c> run checks (time only decides when it stops).</summary>
+public sealed record CampaignSettings
+{
+    public required ulong Seed { get; init; }
+    public Shard Shard { get; init; } = Shard.Whole;
+    public required Budget Budget { get; init; }
+    public int? MaxCases { get; init; }
+    public required CampaignSelection Selection { get; init; }
+    public required string OutputDirectory { get; init; }
+    public string? SeededBug => Selection.SeededBug;
+
+    public string CounterexampleDirectory => Path.Combine(OutputDirectory, "counterexamples");
+}

@@ -1,0 +1,42 @@
+namespace PymallocVerify.Cli.Campaign;
+
+/// <summary>
+/// How often each garbage class (the value the classic oracle reads at a pool base) and each address kind
+/// (which part of the address space a query hit) was exercised, against the names the family aims to cover.
+/// </summary>
+public sealed class Coverage
+{
+    private readonly SortedDictionary<string, long> _garbage = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, long> _addresses = new(StringComparer.Ordinal);
+
+    public Coverage(IEnumerable<string> expectedGarbageClasses, IEnumerable<string> expectedAddressKinds)
+    {
+        ExpectedGarbageClasses = expectedGarbageClasses.ToArray();
+        ExpectedAddressKinds = expectedAddressKinds.ToArray();
+    }
+
+    public IReadOnlyList<string> ExpectedGarbageClasses { get; }
+    public IReadOnlyList<string> ExpectedAddressKinds { get; }
+    public IReadOnlyDictionary<string, long> GarbageClasses => _garbage;
+    public IReadOnlyDictionary<string, long> AddressKinds => _addresses;
+
+    public void CountGarbage(string garbageClass, long times = 1) => Add(_garbage, garbageClass, times);
+
+    public void CountAddress(string addressKind, long times = 1) => Add(_addresses, addressKind, times);
+
+    public void Merge(Coverage other)
+    {
+        foreach ((string k, long v) in other._garbage) Add(_garbage, k, v);
+        foreach ((string k, long v) in other._addresses) Add(_addresses, k, v);
+    }
+
+    public IReadOnlyList<string> MissingGarbageClasses => ExpectedGarbageClasses.Where(c => !_garbage.ContainsKey(c)).ToList();
+    public IReadOnlyList<string> MissingAddressKinds => ExpectedAddressKinds.Where(c => !_addresses.ContainsKey(c)).ToList();
+
+    /// <summary>"5/6" style: expected names hit / expected names (or "-" when the family aims at none).</summary>
+    public static string Fraction(IReadOnlyList<string> expected, IReadOnlyDictionary<string, long> hit) =>
+        expected.Count == 0 ? "-" : $"{expected.Count(hit.ContainsKey)}/{expected.Count}";
+
+    private static void Add(SortedDictionary<string, long> map, string key, long times) =>
+        map[key] = map.TryGetValue(key, out long n) ? n + times : times;
+}

@@ -1,0 +1,29 @@
+namespace PymallocVerify.Cli.Campaign;
+
+/// <summary>
+/// One way of checking the allocator (allocator smoke, properties, memcheck, exhaustive, concurrency) that
+/// <c>check</c> runs for a share of the budget, under each configuration it supports.
+/// </summary>
+public interface IVerificationFamily
+{
+    /// <summary>Short, stable, lower-case: used on the command line (<c>--family</c>), in seeds and in file names.</summary>
+    string Name { get; }
+
+    string Description { get; }
+
+    /// <summary>What <see cref="FamilyResult.Operations"/> counts: "ops" (operations checked), "iterations", "states".</summary>
+    string OperationUnit => "ops";
+
+    /// <summary>The configurations this family runs for the selection, each runnable or skipped with a reason.</summary>
+    IReadOnlyList<FamilyConfiguration> Configurations(CampaignSelection selection);
+
+    /// <summary>An empty coverage record naming the garbage classes and address kinds this family aims to hit
+    /// under <paramref name="configuration"/>.</summary>
+    Coverage NewCoverage(FamilyConfiguration configuration);
+
+    /// <summary>The seeded bugs this family accepts in <see cref="FamilyContext.SeededBug"/> (what <c>mutants</c> runs).</summary>
+    IReadOnlyList<SeededBugInfo> SeededBugs { get; }
+
+    /// <summary>Runs this shard's cases in order until the time slice, the case limit or a failure stops it.</summary>
+    FamilyResult Run(FamilyContext context, IProgressReporter progress);
+}

@@ -1,0 +1,149 @@
+using System.CommandLine;
+using PymallocVerify.Allocator;
+using PymallocVerify.Cli.Campaign;
+using PymallocVerify.Cli.Options;
+using PymallocVerify.Cli.Reporting;
+using Spectre.Console;
+
+namespace PymallocVerify.Cli.Commands;
+
+/// <summary>
+/// <c>check</c>: runs every verification family for the budget, shows progress, prints the summary table and
+/// the verdict. Exit 0 when everything holds, 1 with the counterexample paths when something fails.
+/// </summary>
+public static class CheckCommand
+{
+    public static Command Create(CliApp app)
+    {
+        Option<Budget> budget = CliOptions.Budget("60s",
+            "Time budget for the whole run (500ms, 60s, 2m, 1h), shared between the streams. Default 60s.");
+        Option<ulong> seed = CliOptions.Seed();
+        Option<IReadOnlyList<Geometry>> geometry = CliOptions.Geometries("all");
+        Option<OracleSelection?> oracle = CliOptions.Oracles("all", "Ownership oracle: classic, radix, all. Default all.");
+        Option<Shard> shard = CliOptions.Shard();
+        Option<string> output = CliOptions.OutputDirectory();
+        Option<string?> junit = new("--junit") { Description = "Also write a JUnit XML report to FILE.", HelpName = "FILE" };
+        Option<WorkloadShape> workload = CliOptions.Workload("Workload shape for the allocator smoke family: mixed, churn, fill. Default mixed.");
+        Option<int?> cases = CliOptions.PositiveInt("--cases",
+            "At most N cases per family and configuration: with it, a run checks exactly the same cases whatever the machine's speed.");
+        Option<string[]> family = new("--family", "-f")
+        {
+            Description = "Run only this family (repeatable). Default: all.",
+            HelpName = "NAME",
+        };
+        Option<string?> seededBug = CliOptions.SeededBug();
+
+        var command = new Command("check", "Run every verification family for a time budget; exit 0 when everything holds.")
+        {
+            budget, seed, geometry, oracle, shard, output, junit, workload, cases, family, seededBug,
+        };
+        command.SetAction(parse =>
+        {
+            OracleSelection oracles = parse.GetValue(oracle) ?? OracleSelection.Everything;
+            var settings = new CampaignSettings
+            {
+                Seed = parse.GetValue(seed),
+                Shard = parse.GetValue(shard),
+                Budget = parse.GetValue(budget),
+                MaxCases = parse.GetValue(cases),
+                OutputDirectory = parse.GetValue(output)!,
+                Selection = new CampaignSelection(parse.GetValue(geometry)!, oracles.Kinds, parse.GetValue(workload),
+                    parse.GetValue(seededBug)),
+            };
+            return Run(app, settings, oracles.Explicit, parse.GetValue(family) ?? [], parse.GetValue(junit));
+        });
+        return command;
+    }
+
+    public static int Run(CliApp app, CampaignSettings settings, bool oraclesExplicit, IReadOnlyList<string> familyNames,
+                          string? junitPath)
+    {
+        CliOutput output = app.Output;
+        IReadOnlyList<IVerificationFamily> families = SelectFamilies(app.Families(), familyNames, settings.SeededBug);
+        if (oraclesExplicit)
+        {
+            foreach (OracleKind kind in settings.Selection.Oracles)
+                if (OracleCatalog.UnavailableReason(kind) is { } why) throw new UsageException($"--oracle {OracleNames.Of(kind)}: {why}");
+        }
+        RequireSomethingRunnable(families, settings);
+        PrepareOutputs(settings.OutputDirectory, junitPath);
+
+        output.Line($"pymalloc-verify check: seed {settings.Seed}, shard {settings.Shard}, budget {settings.Budget}" +
+                    (settings.MaxCases is { } m ? $", at most {m} case{(m == 1 ? "" : "s")} per stream" : "") +
+                    (settings.SeededBug is { } bug ? $", SEEDED BUG {bug}" : ""));
+
+        CampaignReport report = output.Interactive
+            ? output.Console.Progress()
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new ElapsedTimeColumn())
+                .Start(ctx => CampaignRunner.Run(settings, families, new LiveProgress(ctx), app.Cancellation))
+            : CampaignRunner.Run(settings, families, new PlainProgress(output.Out), app.Cancellation);
+
+        output.Line();
+        SummaryTable.Write(output, report);
+        string reportPath = ReportJson.Write(settings.OutputDirectory, report);
+        output.Line($"report: {ReplayCommand.DisplayPath(reportPath)}");
+        if (junitPath is not null)
+        {
+            JUnitReport.Write(junitPath, report);
+            output.Line($"junit: {ReplayCommand.DisplayPath(junitPath)}");
+        }
+        output.Line();
+        FailureListing.Write(output, report);
+        if (report.Results.Any(r => r.StoppedBy == StopReason.Cancelled))
+            output.Line("(interrupted: the run stopped early)");
+        return report.Holds ? ExitCodes.Holds : ExitCodes.Failed;
+    }
+
+    private static IReadOnlyList<IVerificationFamily> SelectFamilies(IReadOnlyList<IVerificationFamily> all,
+                                                                     IReadOnlyList<string> names, string? seededBug)
+    {
+        var chosen = new List<IVerificationFamily>();
+        foreach (string name in names.SelectMany(n => n.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+        {
+            IVerificationFamily family = all.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase))
+                ?? throw new UsageException($"unknown family '{name}'; expected one of: {string.Join(", ", all.Select(f => f.Name))}");
+            if (!chosen.Contains(family)) chosen.Add(family);
+        }
+        if (chosen.Count == 0) chosen.AddRange(all);
+        if (seededBug is not null && !chosen.Any(f => f.SeededBugs.Any(b => b.Name == seededBug)))
+        {
+            var known = chosen.SelectMany(f => f.SeededBugs.Select(b => b.Name)).Distinct();
+            throw new UsageException($"unknown seeded bug '{seededBug}'; the selected families know: {string.Join(", ", known)}");
+        }
+        return chosen;
+    }
+
+    private static void RequireSomethingRunnable(IReadOnlyList<IVerificationFamily> families, CampaignSettings settings)
+    {
+        var configurations = families.SelectMany(f => f.Configurations(settings.Selection)).ToList();
+        if (configurations.Any(c => c.Runnable)) return;
+        string reasons = string.Join("; ", configurations.Select(c => $"{c.Label}: {c.SkipReason}").Distinct());
+        throw new UsageException($"nothing to run for this selection ({reasons})");
+    }
+
+    private static void PrepareOutputs(string outputDirectory, string? junitPath)
+    {
+        try
+        {
+            Directory.CreateDirectory(outputDirectory);
+            string probe = Path.Combine(outputDirectory, ".write-probe");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new UsageException($"cannot write to --out '{outputDirectory}': {e.Message}");
+        }
+        if (junitPath is null) return;
+        try
+        {
+            string? directory = Path.GetDirectoryName(Path.GetFullPath(junitPath));
+            if (directory is not null) Directory.CreateDirectory(directory);
+            using (File.Open(junitPath, FileMode.OpenOrCreate, FileAccess.Write)) { }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new UsageException($"cannot write --junit '{junitPath}': {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using PymallocVerify.Allocator;
+using PymallocVerify.Cli.Campaign;
+using PymallocVerify.Cli.Options;
+using PymallocVerify.Concurrency.Bugs;
+using PymallocVerify.Concurrency.Campaigns;
+using PymallocVerify.Concurrency.Scripts;
+
+namespace PymallocVerify.Cli.Families.Concurrency;
+
+/// <summary>
+/// The concurrency family (Concurrency/): Coyote explores interleavings of the catalogued scenarios — lock-free
+/// ownership queries racing arena-table growth, arena release and each other's mutations — and checks every
+/// history for linearizability against the model. One case = one Coyote run of
+/// <see cref="IterationsPerCase"/> iterations with a Coyote seed derived from the case seed. Even cases 2j run the
+/// catalogued scenarios in turn (scenario j mod s, strategy (j / s) mod 3, arenas aligned or misaligned by 272
+/// bytes alternately); odd cases run a seeded random scenario (<see cref="RandomScenarios"/>) from the case seed.
+/// With a seeded bug it runs that bug's catalogued scenario under each strategy in turn.
+/// </summary>
+public sealed class ConcurrencyFamily(int iterationsPerCase = ConcurrencyFamily.DefaultIterationsPerCase) : CaseListFamily
+{
+    public const string FamilyName = "concurrency";
+    public const int DefaultIterationsPerCase = 60;
+
+    /// <summary>Arena offsets the cases alternate between: aligned, and misaligned as the Concurrency tests do.</summary>
+    public static IReadOnlyList<ulong> ArenaMisalignments { get; } = [0, 272];
+
+    public int IterationsPerCase => iterationsPerCase;
+
+    public override string Name => FamilyName;
+
+    public override string OperationUnit => "iterations";
+
+    public override string Description =>
+        $"Coyote: {iterationsPerCase} iterations per case, alternating the scenarios {string.Join(", ", ScenarioCatalog.All.Select(s => s.Name))} " +
+        "with seeded random scenarios; histories checked for linearizability";
+
+    public override IReadOnlyList<SeededBugInfo> SeededBugs { get; } =
+        SeededBugCatalog.Cases.Select(c => new SeededBugInfo(BugName(c.Bug), c.Description)).ToList();
+
+    /// <summary>The command line's name for a catalogued bug: <c>TableReclaimedWhileRead</c> → <c>table-reclaimed-while-read</c>.</summary>
+    public static string BugName(SeededBug bug) =>
+        string.Concat(bug.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+
+    /// <summary>The scenarios are written for the tiny geometry (a few pools per arena); other geometries are skipped.</summary>
+    public override IReadOnlyList<FamilyConfiguration> Configurations(CampaignSelection selection)
+    {
+        var list = new List<FamilyConfiguration>();
+        bool tinySelected = selection.Geometries.Contains(Geometry.Tiny);
+        SeededBugCase? bug = FindBug(selection.SeededBug);
+        foreach (OracleKind oracle in selection.Oracles)
+        {
+            string? skip = OracleCatalog.UnavailableReason(oracle);
+            if (skip is null && !tinySelected) skip = "the concurrency scenarios run on the tiny geometry, which is not selected";
+            if (skip is null && bug is not null && bug.Scenario.Oracle != oracle)
+                skip = $"seeded bug {selection.SeededBug} is catalogued for the {OracleNames.Of(bug.Scenario.Oracle)} oracle";
+            list.Add(new FamilyConfiguration(Geometry.Tiny, oracle, skip));
+        }
+        return list;
+    }
+
+    public override Coverage NewCoverage(FamilyConfiguration configuration) => new([], []);
+
+    protected override CaseOutcome RunCase(FamilyContext context, CaseSpec spec, Coverage coverage, IProgressReporter progress)
+    {
+        ConcurrencyScenario scenario;
+        ExplorationStrategy strategy;
+        if (FindBug(context.SeededBug) is { } bug)
+        {
+            scenario = bug.Seeded;
+            strategy = ExplorationStrategies.All[(int)(spec.Index % ExplorationStrategies.All.Count)];
+        }
+        else if (spec.Index % 2 == 1)
+        {
+            // Odd cases: a seeded random scenario (the combinations nobody wrote down), under the next strategy.
+            scenario = RandomScenarios.Generate(spec.Seed, context.Configuration.Oracle);
+            strategy = ExplorationStrategies.All[(int)(spec.Index / 2 % ExplorationStrategies.All.Count)];
+        }
+        else
+        {
+            // Even cases: the catalogued scenarios, each aimed at one race, rotating strategy and arena alignment.
+            var scenarios = ScenarioCatalog.All;
+            long k = spec.Index / 2;
+            scenario = scenarios[(int)(k % scenarios.Count)] with
+            {
+                Oracle = context.Configuration.Oracle,
+                ArenaMisalignment = ArenaMisalignments[(int)(k / (scenarios.Count * ExplorationStrategies.All.Count) % ArenaMisalignments.Count)],
+            };
+            strategy = ExplorationStrategies.All[(int)(k / scenarios.Count % ExplorationStrategies.All.Count)];
+        }
+
+        CampaignResult result;
+        using (new QuietConsole()) result = ConcurrencyCampaign.Run(scenario, strategy, iterationsPerCase, (uint)spec.Seed);
+        progress.Advance(result.IterationsRun);
+        if (result.Counterexample is not { } found) return new CaseOutcome(result.IterationsRun, null);
+
+        string path = context.CounterexamplePath(Name, spec);
+        found.Save(path);
+        int length = found.Scenario.Threads.Sum(t => t.Count);
+        return new CaseOutcome(result.IterationsRun, new FailureRecord(spec.Index, spec.Seed,
+            $"{scenario.Name} under {strategy}, iteration {result.IterationsRun}: {found.Failure}: {found.Summary}", path, length));
+    }
+
+    private static SeededBugCase? FindBug(string? name) =>
+        name is null ? null : SeededBugCatalog.Cases.FirstOrDefault(c => BugName(c.Bug) == name);
+}

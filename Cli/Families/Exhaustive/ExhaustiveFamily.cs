@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using PymallocVerify.Allocator;
+using PymallocVerify.Cli.Campaign;
+using PymallocVerify.Cli.Options;
+using PymallocVerify.Properties.Exhaustive;
+using PymallocVerify.Properties.Heaps;
+using PymallocVerify.Properties.Teeth;
+
+namespace PymallocVerify.Cli.Families.Exhaustive;
+
+/// <summary>
+/// Bounded exhaustive exploration (Properties/Exhaustive/): on Tiny, every sequence of the explorer's alphabet up to
+/// a depth, breadth-first from four adversarial layouts on the simulated space, every property checked in every
+/// state, canonical states visited once. Case k explores to depth k + 1 from scratch, so the report says exactly how
+/// deep the check went; under <c>--shard</c> the depths are spread over the runners. A depth the time left cannot
+/// finish (estimated from the growth of the previous one) is not started; a first case that outruns its time slice
+/// stops at the deadline and is reported as not completed. A failure is a shortest counterexample (BFS).
+/// </summary>
+public sealed class ExhaustiveFamily(int maxDepth = ExhaustiveFamily.DefaultMaxDepth) : CaseListFamily
+{
+    public const string FamilyName = "exhaustive";
+    public const int DefaultMaxDepth = 8;
+
+    /// <summary>Growth factor of the work per depth assumed before two depths have been measured.</summary>
+    private const double AssumedGrowth = 8;
+
+    private readonly Dictionary<FamilyContext, List<(long Transitions, TimeSpan Elapsed)>> _measured = [];
+
+    public override string Name => FamilyName;
+
+    public override string OperationUnit => "states";
+
+    public override string Description =>
+        $"bounded exhaustive exploration on tiny (simulated space, memcheck, every garbage value), depth 1..{maxDepth}";
+
+    public override IReadOnlyList<SeededBugInfo> SeededBugs { get; } =
+        TeethCatalog.All.Where(t => t.IsOracleBug).Select(t => new SeededBugInfo(t.Name, t.Description)).ToList();
+
+    public override IReadOnlyList<FamilyConfiguration> Configurations(CampaignSelection selection)
+    {
+        Tooth? tooth = FindTooth(selection.SeededBug);
+        bool tinySelected = selection.Geometries.Contains(Geometry.Tiny);
+        var list = new List<FamilyConfiguration>();
+        foreach (OracleKind oracle in selection.Oracles)
+        {
+            string? skip = OracleCatalog.UnavailableReason(oracle);
+            if (skip is null && !tinySelected) skip = "exhaustive exploration runs on the tiny geometry, which is not selected";
+            if (skip is null && tooth is not null && tooth.Variant.Oracle != oracle)
+                skip = $"seeded bug {tooth.Name} breaks the {OracleNames.Of(tooth.Variant.Oracle)} oracle";
+            list.Add(new FamilyConfiguration(Geometry.Tiny, oracle, skip));
+        }
+        return list;
+    }
+
+    public override Coverage NewCoverage(FamilyConfiguration configuration) => new([], []);
+
+    protected override long? CaseCount(FamilyConfiguration configuration) => maxDepth;
+
+    protected override bool WorthStarting(FamilyContext context, CaseSpec next, IReadOnlyList<CaseRecord> done)
+    {
+        if (!_measured.TryGetValue(context, out var runs) || runs.Count == 0) return true;
+        (long lastTransitions, TimeSpan lastElapsed) = runs[^1];
+        double growth = runs.Count >= 2 && runs[^2].Transitions > 0
+            ? Math.Max(1, (double)lastTransitions / runs[^2].Transitions)
+            : AssumedGrowth;
+        long depthsAhead = next.Index - done[^1].Index;
+        double estimateSeconds = lastElapsed.TotalSeconds * Math.Pow(growth, depthsAhead);
+        return estimateSeconds <= context.Remaining.TotalSeconds;
+    }
+
+    protected override CaseOutcome RunCase(FamilyContext context, CaseSpec spec, Coverage coverage, IProgressReporter progress)
+    {
+        int depth = (int)spec.Index + 1;
+        Tooth? tooth = FindTooth(context.SeededBug);
+        HeapVariant variant = tooth?.Variant ?? HeapVariant.Real(context.Configuration.Oracle);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
+        deadline.CancelAfter(context.Remaining > TimeSpan.FromSeconds(1) ? context.Remaining : TimeSpan.FromSeconds(1));
+
+        var clock = Stopwatch.StartNew();
+        ExplorationResult result = ExhaustiveExplorer.Run(context.Configuration.Geometry, variant, depth, deadline.Token,
+            new StatesReporter(progress), context.CounterexampleDirectory);
+        if (!_measured.TryGetValue(context, out var runs)) _measured[context] = runs = [];
+        runs.Add((result.Transitions, clock.Elapsed));
+
+        if (result.Counterexample is { } found)
+        {
+            return new CaseOutcome(result.States, new FailureRecord(spec.Index, spec.Seed,
+                $"depth {depth}: shortest counterexample ({found.Operations.Length} operations): {found.Failure?.Message}",
+                result.CounterexamplePath, result.CounterexampleLength, tooth is null ? null : $"--seeded-bug {tooth.Name}"));
+        }
+        return new CaseOutcome(result.States, null, Completed: result.DepthCompleted >= depth);
+    }
+
+    private static Tooth? FindTooth(string? name) =>
+        name is null ? null : TeethCatalog.All.FirstOrDefault(t => t.IsOracleBug && string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Forwards the explorer's state count (reported from its worker threads) as progress.</summary>
+    private sealed class StatesReporter(IProgressReporter progress) : IProgress<ExplorationProgress>
+    {
+        private readonly Lock _gate = new();
+        private long _reported;
+
+        public void Report(ExplorationProgress value)
+        {
+            lock (_gate)
+            {
+                if (value.States <= _reported) return;
+                progress.Advance(value.States - _reported);
+                _reported = value.States;
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using PymallocVerify.Allocator;
+using PymallocVerify.Cli.Families.Smoke;
+
+namespace PymallocVerify.Cli.Options;
+
+/// <summary>
+/// The options shared by the commands, each with a parser that turns a bad value into a parse error (one line,
+/// exit 2) instead of an exception. A new instance per command: each command owns its options.
+/// </summary>
+public static class CliOptions
+{
+    public delegate bool TryParser<T>(string? text, out T value, out string? error);
+
+    public static Option<Budget> Budget(string defaultValue, string description) => new("--budget", "-b")
+    {
+        Description = description,
+        HelpName = "DURATION",
+        DefaultValueFactory = _ => Options.Budget.Parse(defaultValue),
+        CustomParser = Parser<Budget>(Options.Budget.TryParse, () => Options.Budget.Parse(defaultValue)),
+    };
+
+    public static Option<ulong> Seed() => new("--seed", "-s")
+    {
+        Description = "Campaign seed (decimal or 0x hex); every case's seed derives from it. Default 1.",
+        HelpName = "N",
+        DefaultValueFactory = _ => 1UL,
+        CustomParser = Parser<ulong>(TryParseSeed, () => 1UL),
+    };
+
+    public static Option<IReadOnlyList<Geometry>> Geometries(string defaultValue) => new("--geometry", "-g")
+    {
+        Description = $"Geometry preset: classic, modern, tiny, all, or a comma list. Default {defaultValue}.",
+        HelpName = "NAME",
+        DefaultValueFactory = _ => ParseOrThrow<IReadOnlyList<Geometry>>(GeometrySelection.TryParse, defaultValue),
+        CustomParser = Parser<IReadOnlyList<Geometry>>(GeometrySelection.TryParse,
+            () => ParseOrThrow<IReadOnlyList<Geometry>>(GeometrySelection.TryParse, defaultValue)),
+    };
+
+    public static Option<OracleSelection?> Oracles(string? defaultValue, string description) => new("--oracle", "-o")
+    {
+        Description = description,
+        HelpName = "NAME",
+        DefaultValueFactory = _ => defaultValue is null ? null : ParseOrThrow<OracleSelection>(OracleSelection.TryParse, defaultValue),
+        CustomParser = r =>
+        {
+            if (r.Tokens.Count == 0)
+                return defaultValue is null ? null : ParseOrThrow<OracleSelection>(OracleSelection.TryParse, defaultValue);
+            if (OracleSelection.TryParse(r.Tokens[^1].Value, out OracleSelection s, out string? e)) return s;
+            r.AddError(e!);
+            return null;
+        },
+    };
+
+    public static Option<Shard> Shard() => new("--shard")
+    {
+        Description = "Run shard i of N (1-based): case indices i-1, i-1+N, ... of every case list. Default 1/1.",
+        HelpName = "i/N",
+        DefaultValueFactory = _ => Options.Shard.Whole,
+        CustomParser = Parser<Shard>(Options.Shard.TryParse, () => Options.Shard.Whole),
+    };
+
+    public static Option<WorkloadShape> Workload(string description) => new("--workload", "-w")
+    {
+        Description = description,
+        HelpName = "SHAPE",
+        DefaultValueFactory = _ => WorkloadShape.Mixed,
+        CustomParser = Parser<WorkloadShape>(WorkloadShapes.TryParse, () => WorkloadShape.Mixed),
+    };
+
+    public static Option<int?> PositiveInt(string name, string description, string helpName = "N") => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        CustomParser = r =>
+        {
+            if (r.Tokens.Count == 0) return null;
+            string text = r.Tokens[^1].Value;
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0) return n;
+            r.AddError($"{name} '{text}' must be a positive integer");
+            return null;
+        },
+    };
+
+    public static Option<string> OutputDirectory() => new("--out")
+    {
+        Description = "Directory for report.json and counterexamples/. Default: artifacts",
+        HelpName = "DIR",
+        DefaultValueFactory = _ => "artifacts",
+    };
+
+    public static Option<string?> SeededBug() => new("--seeded-bug")
+    {
+        Description = "Test-only: run against a deliberately broken variant (see docs/counterexamples.md).",
+        HelpName = "NAME",
+        Hidden = true,
+    };
+
+    private static bool TryParseSeed(string? text, out ulong seed, out string? error)
+    {
+        error = null;
+        if (text is not null && SmokeCaseFile.TryParseSeed(text, out seed)) return true;
+        seed = 0;
+        error = $"seed '{text}' must be a non-negative integer (decimal or 0x hex)";
+        return false;
+    }
+
+    private static Func<ArgumentResult, T?> Parser<T>(TryParser<T> tryParse, Func<T> whenAbsent) => r =>
+    {
+        if (r.Tokens.Count == 0) return whenAbsent();
+        if (tryParse(r.Tokens[^1].Value, out T value, out string? error)) return value;
+        r.AddError(error ?? $"bad value '{r.Tokens[^1].Value}'");
+        return default;
+    };
+
+    private static T ParseOrThrow<T>(TryParser<T> tryParse, string text) =>
+        tryParse(text, out T value, out string? error) ? value : throw new ArgumentException(error);
+}

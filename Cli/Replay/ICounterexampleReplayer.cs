@@ -1,0 +1,25 @@
+using System.Text.Json;
+using PymallocVerify.Cli.Reporting;
+
+namespace PymallocVerify.Cli.Replay;
+
+/// <summary>Replays one kind of counterexample file, recognised by its <c>"format"</c> field.</summary>
+public interface ICounterexampleReplayer
+{
+    string Format { get; }
+
+    /// <summary>Whether this replayer reads files whose "format" field is <paramref name="format"/> (it may then
+    /// still refuse a newer version with a clear message).</summary>
+    bool Accepts(string format) => format == Format;
+
+    /// <summary>
+    /// Re-runs the file, prints what happened, and returns <see cref="ExitCodes.Failed"/> while it still fails,
+    /// <see cref="ExitCodes.Holds"/> once it passes. A malformed file throws <see cref="UsageException"/>.
+    /// </summary>
+    int Replay(string path, JsonElement root, CliOutput output, ReplayOptions options);
+}
+
+/// <summary>Options of the <c>replay</c> command that a replayer may honour.</summary>
+/// <param name="SeededBug">Overrides the variant recorded in the file (hidden <c>--seeded-bug</c>).</param>
+/// <param name="AllSteps">Print every step, not only the last ones before the failure.</param>
+public sealed record ReplayOptions(string? SeededBug = null, bool AllSteps = false);

@@ -1,0 +1,33 @@
+using PymallocVerify.Cli.Campaign;
+
+namespace PymallocVerify.Cli.Reporting;
+
+/// <summary>The verdict lines: "holds", or each failure with its counterexample file and the command that replays it.</summary>
+public static class FailureListing
+{
+    public static void Write(CliOutput output, CampaignReport report)
+    {
+        var failures = report.Failures.ToList();
+        if (failures.Count == 0)
+        {
+            int streams = report.Results.Count(r => r.StoppedBy != StopReason.Skipped);
+            output.Line($"HOLDS: {RateText.Plural(streams, "stream")}, {RateText.Plural(report.CasesRun, "case")}, " +
+                        $"{string.Join(", ", report.Results.GroupBy(r => r.OperationUnit).Select(g => $"{RateText.Count(g.Sum(r => r.Operations))} {g.Key}"))} checked, no failure " +
+                        $"(seed {report.Settings.Seed}, shard {report.Settings.Shard}).");
+            return;
+        }
+        output.Line($"FAILED: {failures.Count} failure{(failures.Count == 1 ? "" : "s")} " +
+                    $"(seed {report.Settings.Seed}, shard {report.Settings.Shard}).");
+        foreach ((FamilyResult stream, FailureRecord failure) in failures)
+        {
+            output.Line($"  {stream.Family} {stream.Configuration.Label} case {failure.CaseIndex} " +
+                        $"(seed 0x{failure.Seed:x16}): {failure.Message}");
+            if (failure.CounterexamplePath is { } path)
+            {
+                output.Line($"    counterexample: {ReplayCommand.DisplayPath(path)}" +
+                            (failure.CounterexampleLength is { } n ? $" ({n} operation{(n == 1 ? "" : "s")})" : ""));
+                output.Line($"    reproduce with: {ReplayCommand.For(path, failure.ReplayOptions)}");
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text.Json.Nodes;
+using PymallocVerify.Cli.Families.Concurrency;
+
+namespace PymallocVerify.Cli.Tests;
+
+/// <summary>The Coyote family through the command line: runs, fails on a seeded race, and its file replays.</summary>
+public class ConcurrencyFamilyTests
+{
+    [Fact]
+    public void Check_runs_the_Coyote_scenarios_for_both_oracles_on_tiny()
+    {
+        using var dir = new TempDirectory();
+        CliRun run = CliHarness.Invoke("check", "--family", "concurrency", "--cases", "1", "--out", dir.Path);
+
+        Assert.Equal(ExitCodes.Holds, run.ExitCode);
+        int iterations = new ConcurrencyFamily().IterationsPerCase;
+        Assert.Matches($@"\| concurrency +\| tiny/classic +\| +1 \| 0 +\| +{iterations} iterations \|", run.Out);
+        Assert.Matches($@"\| concurrency +\| tiny/radix +\| +1 \| 0 +\| +{iterations} iterations \|", run.Out);
+        Assert.DoesNotContain("classic/classic", run.Out); // only tiny configurations are listed
+    }
+
+    [Fact]
+    public void A_seeded_race_fails_check_and_its_replay_command_reproduces_the_interleaving()
+    {
+        using var dir = new TempDirectory();
+        CliRun check = CliHarness.Invoke("check", "--family", "concurrency", "--seeded-bug", "table-reclaimed-while-read",
+            "--cases", "6", "--out", dir.Path);
+
+        Assert.Equal(ExitCodes.Failed, check.ExitCode);
+        Assert.Contains("skipped concurrency tiny/radix: seeded bug table-reclaimed-while-read is catalogued for the classic oracle", check.Out);
+        string[] replayArgs = Assert.Single(check.ReplayCommands);
+
+        CliRun replay = CliHarness.Invoke(replayArgs);
+        Assert.Equal(ExitCodes.Failed, replay.ExitCode);
+        Assert.Contains("scenario grow-while-reading", replay.Out);
+        Assert.Contains("STILL FAILS: the recorded interleaving reproduces", replay.Out);
+
+        // The same interleaving without the bug: the replay runs clean and exits 0.
+        JsonNode file = JsonNode.Parse(File.ReadAllText(replayArgs[1]))!;
+        file["bug"] = "None";
+        string fixedPath = dir.File("fixed.json");
+        File.WriteAllText(fixedPath, file.ToJsonString());
+        CliRun fixedReplay = CliHarness.Invoke("replay", fixedPath);
+        Assert.Equal(ExitCodes.Holds, fixedReplay.ExitCode);
+        Assert.Contains("HOLDS under the recorded interleaving", fixedReplay.Out);
+    }
+
+    [Fact]
+    public void Catalogued_bug_names_are_kebab_case()
+    {
+        Assert.Equal("table-reclaimed-while-read", ConcurrencyFamily.BugName(PymallocVerify.Concurrency.Bugs.SeededBug.TableReclaimedWhileRead));
+        Assert.Equal("mutation-skips-lock", ConcurrencyFamily.BugName(PymallocVerify.Concurrency.Bugs.SeededBug.MutationSkipsLock));
+    }
+}

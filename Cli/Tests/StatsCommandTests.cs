@@ -1,0 +1,67 @@
+namespace PymallocVerify.Cli.Tests;
+
+public class StatsCommandTests
+{
+    [Fact]
+    public void Stats_runs_a_mixed_workload_on_modern_and_prints_the_tables()
+    {
+        CliRun run = CliHarness.Invoke("stats");
+
+        Assert.Equal(ExitCodes.Holds, run.ExitCode);
+        Assert.Contains("stats: geometry modern, oracle radix", run.Out);   // modern's default oracle
+        Assert.Contains("# arena map mid nodes = ", run.Out);
+        Assert.Contains("workload mixed", run.Out);
+        Assert.Contains("Small block threshold = 512, in 32 size classes.", run.Out);
+        Assert.Contains("class   size   num pools   blocks in use  avail blocks", run.Out);
+        Assert.Matches(@"\d+ arenas \* 1048576 bytes/arena", run.Out);
+        Assert.Contains("# bytes lost to arena alignment", run.Out);
+        Assert.Contains("arena table:", run.Out);
+        Assert.Contains("invariants: hold", run.Out);
+    }
+
+    [Fact]
+    public void Modern_with_the_classic_oracle_waives_the_page_rule_and_says_so()
+    {
+        CliRun run = CliHarness.Invoke("stats", "--oracle", "classic", "--operations", "3000");
+        Assert.Equal(ExitCodes.Holds, run.ExitCode);
+        Assert.Contains("note: modern pools (16384 bytes) are larger than a page", run.Out);
+        Assert.DoesNotContain("# arena map", run.Out);
+    }
+
+    [Theory]
+    [InlineData("mixed")]
+    [InlineData("churn")]
+    [InlineData("fill")]
+    public void Every_workload_runs_on_every_geometry(string workload)
+    {
+        CliRun run = CliHarness.Invoke("stats", "--geometry", "all", "--workload", workload, "--operations", "3000");
+
+        Assert.Equal(ExitCodes.Holds, run.ExitCode);
+        Assert.Contains("Small block threshold = 512, in 32 size classes.", run.Out); // classic and modern
+        Assert.Contains("Small block threshold = 64, in 4 size classes.", run.Out);   // tiny
+        Assert.Equal(3, run.Out.Split("invariants: hold").Length - 1);
+    }
+
+    [Fact]
+    public void The_fill_workload_spreads_over_several_arenas()
+    {
+        CliRun run = CliHarness.Invoke("stats", "--geometry", "tiny", "--workload", "fill", "--operations", "2000");
+        Assert.Equal(ExitCodes.Holds, run.ExitCode);
+        var match = System.Text.RegularExpressions.Regex.Match(run.Out, @"# arenas highwater mark\s+=\s+(\d+)");
+        Assert.True(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 5, run.Out);
+    }
+
+    [Fact]
+    public void The_same_seed_prints_the_same_tables()
+    {
+        // The smoke memory lays arenas out by the seed, so everything but the arena base addresses repeats.
+        static string Masked(CliRun r) => System.Text.RegularExpressions.Regex.Replace(r.Out, "0x[0-9a-f]+", "0x?");
+        CliRun a = CliHarness.Invoke("stats", "--geometry", "classic", "--seed", "5", "--operations", "4000");
+        CliRun b = CliHarness.Invoke("stats", "--geometry", "classic", "--seed", "5", "--operations", "4000");
+        CliRun c = CliHarness.Invoke("stats", "--geometry", "classic", "--seed", "6", "--operations", "4000");
+
+        Assert.Equal(ExitCodes.Holds, a.ExitCode);
+        Assert.Equal(Masked(a), Masked(b));
+        Assert.NotEqual(Masked(a).Replace("seed 5", "seed 6", StringComparison.Ordinal), Masked(c));
+    }
+}

@@ -1,0 +1,137 @@
+using PymallocVerify.Allocator;
+using PymallocVerify.Allocator.Simulated;
+using PymallocVerify.Model;
+using PymallocVerify.Properties.Heaps;
+
+namespace PymallocVerify.Properties.Exhaustive;
+
+/// <summary>
+/// A 64-bit hash of a state that does not depend on absolute addresses: every address is rewritten relative to the
+/// object holding it (live arena by rank + offset, live system block by handle, foreign block by handle). It covers the
+/// model (blocks in handle order with kind, size, capacity and content; foreign blocks; whether a freed arena exists),
+/// the heap's observable structure (the arena table, the list heads, every carved pool's header and free list, read
+/// without reporting) and where each arena and system block sits relative to the others (alignment, touching, low,
+/// near 2^64). Two sequences reaching the same hash are explored once. (The placement generator's position is not
+/// part of it: states equal up to it are merged — the bound is on canonical states.)
+/// </summary>
+public sealed class CanonicalState
+{
+    private readonly ulong _poolSize;
+    private readonly ulong _arenaSize;
+    private ulong _hash;
+
+    private CanonicalState(Geometry geometry)
+    {
+        _poolSize = (ulong)geometry.PoolSize;
+        _arenaSize = (ulong)geometry.ArenaSize;
+    }
+
+    public static ulong Hash(int layout, ModelState state, IHeapDriver heap, SimulatedAddressSpace space, Geometry geometry)
+    {
+        var c = new CanonicalState(geometry) { _hash = 0x9E3779B97F4A7C15UL };
+        c.Add((ulong)layout);
+        c.AddModel(state);
+        c.AddHeap(state, heap, space);
+        return c._hash;
+    }
+
+    private void Add(ulong word)
+    {
+        // splitmix64 finaliser over the running hash: order-sensitive, well mixed
+        ulong z = _hash ^ (word + 0x9E3779B97F4A7C15UL + (_hash << 6) + (_hash >> 2));
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        _hash = z ^ (z >> 31);
+    }
+
+    private void AddModel(ModelState s)
+    {
+        Add((ulong)s.Blocks.Count);
+        foreach (LiveBlock b in s.Blocks)
+        {
+            Add((ulong)b.Kind);
+            Add(Canon(s, b.Address));
+            Add(b.Size);
+            Add(b.Capacity);
+            Add((ulong)b.Content.Kind);
+            Add(b.Content.ValidLength);
+            if (b.Kind == BlockKind.System) Add(Relation(s, b.Address, b.Capacity));
+        }
+        Add((ulong)s.Foreign.Count);
+        foreach (ForeignBlock f in s.Foreign)
+        {
+            Add(f.Size);
+            Add(Relation(s, f.Address, f.Size));
+        }
+        Add((ulong)Math.Min(s.ReleasedArenas.Count, 2));
+        Add((ulong)s.Arenas.Count);
+        foreach (LiveArena a in s.Arenas) Add(Relation(s, a.Base, a.Size) << 16 | (a.Base & (_poolSize - 1)));
+    }
+
+    private void AddHeap(ModelState s, IHeapDriver heap, SimulatedAddressSpace space)
+    {
+        ArenaObject[] table = heap.ArenaTable;
+        Add((ulong)table.Length);
+        foreach (ArenaObject slot in table)
+        {
+            Add(Canon(s, slot.Address));
+            Add((ulong)(uint)slot.NextArena);
+            if (slot.Address == 0) continue;
+            Add(Canon(s, slot.PoolAddress));
+            Add(slot.NFreePools);
+            Add(slot.NTotalPools);
+            Add(Canon(s, slot.FreePools));
+            Add((ulong)(uint)slot.PrevArena);
+        }
+        HeapListHeads heads = heap.ListHeads;
+        foreach (ulong head in heads.UsedPools) Add(Canon(s, head));
+        Add((ulong)(uint)heads.UsableArenas);
+        Add((ulong)(uint)heads.UnusedArenaObjects);
+        foreach (ArenaObject slot in table)
+        {
+            if (slot.Address == 0) continue;
+            for (ulong pool = (slot.Address + _poolSize - 1) & ~(_poolSize - 1); pool < slot.PoolAddress; pool += _poolSize)
+            {
+                Add(space.PeekUInt32(pool + PoolHeader.Count));
+                Add(Canon(s, space.PeekUInt64(pool + PoolHeader.FreeBlock)));
+                Add(Canon(s, space.PeekUInt64(pool + PoolHeader.NextPool)));
+                Add(Canon(s, space.PeekUInt64(pool + PoolHeader.PrevPool)));
+                Add(space.PeekUInt64(pool + PoolHeader.ArenaIndex)); // index and size class
+                Add(space.PeekUInt64(pool + PoolHeader.NextOffset)); // next and max offsets
+                ulong block = space.PeekUInt64(pool + PoolHeader.FreeBlock);
+                for (int i = 0; i < 64 && block != 0; i++, block = space.PeekUInt64(block)) Add(Canon(s, block));
+            }
+        }
+    }
+
+    /// <summary>An address as (kind, rank, offset): inside a live arena, a live block or a foreign block; else its low bits.</summary>
+    private ulong Canon(ModelState s, ulong address)
+    {
+        if (address == 0) return 0;
+        for (int r = 0; r < s.Arenas.Count; r++)
+            if (s.Arenas[r].Contains(address)) return 1UL << 60 | (ulong)r << 40 | (address - s.Arenas[r].Base);
+        for (int h = 0; h < s.Blocks.Count; h++)
+            if (address - s.Blocks[h].Address < Math.Max(s.Blocks[h].Capacity, 1)) return 2UL << 60 | (ulong)h << 40 | (address - s.Blocks[h].Address);
+        for (int h = 0; h < s.Foreign.Count; h++)
+            if (address - s.Foreign[h].Address < s.Foreign[h].Size) return 3UL << 60 | (ulong)h << 40 | (address - s.Foreign[h].Address);
+        return 4UL << 60 | (address & 0xFFFF);
+    }
+
+    /// <summary>Where an object sits relative to the live arenas and the edges of the address space.</summary>
+    private ulong Relation(ModelState s, ulong address, ulong size)
+    {
+        ulong rounded = (size + 15) & ~15UL;
+        for (int r = 0; r < s.Arenas.Count; r++)
+        {
+            LiveArena a = s.Arenas[r];
+            if (a.Base == address) continue;
+            if (a.End == address) return 1 | (ulong)r << 4;
+            if (address + rounded == a.Base) return 2 | (ulong)r << 4;
+        }
+        if (address < _arenaSize) return 3;
+        if (address > ulong.MaxValue - _arenaSize) return 4;
+        foreach (ReleasedArena r in s.ReleasedArenas)
+            if (address - r.Base < r.Size) return 5;
+        return 6;
+    }
+}
