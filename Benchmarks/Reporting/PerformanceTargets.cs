@@ -1,0 +1,36 @@
+namespace PymallocVerify.Benchmarks.Reporting;
+
+public enum TargetMetric
+{
+    /// <summary>Mean time per operation relative to the suite's baseline (NativeMemory) in the same run.</summary>
+    Ratio,
+    /// <summary>Mean nanoseconds per operation.</summary>
+    Nanoseconds,
+}
+
+/// <summary>A target from issue 7, and which benchmark rows it applies to.</summary>
+public sealed record PerformanceTarget(string Name, string Type, string Method, string? ParametersContain, TargetMetric Metric, double Limit)
+{
+    public bool Matches(BenchmarkRow row) =>
+        row.Type == Type && row.Method == Method &&
+        (ParametersContain is null || row.Parameters.Contains(ParametersContain, StringComparison.Ordinal));
+}
+
+public static class PerformanceTargets
+{
+    /// <summary>
+    /// Issue 7: beat C pymalloc 3.11 (0.83× freed at once, 0.31× with 1000 live blocks in random order) —
+    /// at most 0.80× and 0.30× of NativeMemory — and answer an ownership query in a few nanoseconds.
+    /// </summary>
+    public static IReadOnlyList<PerformanceTarget> All { get; } =
+    [
+        new("freed at once ≤ 0.80×", "FreeAtOnceBenchmarks", "Pymalloc", null, TargetMetric.Ratio, 0.80),
+        new("freed at once ≤ 0.80×", "FreeAtOnceBenchmarks", "PymallocModernRadix", null, TargetMetric.Ratio, 0.80),
+        new("1000 live, freed in random order ≤ 0.30×", "AllocAllThenFreeAllBenchmarks", "Pymalloc", "Blocks=1000", TargetMetric.Ratio, 0.30),
+        new("1000 live, freed in random order ≤ 0.30×", "AllocAllThenFreeAllBenchmarks", "PymallocModernRadix", "Blocks=1000", TargetMetric.Ratio, 0.30),
+        new("1000 live, random replacement ≤ 0.30×", "ChurnBenchmarks", "Pymalloc", null, TargetMetric.Ratio, 0.30),
+        new("1000 live, random replacement ≤ 0.30×", "ChurnBenchmarks", "PymallocModernRadix", null, TargetMetric.Ratio, 0.30),
+        new("ownership query: a few ns (≤ 5 ns)", "OwnershipQueryBenchmarks", "ClassicOracle", null, TargetMetric.Nanoseconds, 5.0),
+        new("ownership query: a few ns (≤ 5 ns)", "OwnershipQueryBenchmarks", "RadixOracle", null, TargetMetric.Nanoseconds, 5.0),
+    ];
+}

@@ -1,0 +1,15 @@
+namespace PymallocVerify.Benchmarks.SelfChecks;
+
+/// <summary>
+/// A suite whose invocation does a deterministic amount of work that is not a compile-time constant (e.g. the
+/// operations a seeded property campaign happens to generate). Known after the global setup; the report turns
+/// time per invocation into work per second with it.
+/// </summary>
+public interface IWorkCounted
+{
+    /// <summary>What one unit of work is, e.g. "operations checked".</summary>
+    string WorkUnit { get; }
+
+    /// <summary>Units of work per benchmark operation (per OperationsPerInvoke share of an invocation).</summary>
+    double WorkPerOperation { get; }
+}

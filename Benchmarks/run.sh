@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Regenerates docs/performance.md from one fresh benchmark run.
+#
+#   Benchmarks/run.sh                 every suite, the documented job (about 25 minutes on 2 cores)
+#   Benchmarks/run.sh --quick         every suite, BenchmarkDotNet's short job (a quick look; ratios are rougher)
+#   Benchmarks/run.sh --wall-clock    time every suite by the wall clock (default: single-threaded suites in thread
+#                                     CPU time, which on a shared machine does not count waiting for a core)
+#   FILTER='*Churn*' Benchmarks/run.sh   only some suites (the document then shows only those tables)
+#
+# Extra arguments go to BenchmarkDotNet. Results land in BenchmarkDotNet.Artifacts/results/ (never committed).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+results="$root/BenchmarkDotNet.Artifacts/results"
+previous="$root/BenchmarkDotNet.Artifacts/previous-results"
+
+job=(--launchCount 1 --warmupCount 5 --iterationCount 15)
+clock=(--thread-cpu-clock)
+extra=()
+for argument in "$@"; do
+  case "$argument" in
+    --quick) job=(--job short) ;;
+    --wall-clock) clock=() ;;
+    *) extra+=("$argument") ;;
+  esac
+done
+
+dotnet build Benchmarks/Benchmarks.csproj -c Release --nologo -v q
+# Every benchmark body once, checked (blocks disjoint, heap invariants, 0 managed bytes, oracle answers).
+dotnet run -c Release --no-build --project Benchmarks -- --validate | tail -n 1
+
+# Keep the last complete run: the document's noise section compares the ratios of the two.
+if compgen -G "$results/*-report-full.json" > /dev/null; then
+  rm -rf "$previous"
+  mv "$results" "$previous"
+fi
+rm -rf "$results"
+mkdir -p "$results"
+{
+  echo "nproc: $(nproc)"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "dotnet: $(dotnet --version) (runtime $(dotnet --list-runtimes | awk '/Microsoft.NETCore.App/ {print $2}' | tail -n 1))"
+  echo "kernel: $(uname -r)"
+  echo "started: $(date -u +%Y-%m-%dT%H:%M:%SZ), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$results/machine.txt.partial"
+
+dotnet run -c Release --no-build --project Benchmarks -- \
+  --filter "${FILTER:-*}" "${job[@]}" ${clock[@]+"${clock[@]}"} ${extra[@]+"${extra[@]}"}
+
+{
+  cat "$results/machine.txt.partial"
+  echo "finished: $(date -u +%Y-%m-%dT%H:%M:%SZ), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$results/machine.txt"
+rm -f "$results/machine.txt.partial"
+
+dotnet run -c Release --no-build --project Benchmarks -- --render-docs "$results" docs/performance.md "$previous"
