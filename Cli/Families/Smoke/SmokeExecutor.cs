@@ -1,3 +1,4 @@
+using PymallocVerify.Properties.Teeth;
 using PymallocVerify.Allocator;
 using PymallocVerify.Allocator.Radix;
 using PymallocVerify.Cli.Campaign;
@@ -20,9 +21,9 @@ public static class SmokeExecutor
             (OracleKind.PoolIndex, null) => SmokeExecution<PoolIndexOracle, NoHooks>.Run(script, coverage, p, trace, snapshot),
             (OracleKind.RadixTree, null) => SmokeExecution<RadixTreeOracle, NoHooks>.Run(script, coverage, p, trace, snapshot),
             (OracleKind.PoolIndex, CliSeededBugs.OracleIgnoresArenaBase) =>
-                SmokeExecution<IgnoresArenaBaseOracle, NoHooks>.Run(script, coverage, p, trace, snapshot),
+                SmokeExecution<BrokenPoolIndexOracle<NoRangeCheck>, NoHooks>.Run(script, coverage, p, trace, snapshot),
             (OracleKind.PoolIndex, CliSeededBugs.OracleNoBoundCheck) =>
-                SmokeExecution<NoBoundCheckOracle, NoHooks>.Run(script, coverage, p, trace, snapshot),
+                SmokeExecution<BrokenPoolIndexOracle<NoBoundCheck>, NoHooks>.Run(script, coverage, p, trace, snapshot),
             (OracleKind.PoolIndex, CliSeededBugs.PoolIndexNotWritten) =>
                 SmokeExecution<PoolIndexOracle, UnwrittenPoolIndexHooks>.Run(script, coverage, p, trace, snapshot),
             (_, { } bug) => throw new UsageException(

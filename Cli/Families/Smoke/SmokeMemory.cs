@@ -18,6 +18,8 @@ namespace PymallocVerify.Cli.Families.Smoke;
 /// </summary>
 public unsafe struct SmokeMemory(SmokeMemory.State state) : IMemorySpace
 {
+    private NativeMemorySpace _native;
+
     /// <summary>A system block's offset in its region: after a fake 48-byte pool header, 16-aligned.</summary>
     public const ulong SystemBlockOffset = 64;
 
@@ -92,26 +94,14 @@ public unsafe struct SmokeMemory(SmokeMemory.State state) : IMemorySpace
         NativeMemory.AlignedFree((void*)raw);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ulong ReadUInt64(ulong address) => *(ulong*)address;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void WriteUInt64(ulong address, ulong value) => *(ulong*)address = value;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public uint ReadUInt32(ulong address) => *(uint*)address;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void WriteUInt32(ulong address, uint value) => *(uint*)address = value;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public uint ReadArenaIndex(ulong address) => Volatile.Read(ref *(uint*)address);
-
-    public void Copy(ulong destination, ulong source, ulong count) =>
-        Buffer.MemoryCopy((void*)source, (void*)destination, count, count);
-
-    public void Fill(ulong destination, byte value, ulong count) =>
-        NativeMemory.Fill((void*)destination, (nuint)count, value);
+    // Pool memory is real memory: every access is the native backend's.
+    public ulong ReadUInt64(ulong address) => _native.ReadUInt64(address);
+    public void WriteUInt64(ulong address, ulong value) => _native.WriteUInt64(address, value);
+    public uint ReadUInt32(ulong address) => _native.ReadUInt32(address);
+    public void WriteUInt32(ulong address, uint value) => _native.WriteUInt32(address, value);
+    public uint ReadArenaIndex(ulong address) => _native.ReadArenaIndex(address);
+    public void Copy(ulong destination, ulong source, ulong count) => _native.Copy(destination, source, count);
+    public void Fill(ulong destination, byte value, ulong count) => _native.Fill(destination, value, count);
 
     private ulong NewSystemBlock(ulong size, bool zeroed)
     {
