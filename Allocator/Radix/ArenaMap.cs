@@ -24,6 +24,13 @@ public sealed class ArenaMap
     private int _midNodes;
     private int _bottomNodes;
 
+    /// <summary>
+    /// The bottom node of the span of the last marked arena, and its key (address bits above the bottom level). Set
+    /// only by writers, after the node is linked; nodes are never freed or moved, so for its key the hint is exactly
+    /// the node the walk finds. It lets a query of pymalloc's usual, few-span address range skip the four upper loads.
+    /// </summary>
+    private BottomHint _hint = BottomHint.None;
+
     public ArenaMap(int arenaBits)
     {
         Layout = new ArenaMapLayout(arenaBits);
@@ -64,19 +71,9 @@ public sealed class ArenaMap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsUsed<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
     {
-        ulong i1 = (address >> _topShift) & _interiorIndexMask;
         hooks.Interleave(SharedAccess.RadixNodeRead);
-        ChunkedNode<ChunkedNode<ArenaCoverage>>[]? rootChunk =
-            ChunkedNode<ChunkedNode<ChunkedNode<ArenaCoverage>>>.ChunkOrNull(_root.Chunks!, i1, _interior);
-        if (rootChunk is null) return false;
-        ChunkedNode<ArenaCoverage>[]?[]? mid = Volatile.Read(ref ChunkedNode.Entry(rootChunk, i1 & _interior.OffsetMask).Chunks);
-        if (mid is null) return false;
-
-        ulong i2 = (address >> _midShift) & _interiorIndexMask;
-        hooks.Interleave(SharedAccess.RadixNodeRead);
-        ChunkedNode<ArenaCoverage>[]? midChunk = ChunkedNode<ChunkedNode<ArenaCoverage>>.ChunkOrNull(mid, i2, _interior);
-        if (midChunk is null) return false;
-        ArenaCoverage[]?[]? bottom = Volatile.Read(ref ChunkedNode.Entry(midChunk, i2 & _interior.OffsetMask).Chunks);
+        BottomHint hint = Volatile.Read(ref _hint);
+        ArenaCoverage[]?[]? bottom = hint.Key == address >> _midShift ? hint.Chunks : FindBottom(address, ref hooks);
         if (bottom is null) return false;
 
         ulong i3 = (address >> _bottomShift) & _bottomIndexMask;
@@ -94,7 +91,8 @@ public sealed class ArenaMap
     /// <summary>The leaf of the span holding <paramref name="address"/> (zero if none), for tests and invariants.</summary>
     public ArenaCoverage CoverageOf(ulong address)
     {
-        ArenaCoverage[]?[]? bottom = FindBottom(address);
+        NoHooks none = default;
+        ArenaCoverage[]?[]? bottom = FindBottom(address, ref none); // the walk, never the hint: tests compare the two
         if (bottom is null) return default;
         ulong i3 = (address >> _bottomShift) & _bottomIndexMask;
         ArenaCoverage[]? leaves = ChunkedNode<ArenaCoverage>.ChunkOrNull(bottom, i3, _bottom);
@@ -131,6 +129,7 @@ public sealed class ArenaMap
             throw new ArgumentOutOfRangeException(nameof(arenaBase), $"0x{arenaBase:x}", "an arena must be non-null and must not wrap past 2^64");
         int tail = (int)(arenaBase & _arenaMask);
         ref ArenaCoverage hiLeaf = ref LeafForWrite(arenaBase, ref hooks);
+        if (used) PointHintAt(arenaBase, ref hooks);
         if (tail == 0)
         {
             // An "ideal" (arena-aligned) address: the whole span is this arena's.
@@ -144,6 +143,17 @@ public sealed class ArenaMap
         ref ArenaCoverage loLeaf = ref LeafForWrite(arenaBase + arenaSize, ref hooks);
         hooks.Interleave(SharedAccess.RadixNodeWrite);
         Volatile.Write(ref loLeaf.TailLo, used ? tail : 0);
+    }
+
+    /// <summary>Points the hint at the (linked, never freed) bottom node of <paramref name="address"/>'s span.</summary>
+    private void PointHintAt<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
+    {
+        ulong key = address >> _midShift;
+        if (_hint.Key == key) return;
+        NoHooks none = default;
+        var hint = new BottomHint(key, FindBottom(address, ref none)!);
+        hooks.Interleave(SharedAccess.RadixNodeWrite);
+        Volatile.Write(ref _hint, hint);
     }
 
     /// <summary>arena_map_get(p, 1) and the leaf: creates missing nodes and chunks, each fully built before the store that links it.</summary>
@@ -176,16 +186,32 @@ public sealed class ArenaMap
         return ref ChunkedNode<ArenaCoverage>.Chunk(bottom.Chunks, i3, _bottom, ref hooks)[i3 & _bottom.OffsetMask];
     }
 
-    /// <summary>arena_map_get(p, 0): the bottom node's chunk table for p, or null (no hooks: tests and invariants only).</summary>
-    private ArenaCoverage[]?[]? FindBottom(ulong address)
+    /// <summary>arena_map_get(p, 0): the bottom node's chunk table for p, or null. Every link read is a scheduling point.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // the hint's miss path: keeps IsUsed small where it is inlined
+    private ArenaCoverage[]?[]? FindBottom<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
     {
         ulong i1 = (address >> _topShift) & _interiorIndexMask;
+        hooks.Interleave(SharedAccess.RadixNodeRead);
         ChunkedNode<ChunkedNode<ArenaCoverage>>[]? rootChunk =
             ChunkedNode<ChunkedNode<ChunkedNode<ArenaCoverage>>>.ChunkOrNull(_root.Chunks!, i1, _interior);
-        ChunkedNode<ArenaCoverage>[]?[]? mid = rootChunk?[i1 & _interior.OffsetMask].Chunks;
+        if (rootChunk is null) return null;
+        ChunkedNode<ArenaCoverage>[]?[]? mid = Volatile.Read(ref ChunkedNode.Entry(rootChunk, i1 & _interior.OffsetMask).Chunks);
         if (mid is null) return null;
+
         ulong i2 = (address >> _midShift) & _interiorIndexMask;
+        hooks.Interleave(SharedAccess.RadixNodeRead);
         ChunkedNode<ArenaCoverage>[]? midChunk = ChunkedNode<ChunkedNode<ArenaCoverage>>.ChunkOrNull(mid, i2, _interior);
-        return midChunk?[i2 & _interior.OffsetMask].Chunks;
+        if (midChunk is null) return null;
+        return Volatile.Read(ref ChunkedNode.Entry(midChunk, i2 & _interior.OffsetMask).Chunks);
+    }
+
+    /// <summary>An immutable (key, bottom node) pair, published whole by one reference store.</summary>
+    private sealed class BottomHint(ulong key, ArenaCoverage[]?[] chunks)
+    {
+        /// <summary>Matches no address: keys are address >> MidShift, which is below 2^63.</summary>
+        public static readonly BottomHint None = new(ulong.MaxValue, []);
+
+        public readonly ulong Key = key;
+        public readonly ArenaCoverage[]?[] Chunks = chunks;
     }
 }
