@@ -25,6 +25,12 @@ for argument in "$@"; do
   esac
 done
 
+# The CPython311 rows call C pymalloc in Debian's libpython3.11 (the reference, measured in the same run).
+if ! ldconfig -p | grep -q 'libpython3\.11\.so\.1\.0'; then
+  echo "installing Debian's libpython3.11 for the CPython311 rows" >&2
+  apt-get install -y -q libpython3.11 > /dev/null || { apt-get update -q > /dev/null && apt-get install -y -q libpython3.11 > /dev/null; }
+fi
+
 dotnet build Benchmarks/Benchmarks.csproj -c Release --nologo -v q
 # Every benchmark body once, checked (blocks disjoint, heap invariants, 0 managed bytes, oracle answers).
 dotnet run -c Release --no-build --project Benchmarks -- --validate | tail -n 1

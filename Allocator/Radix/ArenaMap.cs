@@ -11,24 +11,38 @@ namespace PymallocVerify.Allocator.Radix;
 /// </summary>
 public sealed class ArenaMap
 {
-    private sealed class MidNode(ArenaMapLayout layout)
-    {
-        public readonly LazyChunks<BottomNode?> Children = new(layout.MidBits);
-    }
-
-    private sealed class BottomNode(ArenaMapLayout layout)
-    {
-        public readonly LazyChunks<ArenaCoverage> Leaves = new(layout.BottomBits);
-    }
-
-    private readonly LazyChunks<MidNode?> _root;
+    // Entries: the root's are mid nodes, a mid node's are bottom nodes, a bottom node's are leaves.
+    private ChunkedNode<ChunkedNode<ChunkedNode<ArenaCoverage>>> _root;
+    private readonly ChunkShape _interior;
+    private readonly ChunkShape _bottom;
+    private readonly int _topShift;
+    private readonly int _midShift;
+    private readonly int _bottomShift;
+    private readonly ulong _interiorIndexMask;
+    private readonly ulong _bottomIndexMask;
+    private readonly ulong _arenaMask;
     private int _midNodes;
     private int _bottomNodes;
+
+    /// <summary>
+    /// The bottom node of the span of the last marked arena, and its key (address bits above the bottom level). Set
+    /// only by writers, after the node is linked; nodes are never freed or moved, so for its key the hint is exactly
+    /// the node the walk finds. It lets a query of pymalloc's usual, few-span address range skip the four upper loads.
+    /// </summary>
+    private BottomHint _hint = BottomHint.None;
 
     public ArenaMap(int arenaBits)
     {
         Layout = new ArenaMapLayout(arenaBits);
-        _root = new LazyChunks<MidNode?>(Layout.TopBits);
+        _interior = new ChunkShape(Layout.InteriorBits);
+        _bottom = new ChunkShape(Layout.BottomBits);
+        _topShift = Layout.TopShift;
+        _midShift = Layout.MidShift;
+        _bottomShift = Layout.BottomShift;
+        _interiorIndexMask = (1UL << Layout.InteriorBits) - 1;
+        _bottomIndexMask = (1UL << Layout.BottomBits) - 1;
+        _arenaMask = Layout.ArenaMask;
+        _root.Chunks = ChunkedNode<ChunkedNode<ChunkedNode<ArenaCoverage>>>.NewChunkTable(_interior);
     }
 
     public ArenaMapLayout Layout { get; }
@@ -51,22 +65,26 @@ public sealed class ArenaMap
 
     /// <summary>
     /// arena_map_is_used: is <paramref name="address"/> inside a marked arena? Lock-free; reads nodes and one leaf,
-    /// never pool memory. True on the whole <c>[base, base + ARENA_SIZE)</c> of a live arena.
+    /// never pool memory. True on the whole <c>[base, base + ARENA_SIZE)</c> of a live arena. Six dependent loads
+    /// (a chunk table and a chunk per level) where CPython's flat nodes need three.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsUsed<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
     {
-        BottomNode? bottom = Find(address, ref hooks);
-        if (bottom is null) return false;
-        ulong i3 = Layout.BottomIndex(address);
         hooks.Interleave(SharedAccess.RadixNodeRead);
-        ArenaCoverage[]? chunk = bottom.Leaves.ChunkOrNull(i3);
-        if (chunk is null) return false;
-        ref ArenaCoverage leaf = ref chunk[bottom.Leaves.Offset(i3)];
+        BottomHint hint = Volatile.Read(ref _hint);
+        ArenaCoverage[]?[]? bottom = hint.Key == address >> _midShift ? hint.Chunks : FindBottom(address, ref hooks);
+        if (bottom is null) return false;
+
+        ulong i3 = (address >> _bottomShift) & _bottomIndexMask;
+        hooks.Interleave(SharedAccess.RadixNodeRead);
+        ArenaCoverage[]? leaves = ChunkedNode<ArenaCoverage>.ChunkOrNull(bottom, i3, _bottom);
+        if (leaves is null) return false;
+        ref ArenaCoverage leaf = ref ChunkedNode.Entry(leaves, i3 & _bottom.OffsetMask);
         int hi = Volatile.Read(ref leaf.TailHi);
         hooks.Interleave(SharedAccess.RadixNodeRead);
         int lo = Volatile.Read(ref leaf.TailLo);
-        int tail = (int)(address & Layout.ArenaMask);
+        int tail = (int)(address & _arenaMask);
         return tail < lo || (tail >= hi && hi != 0);
     }
 
@@ -74,11 +92,11 @@ public sealed class ArenaMap
     public ArenaCoverage CoverageOf(ulong address)
     {
         NoHooks none = default;
-        BottomNode? bottom = Find(address, ref none);
+        ArenaCoverage[]?[]? bottom = FindBottom(address, ref none); // the walk, never the hint: tests compare the two
         if (bottom is null) return default;
-        ulong i3 = Layout.BottomIndex(address);
-        ArenaCoverage[]? chunk = bottom.Leaves.ChunkOrNull(i3);
-        return chunk is null ? default : chunk[bottom.Leaves.Offset(i3)];
+        ulong i3 = (address >> _bottomShift) & _bottomIndexMask;
+        ArenaCoverage[]? leaves = ChunkedNode<ArenaCoverage>.ChunkOrNull(bottom, i3, _bottom);
+        return leaves is null ? default : leaves[i3 & _bottom.OffsetMask];
     }
 
     /// <summary>
@@ -88,25 +106,19 @@ public sealed class ArenaMap
     public void CheckInvariants()
     {
         long arenaSize = 1L << Layout.ArenaBits;
-        foreach (MidNode? mid in _root.Chunks().SelectMany(c => c))
+        foreach (ChunkedNode<ChunkedNode<ArenaCoverage>>[] rootChunk in ChunkedNode<ChunkedNode<ChunkedNode<ArenaCoverage>>>.ExistingChunks(_root.Chunks))
+        foreach (ChunkedNode<ChunkedNode<ArenaCoverage>> mid in rootChunk)
+        foreach (ChunkedNode<ArenaCoverage>[] midChunk in ChunkedNode<ChunkedNode<ArenaCoverage>>.ExistingChunks(mid.Chunks))
+        foreach (ChunkedNode<ArenaCoverage> bottom in midChunk)
+        foreach (ArenaCoverage[] leaves in ChunkedNode<ArenaCoverage>.ExistingChunks(bottom.Chunks))
+        foreach (ArenaCoverage leaf in leaves)
         {
-            if (mid is null) continue;
-            foreach (BottomNode? bottom in mid.Children.Chunks().SelectMany(c => c))
-            {
-                if (bottom is null) continue;
-                foreach (ArenaCoverage[] leaves in bottom.Leaves.Chunks())
-                {
-                    foreach (ArenaCoverage leaf in leaves)
-                    {
-                        if (leaf.TailHi < -1 || leaf.TailHi >= arenaSize || leaf.TailLo < 0 || leaf.TailLo >= arenaSize)
-                            throw new HeapInvariantException("radix-tail-range", $"leaf {leaf} has a tail outside [0, ARENA_SIZE)");
-                        if (leaf.TailHi == -1 && leaf.TailLo != 0)
-                            throw new HeapInvariantException("radix-aligned-span", $"leaf {leaf}: an arena-aligned arena shares its span with another");
-                        if (leaf.TailHi > 0 && leaf.TailLo > leaf.TailHi)
-                            throw new HeapInvariantException("radix-tail-order", $"leaf {leaf}: tail_lo > tail_hi, so two arenas overlap");
-                    }
-                }
-            }
+            if (leaf.TailHi < -1 || leaf.TailHi >= arenaSize || leaf.TailLo < 0 || leaf.TailLo >= arenaSize)
+                throw new HeapInvariantException("radix-tail-range", $"leaf {leaf} has a tail outside [0, ARENA_SIZE)");
+            if (leaf.TailHi == -1 && leaf.TailLo != 0)
+                throw new HeapInvariantException("radix-aligned-span", $"leaf {leaf}: an arena-aligned arena shares its span with another");
+            if (leaf.TailHi > 0 && leaf.TailLo > leaf.TailHi)
+                throw new HeapInvariantException("radix-tail-order", $"leaf {leaf}: tail_lo > tail_hi, so two arenas overlap");
         }
     }
 
@@ -115,9 +127,9 @@ public sealed class ArenaMap
         ulong arenaSize = 1UL << Layout.ArenaBits;
         if (arenaBase == 0 || arenaBase + (arenaSize - 1) < arenaBase)
             throw new ArgumentOutOfRangeException(nameof(arenaBase), $"0x{arenaBase:x}", "an arena must be non-null and must not wrap past 2^64");
-        int tail = (int)(arenaBase & Layout.ArenaMask);
-        BottomNode hiNode = FindOrCreate(arenaBase, ref hooks);
-        ref ArenaCoverage hiLeaf = ref LeafForWrite(hiNode, arenaBase, ref hooks);
+        int tail = (int)(arenaBase & _arenaMask);
+        ref ArenaCoverage hiLeaf = ref LeafForWrite(arenaBase, ref hooks);
+        if (used) PointHintAt(arenaBase, ref hooks);
         if (tail == 0)
         {
             // An "ideal" (arena-aligned) address: the whole span is this arena's.
@@ -128,60 +140,78 @@ public sealed class ArenaMap
         hooks.Interleave(SharedAccess.RadixNodeWrite);
         Volatile.Write(ref hiLeaf.TailHi, used ? tail : 0);
         // Not aligned: the arena also covers the bottom of the next span, which may sit under other nodes.
-        ulong next = arenaBase + arenaSize;
-        BottomNode loNode = FindOrCreate(next, ref hooks);
-        ref ArenaCoverage loLeaf = ref LeafForWrite(loNode, next, ref hooks);
+        ref ArenaCoverage loLeaf = ref LeafForWrite(arenaBase + arenaSize, ref hooks);
         hooks.Interleave(SharedAccess.RadixNodeWrite);
         Volatile.Write(ref loLeaf.TailLo, used ? tail : 0);
     }
 
-    private ref ArenaCoverage LeafForWrite<THooks>(BottomNode node, ulong address, ref THooks hooks)
-        where THooks : struct, IHeapHooks
+    /// <summary>Points the hint at the (linked, never freed) bottom node of <paramref name="address"/>'s span.</summary>
+    private void PointHintAt<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
     {
-        ulong i3 = Layout.BottomIndex(address);
-        return ref node.Leaves.Chunk(i3, ref hooks)[node.Leaves.Offset(i3)];
+        ulong key = address >> _midShift;
+        if (_hint.Key == key) return;
+        NoHooks none = default;
+        var hint = new BottomHint(key, FindBottom(address, ref none)!);
+        hooks.Interleave(SharedAccess.RadixNodeWrite);
+        Volatile.Write(ref _hint, hint);
     }
 
-    /// <summary>arena_map_get(p, 0): the bottom node for p, or null. Every link read is a scheduling point.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private BottomNode? Find<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
+    /// <summary>arena_map_get(p, 1) and the leaf: creates missing nodes and chunks, each fully built before the store that links it.</summary>
+    private ref ArenaCoverage LeafForWrite<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
     {
-        ulong i1 = Layout.TopIndex(address);
-        hooks.Interleave(SharedAccess.RadixNodeRead);
-        MidNode?[]? top = _root.ChunkOrNull(i1);
-        if (top is null) return null;
-        MidNode? mid = Volatile.Read(ref top[_root.Offset(i1)]);
-        if (mid is null) return null;
-        ulong i2 = Layout.MidIndex(address);
-        hooks.Interleave(SharedAccess.RadixNodeRead);
-        BottomNode?[]? middle = mid.Children.ChunkOrNull(i2);
-        if (middle is null) return null;
-        return Volatile.Read(ref middle[mid.Children.Offset(i2)]);
-    }
-
-    /// <summary>arena_map_get(p, 1): creates missing nodes, each fully built before the store that links it.</summary>
-    private BottomNode FindOrCreate<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
-    {
-        ulong i1 = Layout.TopIndex(address);
-        ref MidNode? midSlot = ref _root.Chunk(i1, ref hooks)[_root.Offset(i1)];
-        MidNode? mid = midSlot; // only writers store here, and writers are serialized
-        if (mid is null)
+        ulong i1 = (address >> _topShift) & _interiorIndexMask;
+        ChunkedNode<ChunkedNode<ArenaCoverage>>[] rootChunk =
+            ChunkedNode<ChunkedNode<ChunkedNode<ArenaCoverage>>>.Chunk(_root.Chunks!, i1, _interior, ref hooks);
+        ref ChunkedNode<ChunkedNode<ArenaCoverage>> mid = ref rootChunk[i1 & _interior.OffsetMask];
+        if (mid.Chunks is null) // only writers store here, and writers are serialized
         {
-            mid = new MidNode(Layout);
+            ChunkedNode<ArenaCoverage>[]?[] table = ChunkedNode<ChunkedNode<ArenaCoverage>>.NewChunkTable(_interior);
             hooks.Interleave(SharedAccess.RadixNodeWrite);
-            Volatile.Write(ref midSlot, mid);
+            Volatile.Write(ref mid.Chunks, table);
             Interlocked.Increment(ref _midNodes);
         }
-        ulong i2 = Layout.MidIndex(address);
-        ref BottomNode? bottomSlot = ref mid.Children.Chunk(i2, ref hooks)[mid.Children.Offset(i2)];
-        BottomNode? bottom = bottomSlot;
-        if (bottom is null)
+
+        ulong i2 = (address >> _midShift) & _interiorIndexMask;
+        ChunkedNode<ArenaCoverage>[] midChunk = ChunkedNode<ChunkedNode<ArenaCoverage>>.Chunk(mid.Chunks, i2, _interior, ref hooks);
+        ref ChunkedNode<ArenaCoverage> bottom = ref midChunk[i2 & _interior.OffsetMask];
+        if (bottom.Chunks is null)
         {
-            bottom = new BottomNode(Layout);
+            ArenaCoverage[]?[] table = ChunkedNode<ArenaCoverage>.NewChunkTable(_bottom);
             hooks.Interleave(SharedAccess.RadixNodeWrite);
-            Volatile.Write(ref bottomSlot, bottom);
+            Volatile.Write(ref bottom.Chunks, table);
             Interlocked.Increment(ref _bottomNodes);
         }
-        return bottom;
+
+        ulong i3 = (address >> _bottomShift) & _bottomIndexMask;
+        return ref ChunkedNode<ArenaCoverage>.Chunk(bottom.Chunks, i3, _bottom, ref hooks)[i3 & _bottom.OffsetMask];
+    }
+
+    /// <summary>arena_map_get(p, 0): the bottom node's chunk table for p, or null. Every link read is a scheduling point.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // the hint's miss path: keeps IsUsed small where it is inlined
+    private ArenaCoverage[]?[]? FindBottom<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
+    {
+        ulong i1 = (address >> _topShift) & _interiorIndexMask;
+        hooks.Interleave(SharedAccess.RadixNodeRead);
+        ChunkedNode<ChunkedNode<ArenaCoverage>>[]? rootChunk =
+            ChunkedNode<ChunkedNode<ChunkedNode<ArenaCoverage>>>.ChunkOrNull(_root.Chunks!, i1, _interior);
+        if (rootChunk is null) return null;
+        ChunkedNode<ArenaCoverage>[]?[]? mid = Volatile.Read(ref ChunkedNode.Entry(rootChunk, i1 & _interior.OffsetMask).Chunks);
+        if (mid is null) return null;
+
+        ulong i2 = (address >> _midShift) & _interiorIndexMask;
+        hooks.Interleave(SharedAccess.RadixNodeRead);
+        ChunkedNode<ArenaCoverage>[]? midChunk = ChunkedNode<ChunkedNode<ArenaCoverage>>.ChunkOrNull(mid, i2, _interior);
+        if (midChunk is null) return null;
+        return Volatile.Read(ref ChunkedNode.Entry(midChunk, i2 & _interior.OffsetMask).Chunks);
+    }
+
+    /// <summary>An immutable (key, bottom node) pair, published whole by one reference store.</summary>
+    private sealed class BottomHint(ulong key, ArenaCoverage[]?[] chunks)
+    {
+        /// <summary>Matches no address: keys are address >> MidShift, which is below 2^63.</summary>
+        public static readonly BottomHint None = new(ulong.MaxValue, []);
+
+        public readonly ulong Key = key;
+        public readonly ArenaCoverage[]?[] Chunks = chunks;
     }
 }

@@ -159,9 +159,9 @@ public class RadixTreeOracleTests
         ulong b = 0x7f00_0000_0000 + 0x4000; // unaligned: two leaves in two spans
         var probe = new ProbingHooks(map, [b, b + A - 1, b - 1, b + A]);
         map.Mark(b, ref probe);
-        // root chunk, mid link, mid chunk, bottom link, leaf chunk, tail_hi; (next span: same bottom node and
-        // leaf chunk) tail_lo. Every link of a freshly built chunk or node is a shared write too.
-        Assert.Equal(7, probe.Writes);
+        // root chunk, mid link, mid chunk, bottom link, leaf chunk, the hint, tail_hi; (next span: same bottom node
+        // and leaf chunk) tail_lo. Every link of a freshly built chunk or node is a shared write too.
+        Assert.Equal(8, probe.Writes);
         // A reader running at each write point sees the arena only as leaves land: before the first leaf
         // nothing; after tail_hi the upper part; at the end all of it — never an exception, never outside.
         Assert.Equal(
@@ -171,6 +171,7 @@ public class RadixTreeOracleTests
             "0000", // before linking the mid node's chunk
             "0000", // before linking the bottom node
             "0000", // before linking the leaf chunk
+            "0000", // before publishing the hint
             "0000", // before tail_hi
             "1000", // before tail_lo: [b, next span) visible
             "1100", // done
@@ -178,9 +179,45 @@ public class RadixTreeOracleTests
 
         var counting = new ProbingHooks(map, []);
         Assert.True(map.IsUsed(b, ref counting));
-        Assert.Equal(4, counting.Reads); // mid link, bottom link, tail_hi, tail_lo (two reads, as in C)
+        Assert.Equal(3, counting.Reads); // the hint, the leaf chunk and tail_hi, tail_lo (two reads, as in C)
+        counting.Reads = 0;
+        Assert.False(map.IsUsed(b + (1UL << map.Layout.MidShift), ref counting));
+        Assert.Equal(3, counting.Reads); // the hint (a miss), the root chunk and mid link, the mid chunk: no node
         map.Unmark(b, ref counting);
         Assert.Equal(2, counting.Writes); // the two leaves; no node is touched
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void The_hint_answers_exactly_as_the_walk_across_bottom_nodes(int seed)
+    {
+        // Arenas spread over four bottom nodes, two of which share a root index; marked, some unmarked, in random
+        // order, so the hint points at each node in turn. Every answer must equal the hint-free walk's.
+        ArenaMap map = ModernMap();
+        var random = new Random(seed);
+        ulong bottomSpan = 1UL << map.Layout.MidShift, topSpan = 1UL << map.Layout.TopShift;
+        ulong[] spans = [0x7f00_0000_0000, 0x7f00_0000_0000 + bottomSpan, 0x7f00_0000_0000 + 3 * topSpan, ulong.MaxValue - bottomSpan + 1];
+        var arenas = new List<ulong>();
+        for (int i = 0; i < 24; i++)
+        {
+            ulong span = spans[random.Next(spans.Length)];
+            ulong b = span + (ulong)random.Next(1, 4000) * A + (ulong)random.Next(0, 3) * 0x4000;
+            if (arenas.Any(a => (a > b ? a - b : b - a) < A) || b + (A - 1) < b) continue;
+            map.Mark(b, ref _none);
+            arenas.Add(b);
+            if (random.Next(4) == 0) { map.Unmark(b, ref _none); arenas.Remove(b); }
+            foreach (ulong a in arenas)
+            {
+                foreach (ulong p in new[] { a, a - 1, a + A - 1, a + A, a + (ulong)random.Next((int)A), a + bottomSpan, a - bottomSpan })
+                {
+                    bool walked = map.CoverageOf(p).Covers((int)(p & (A - 1)));
+                    Assert.True(walked == map.IsUsed(p, ref _none), $"0x{p:x}: the walk says {walked}");
+                }
+            }
+        }
+        Assert.True(map.GetStats().BottomNodes >= 3);
     }
 
     [Fact]

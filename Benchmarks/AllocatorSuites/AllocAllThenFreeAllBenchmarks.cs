@@ -41,6 +41,7 @@ public class AllocAllThenFreeAllBenchmarks : ISelfChecked
         _blocks = new ulong[Blocks];
         _heap = new(Geometry.Classic);
         _modern = new(Geometry.Modern);
+        CPythonAllocator.EnsureAvailable();
     }
 
     [GlobalCleanup]
@@ -63,6 +64,14 @@ public class AllocAllThenFreeAllBenchmarks : ISelfChecked
     {
         for (int round = Operations / Blocks; round > 0; round--)
             AllocationLoops.AllocAllThenFreeAll(new LibcAllocator(), _blocks, _sizes, _freeOrder);
+    }
+
+    /// <summary>C pymalloc 3.11 (modern geometry, radix tree): the reference, measured here.</summary>
+    [Benchmark(OperationsPerInvoke = Operations)]
+    public void CPython311()
+    {
+        for (int round = Operations / Blocks; round > 0; round--)
+            AllocationLoops.AllocAllThenFreeAll(new CPythonAllocator(), _blocks, _sizes, _freeOrder);
     }
 
     [Benchmark(OperationsPerInvoke = Operations)]

@@ -41,6 +41,7 @@ public class ChurnBenchmarks : ISelfChecked
 
     private SystemAllocator System => default;
     private LibcAllocator Libc => default;
+    private CPythonAllocator CPython => default;
     private PymallocAllocator<PoolIndexOracle> Classic => new(_classic!);
     private PymallocAllocator<RadixTreeOracle> Modern => new(_modern!);
     private FreeListAllocator Floor => new(_floor!);
@@ -51,6 +52,9 @@ public class ChurnBenchmarks : ISelfChecked
 
     [GlobalSetup(Target = nameof(LibcDirect))]
     public void SetupLibcDirect() { Prepare(); AllocationLoops.Fill(Libc, _live, _sizes); }
+
+    [GlobalSetup(Target = nameof(CPython311))]
+    public void SetupCPython311() { CPythonAllocator.EnsureAvailable(); Prepare(); AllocationLoops.Fill(CPython, _live, _sizes); }
 
     [GlobalSetup(Target = nameof(Pymalloc))]
     public void SetupPymalloc() { Prepare(); AllocationLoops.Fill(Classic, _live, _sizes); }
@@ -66,6 +70,9 @@ public class ChurnBenchmarks : ISelfChecked
 
     [GlobalCleanup(Target = nameof(LibcDirect))]
     public void CleanupLibcDirect() { AllocationLoops.FreeAll(Libc, _live); DisposeAll(); }
+
+    [GlobalCleanup(Target = nameof(CPython311))]
+    public void CleanupCPython311() { AllocationLoops.FreeAll(CPython, _live); DisposeAll(); }
 
     [GlobalCleanup(Target = nameof(Pymalloc))]
     public void CleanupPymalloc() { AllocationLoops.FreeAll(Classic, _live); DisposeAll(); }
@@ -88,6 +95,9 @@ public class ChurnBenchmarks : ISelfChecked
 
     [Benchmark(OperationsPerInvoke = Operations)]
     public void LibcDirect() => AllocationLoops.Churn(Libc, _live, _slots, _sizes);
+
+    [Benchmark(OperationsPerInvoke = Operations)]
+    public void CPython311() => AllocationLoops.Churn(CPython, _live, _slots, _sizes);
 
     [Benchmark(OperationsPerInvoke = Operations)]
     public void Pymalloc() => AllocationLoops.Churn(Classic, _live, _slots, _sizes);

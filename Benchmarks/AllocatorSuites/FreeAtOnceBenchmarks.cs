@@ -33,6 +33,7 @@ public class FreeAtOnceBenchmarks : ISelfChecked
         _classic = new(Geometry.Classic);
         _modern = new(Geometry.Modern);
         _floor = new();
+        CPythonAllocator.EnsureAvailable();
     }
 
     [GlobalCleanup]
@@ -48,6 +49,10 @@ public class FreeAtOnceBenchmarks : ISelfChecked
 
     [Benchmark(OperationsPerInvoke = Operations)]
     public ulong LibcDirect() => AllocationLoops.FreeAtOnce(new LibcAllocator(), _sizes);
+
+    /// <summary>C pymalloc 3.11 (modern geometry, radix tree): the reference, measured here.</summary>
+    [Benchmark(OperationsPerInvoke = Operations)]
+    public ulong CPython311() => AllocationLoops.FreeAtOnce(new CPythonAllocator(), _sizes);
 
     /// <summary>Classic geometry (4 KiB pools, 256 KiB arenas), classic address_in_range.</summary>
     [Benchmark(OperationsPerInvoke = Operations)]

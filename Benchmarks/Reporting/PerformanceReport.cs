@@ -16,6 +16,9 @@ public static class PerformanceReport
     public const string MachineSection = "machine";
     public const string TablesSection = "tables";
     public const string TargetsSection = "targets";
+
+    /// <summary>The benchmark method measuring C pymalloc 3.11 in each allocator suite.</summary>
+    public const string CPythonMethod = "CPython311";
     public const string ThroughputSection = "throughput";
     public const string NoiseSection = "noise";
 
@@ -81,11 +84,17 @@ public static class PerformanceReport
         {
             foreach (var row in results.Rows.Where(target.Matches))
             {
-                double? value = target.Metric == TargetMetric.Ratio ? results.RatioToBaseline(row)?.Ratio : row.MeanNs;
-                string measured = value is null ? "—" : Format(value.Value, target.Metric == TargetMetric.Ratio ? "×" : " ns");
+                double? value = target.Metric switch
+                {
+                    TargetMetric.Ratio => results.RatioToBaseline(row)?.Ratio,
+                    TargetMetric.RatioToCPython => results.RatioTo(row, CPythonMethod)?.Ratio,
+                    _ => row.MeanNs,
+                };
+                string unit = target.Metric == TargetMetric.Nanoseconds ? " ns" : "×";
+                string measured = value is null ? "—" : Format(value.Value, unit);
                 string met = value is null ? "?" : value <= target.Limit ? "yes" : "**no**";
                 s.Append(CultureInfo.InvariantCulture,
-                    $"| {target.Name} | {row.Type} {row.Method} ({Show(row.Parameters)}) | {measured} | {Format(target.Limit, target.Metric == TargetMetric.Ratio ? "×" : " ns")} | {met} |\n");
+                    $"| {target.Name} | {row.Type} {row.Method} ({Show(row.Parameters)}) | {measured} | {Format(target.Limit, unit)} | {met} |\n");
             }
         }
         return s.ToString();
@@ -247,9 +256,15 @@ public sealed class BenchmarkResults
     /// mean / the baseline's mean for the same suite and parameters, with an approximate 95% error
     /// (2 × the ratio's standard error from both means' standard errors). Null when there is no baseline row.
     /// </summary>
-    public (double Ratio, double Error)? RatioToBaseline(BenchmarkRow row)
+    public (double Ratio, double Error)? RatioToBaseline(BenchmarkRow row) =>
+        Ratio(row, Rows.FirstOrDefault(b => b.IsBaseline && b.Type == row.Type && b.Parameters == row.Parameters));
+
+    /// <summary>As <see cref="RatioToBaseline"/>, against the row of <paramref name="method"/> (same suite and parameters).</summary>
+    public (double Ratio, double Error)? RatioTo(BenchmarkRow row, string method) =>
+        Ratio(row, Rows.FirstOrDefault(b => b.Method == method && b.Type == row.Type && b.Parameters == row.Parameters));
+
+    private static (double Ratio, double Error)? Ratio(BenchmarkRow row, BenchmarkRow? baseline)
     {
-        var baseline = Rows.FirstOrDefault(b => b.IsBaseline && b.Type == row.Type && b.Parameters == row.Parameters);
         if (baseline is null || baseline.MeanNs <= 0) return null;
         double ratio = row.MeanNs / baseline.MeanNs;
         double relative = Math.Sqrt(Math.Pow(row.StandardErrorNs / row.MeanNs, 2) + Math.Pow(baseline.StandardErrorNs / baseline.MeanNs, 2));

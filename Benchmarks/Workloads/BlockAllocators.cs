@@ -48,6 +48,39 @@ public readonly unsafe partial struct LibcAllocator : IBlockAllocator
     private static partial void LibcFree(void* address);
 }
 
+/// <summary>
+/// C pymalloc itself: CPython 3.11's <c>PyObject_Malloc/PyObject_Free</c> from Debian's libpython3.11 (16 KiB pools,
+/// 1 MiB arenas, radix-tree arena map: the port's modern geometry), called like <see cref="LibcAllocator"/> without
+/// the GC transition. The targets are stated against C pymalloc 3.11; this row measures it in the same run.
+/// 3.11 keeps obmalloc's state in C statics, so it works without Py_Initialize; calls stay on one thread.
+/// </summary>
+public readonly unsafe partial struct CPythonAllocator : IBlockAllocator
+{
+    /// <summary>The shared library the row loads (Debian package libpython3.11).</summary>
+    public const string Library = "libpython3.11.so.1.0";
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong Malloc(ulong size) => (ulong)PyObjectMalloc((nuint)size);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Free(ulong address) => PyObjectFree((void*)address);
+
+    /// <summary>Throws a one-line, actionable error when the library is missing (instead of a DllNotFoundException deep in a loop).</summary>
+    public static void EnsureAvailable()
+    {
+        if (!NativeLibrary.TryLoad(Library, out _))
+            throw new InvalidOperationException($"{Library} not found: install Debian's libpython3.11 (apt-get install -y libpython3.11) for the CPython311 rows");
+    }
+
+    [LibraryImport(Library, EntryPoint = "PyObject_Malloc")]
+    [SuppressGCTransition]
+    private static partial void* PyObjectMalloc(nuint size);
+
+    [LibraryImport(Library, EntryPoint = "PyObject_Free")]
+    [SuppressGCTransition]
+    private static partial void PyObjectFree(void* address);
+}
+
 /// <summary>The production port over real memory, with a given ownership oracle and no test hooks.</summary>
 public readonly struct PymallocAllocator<TOracle>(PymallocHeap<NativeMemorySpace, TOracle, NoHooks> heap) : IBlockAllocator
     where TOracle : struct, IOwnershipOracle
