@@ -5,7 +5,8 @@
 #   Benchmarks/run.sh --quick         every suite, BenchmarkDotNet's short job (a quick look; ratios are rougher)
 #   Benchmarks/run.sh --wall-clock    time every suite by the wall clock (default: single-threaded suites in thread
 #                                     CPU time, which on a shared machine does not count waiting for a core)
-#   FILTER='*Churn*' Benchmarks/run.sh   only some suites (the document then shows only those tables)
+#   FILTER='*Churn* *FreeAtOnce*' Benchmarks/run.sh   only some suites, space-separated globs (the document then
+#                                     shows only those tables)
 #
 # Extra arguments go to BenchmarkDotNet. Results land in BenchmarkDotNet.Artifacts/results/ (never committed).
 set -euo pipefail
@@ -50,8 +51,9 @@ mkdir -p "$results"
   echo "started: $(date -u +%Y-%m-%dT%H:%M:%SZ), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$results/machine.txt.partial"
 
+read -r -a filters <<< "${FILTER:-*}" # globs stay unexpanded: read does no pathname expansion
 dotnet run -c Release --no-build --project Benchmarks -- \
-  --filter "${FILTER:-*}" "${job[@]}" ${clock[@]+"${clock[@]}"} ${extra[@]+"${extra[@]}"}
+  --filter "${filters[@]}" "${job[@]}" ${clock[@]+"${clock[@]}"} ${extra[@]+"${extra[@]}"}
 
 {
   cat "$results/machine.txt.partial"
