@@ -4,19 +4,30 @@ namespace PymallocVerify.Allocator;
 // (REFERENCE-pymalloc §8: CPython's own (a)–(e) and the derived (1)–(4)).
 public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
 {
+    // Scratch for the walk, reused by every call: the property runs and the explorer check after every step, so a
+    // fresh set per list made this walk an allocation hot spot. Only this file touches them.
+    private const byte OnUnusedList = 1, OnUsableList = 2;
+    private byte[] _slotMarks = [];       // per arena slot: which list it was met on
+    private int[] _rightmost = [];        // per nfreepools value: the rightmost usable arena
+    private Dictionary<ulong, uint>? _listedPools; // pool on a usedpools list -> its class
+    private bool[] _emptyPoolMarks = [];  // per pool of the arena being checked: on its freepools list
+    private bool[] _freeBlockMarks = [];  // per block of the pool being checked: on its free list
+
     /// <summary>Throws <see cref="HeapInvariantException"/> naming the first violated invariant. O(heap size).</summary>
     public void CheckInvariants()
     {
         int slots = _arenas.Length;
+        if (_slotMarks.Length < slots) _slotMarks = new byte[slots];
+        else Array.Clear(_slotMarks, 0, slots);
         CheckUnusedList(slots);
-        var inUsable = CheckUsableArenas(slots);
+        CheckUsableArenas(slots);
         CheckNfp2lasta();
         var usedPoolClass = CheckUsedPoolLists();
         int usedPoolsSeen = 0;
         for (int i = 0; i < slots; i++)
         {
             if (_arenas[i].Address == 0) continue;
-            usedPoolsSeen += CheckArena(i, inUsable.Contains(i), usedPoolClass);
+            usedPoolsSeen += CheckArena(i, (_slotMarks[i] & OnUsableList) != 0, usedPoolClass);
         }
         if (usedPoolsSeen != usedPoolClass.Count)
             Fail("used-pool-in-arena", $"{usedPoolClass.Count} pools are on usedpools lists but only {usedPoolsSeen} used pools lie in live arenas");
@@ -27,29 +38,31 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     /// <summary>(a) a slot is on unused_arena_objects ⇔ its address is 0.</summary>
     private void CheckUnusedList(int slots)
     {
-        var seen = new HashSet<int>();
+        int seen = 0;
         for (int i = _unusedArenaObjects; i != None; i = _arenas[i].NextArena)
         {
             if (i < 0 || i >= slots) Fail("unused-list", $"link to slot {i} outside the table of {slots}");
-            if (!seen.Add(i)) Fail("unused-list", $"cycle through slot {i}");
+            if ((_slotMarks[i] & OnUnusedList) != 0) Fail("unused-list", $"cycle through slot {i}");
+            _slotMarks[i] |= OnUnusedList;
+            seen++;
             if (_arenas[i].Address != 0) Fail("unused-list", $"slot {i} is on the unused list but has address 0x{_arenas[i].Address:x}");
         }
         for (int i = 0; i < slots; i++)
-            if (_arenas[i].Address == 0 && !seen.Contains(i))
+            if (_arenas[i].Address == 0 && (_slotMarks[i] & OnUnusedList) == 0)
                 Fail("unused-list", $"slot {i} has address 0 but is not on the unused list");
-        int live = slots - seen.Count;
+        int live = slots - seen;
         if (live != _arenasCurrent) Fail("arena-count", $"{live} live slots but {_arenasCurrent} arenas counted as allocated");
     }
 
     /// <summary>(b) usable_arenas holds exactly the live arenas with free pools, in ascending nfreepools, doubly linked.</summary>
-    private HashSet<int> CheckUsableArenas(int slots)
+    private void CheckUsableArenas(int slots)
     {
-        var seen = new HashSet<int>();
         int prev = None;
         for (int i = _usableArenas; i != None; prev = i, i = _arenas[i].NextArena)
         {
             if (i < 0 || i >= slots) Fail("usable-arenas", $"link to slot {i} outside the table of {slots}");
-            if (!seen.Add(i)) Fail("usable-arenas", $"cycle through slot {i}");
+            if ((_slotMarks[i] & OnUsableList) != 0) Fail("usable-arenas", $"cycle through slot {i}");
+            _slotMarks[i] |= OnUsableList;
             ref readonly ArenaObject a = ref _arenas[i];
             if (a.Address == 0) Fail("usable-arenas", $"slot {i} is usable but has no arena");
             if (a.PrevArena != prev) Fail("usable-arenas", $"slot {i}.prevarena is {a.PrevArena}, expected {prev}");
@@ -58,15 +71,15 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
                 Fail("usable-arenas-order", $"slot {prev} ({_arenas[prev].NFreePools} free pools) precedes slot {i} ({a.NFreePools})");
         }
         for (int i = 0; i < slots; i++)
-            if (_arenas[i].Address != 0 && _arenas[i].NFreePools > 0 && !seen.Contains(i))
+            if (_arenas[i].Address != 0 && _arenas[i].NFreePools > 0 && (_slotMarks[i] & OnUsableList) == 0)
                 Fail("usable-arenas", $"slot {i} has {_arenas[i].NFreePools} free pools but is not in usable_arenas");
-        return seen;
     }
 
     /// <summary>(c) nfp2lasta[k] is the rightmost usable arena with k free pools, None ⇔ there is none.</summary>
     private void CheckNfp2lasta()
     {
-        var rightmost = new int[_nfp2lasta.Length];
+        if (_rightmost.Length != _nfp2lasta.Length) _rightmost = new int[_nfp2lasta.Length];
+        int[] rightmost = _rightmost;
         rightmost.AsSpan().Fill(None);
         for (int i = _usableArenas; i != None; i = _arenas[i].NextArena)
             rightmost[_arenas[i].NFreePools] = i;
@@ -78,7 +91,8 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     /// <summary>(d),(4) each usedpools list is a consistent circle of pools of its class that have a free block.</summary>
     private Dictionary<ulong, uint> CheckUsedPoolLists()
     {
-        var member = new Dictionary<ulong, uint>();
+        var member = _listedPools ??= [];
+        member.Clear();
         for (uint c = 0; c < (uint)_usedPools.Length; c++)
         {
             ulong head = _usedPools[c];
@@ -115,17 +129,24 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             Fail("arena-pool-address", $"slot {index}: pool_address 0x{a.PoolAddress:x} is not one of the {a.NTotalPools + 1} pool boundaries from 0x{first:x}");
         if (!usable && a.NFreePools != 0) Fail("usable-arenas", $"slot {index} has free pools but is in no list");
 
-        var emptyPools = new HashSet<ulong>();
+        // carved <= ntotalpools <= maxpools (checked above): a mark per carved pool, by its index from the first
+        if (_emptyPoolMarks.Length < (int)_maxPoolsInArena) _emptyPoolMarks = new bool[_maxPoolsInArena];
+        bool[] emptyPools = _emptyPoolMarks;
+        Array.Clear(emptyPools, 0, (int)carved);
+        int emptyCount = 0;
         for (ulong p = a.FreePools; p != 0; p = PoolHeader.GetLink(ref _memory, p, PoolHeader.NextPool))
         {
             if ((p & ~_poolMask) != 0 || (p - first) / _poolSize >= carved)
                 Fail("arena-freepools", $"slot {index}: free pool 0x{p:x} is not a carved pool of this arena");
-            if (!emptyPools.Add(p)) Fail("arena-freepools", $"slot {index}: cycle through free pool 0x{p:x}");
+            ref bool listed = ref emptyPools[(p - first) / _poolSize];
+            if (listed) Fail("arena-freepools", $"slot {index}: cycle through free pool 0x{p:x}");
+            listed = true;
+            emptyCount++;
         }
         ulong neverCarved = a.NTotalPools - carved;
-        uint expectedFree = (uint)emptyPools.Count + (uint)neverCarved;
+        uint expectedFree = (uint)emptyCount + (uint)neverCarved;
         if (a.NFreePools != expectedFree)
-            Fail("arena-nfreepools", $"slot {index}: nfreepools {a.NFreePools}, but {emptyPools.Count} empty + {neverCarved} never-carved pools");
+            Fail("arena-nfreepools", $"slot {index}: nfreepools {a.NFreePools}, but {emptyCount} empty + {neverCarved} never-carved pools");
 
         int used = 0;
         for (ulong k = 0; k < carved; k++)
@@ -135,7 +156,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             if (arenaIndex != (uint)index)
                 Fail("pool-arena-index", $"pool 0x{pool:x} in slot {index}'s arena records arena index {arenaIndex}");
             uint count = PoolHeader.Get(ref _memory, pool, PoolHeader.Count);
-            bool empty = emptyPools.Contains(pool);
+            bool empty = emptyPools[k];
             if (empty != (count == 0))
                 Fail("pool-empty", $"pool 0x{pool:x}: count {count} but {(empty ? "" : "not ")}on its arena's free pools");
             uint sizeClass = PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass);
@@ -170,15 +191,22 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         if ((count == blocks) != (PoolHeader.GetLink(ref _memory, pool, PoolHeader.FreeBlock) == 0))
             Fail("pool-full", $"pool 0x{pool:x}: count {count} of {blocks} blocks, freeblock {(count == blocks ? "not " : "")}null");
 
-        var seen = new HashSet<ulong>();
+        // a mark per carved block (carved <= blocks, checked above), by its index from the first
+        if (_freeBlockMarks.Length < (int)blocks) _freeBlockMarks = new bool[BlocksPerPool(0)];
+        bool[] seen = _freeBlockMarks;
+        Array.Clear(seen, 0, (int)carved);
+        int free = 0;
         for (ulong b = PoolHeader.GetLink(ref _memory, pool, PoolHeader.FreeBlock); b != 0; b = _memory.ReadUInt64(b))
         {
             ulong offset = b - pool;
             if (offset < _poolOverhead || offset >= next || (offset - _poolOverhead) % size != 0)
                 Fail("free-list", $"pool 0x{pool:x}: free block 0x{b:x} (offset {offset}) is not a carved block boundary below nextoffset {next}");
-            if (!seen.Add(b)) Fail("free-list", $"pool 0x{pool:x}: block 0x{b:x} is on the free list twice");
+            ref bool listed = ref seen[(offset - _poolOverhead) / size];
+            if (listed) Fail("free-list", $"pool 0x{pool:x}: block 0x{b:x} is on the free list twice");
+            listed = true;
+            free++;
         }
-        if (seen.Count + count != carved)
-            Fail("free-list-length", $"pool 0x{pool:x}: {seen.Count} free + {count} in use != {carved} carved blocks");
+        if (free + count != carved)
+            Fail("free-list-length", $"pool 0x{pool:x}: {free} free + {count} in use != {carved} carved blocks");
     }
 }

@@ -108,7 +108,12 @@ public sealed record ModelState
     public ReleasedArena? ResolveReleasedArena(int handle) =>
         SlotOf(handle, ReleasedArenas.Count) is var i and >= 0 ? ReleasedArenas[ReleasedArenas.Count - 1 - i] : null;
 
-    public LiveArena? ArenaContaining(ulong address) => Arenas.Find(a => a.Contains(address));
+    public LiveArena? ArenaContaining(ulong address)
+    {
+        foreach (LiveArena a in Arenas) // a loop, not Find: no closure per call on the model's hottest path
+            if (a.Contains(address)) return a;
+        return null;
+    }
 
     /// <summary>The ownership specification (see DESIGN.md, "Ownership specification").</summary>
     public Ownership OwnershipOf(ulong address)

@@ -27,15 +27,15 @@ public static class ReferenceModel
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(op);
         ArgumentNullException.ThrowIfNull(observed);
-        var step = new Stepper(state with { StepCount = state.StepCount + 1 }, observed);
+        var step = new Stepper(state with { StepCount = state.StepCount + 1 }, op, observed);
         if (SkipReason(state, op) is { } why) return new StepResult(step.State, StepVerdict.Skip(why));
         if (observed.Fault is { } fault)
             return step.Fail(FamilyOf(op), "the operation completes", $"threw {fault}", $"{Describe(op)} threw: {fault}");
 
         StepResult result = op switch
         {
-            MallocOp m => step.Allocate((ulong)m.Size, m.Size.ToString(), calloc: null),
-            CallocOp c => step.Allocate((ulong)c.Count * (ulong)c.Size, $"{c.Count}×{c.Size}", calloc: ((ulong)c.Count, (ulong)c.Size)),
+            MallocOp m => step.Allocate((ulong)m.Size, calloc: null),
+            CallocOp c => step.Allocate((ulong)c.Count * (ulong)c.Size, calloc: ((ulong)c.Count, (ulong)c.Size)),
             ReallocOp r => step.Realloc(state.ResolveBlock(r.Handle)!, (ulong)r.Size),
             FreeOp f => step.Free(state.ResolveBlock(f.Handle)!),
             ForeignAllocOp a => step.ForeignAlloc((ulong)a.Size),
@@ -84,34 +84,104 @@ public static class ReferenceModel
 
     internal static string Hex(ulong value) => $"0x{value:x}";
 
-    /// <summary>One step's working state: the next model state plus the observation, with helpers that fail early.</summary>
-    private sealed class Stepper(ModelState state, Observation observed)
+    /// <summary>
+    /// One step's working state: the next model state plus the observation, with helpers that fail early. A passing
+    /// step's verdict renders its text from here only when read (<see cref="IDeferredVerdictText"/>); a failing step's
+    /// text is built as it fails.
+    /// </summary>
+    private sealed class Stepper(ModelState state, Operation op, Observation observed) : IDeferredVerdictText
     {
         public ModelState State { get; private set; } = state;
         private ModelGeometry G => State.Geometry;
 
+        /// <summary>What a passing step's text shows; see <see cref="Expected"/> and <see cref="Observed"/>.</summary>
+        private enum PassShape { Allocated, KeptInPlace, Freed, ForeignAllocated, ForeignFreed, Queried, Tagged, TagChecked }
+
+        private PassShape _shape;
+        private string? _constantExpected;
+        private LiveBlock? _subject;
+        private ulong _subjectAddress;
+        private Ownership _querySpec;
+
         public StepResult Fail(PropertyFamily family, string expected, string observedText, string message) =>
             new(State, StepVerdict.Fail(family, expected, observedText, message));
 
-        private StepResult Pass(string expected, string observedText) => new(State, StepVerdict.Pass(expected, observedText));
+        private StepResult Pass(PassShape shape, string? constantExpected = null, LiveBlock? subject = null, ulong subjectAddress = 0)
+        {
+            (_shape, _constantExpected, _subject, _subjectAddress) = (shape, constantExpected, subject, subjectAddress);
+            return new(State, StepVerdict.Pass(this));
+        }
 
-        private List<SystemEvent> Calls => observed.Events.Where(e => e is not ArenaObtained and not ArenaReturned).ToList();
+        /// <summary>The operation as failure messages name it ("malloc(16)", "free(b3)").</summary>
+        private string What(int id = 0) => op switch
+        {
+            MallocOp m => $"malloc({m.Size})",
+            CallocOp c => $"calloc({c.Count}×{c.Size})",
+            ReallocOp r => $"realloc(b{id}, {(ulong)r.Size})",
+            FreeOp => $"free(b{id})",
+            ForeignFreeOp => $"free(f{id})",
+            _ => Describe(op),
+        };
+
+        public string Expected => _constantExpected ?? _shape switch
+        {
+            PassShape.KeptInPlace => KeptInPlace(_subject!),
+            PassShape.Freed or PassShape.ForeignFreed => OneSystemFree(_subjectAddress),
+            PassShape.Tagged => $"b{_subject!.Id} tagged {State.NextTag - 1}",
+            PassShape.TagChecked => ExpectedContent(_subject!.Content),
+            PassShape.Queried => QueryExpected(_querySpec),
+            _ => throw new InvalidOperationException($"no expected text for {_shape}"),
+        };
+
+        public string Observed => _shape switch
+        {
+            PassShape.Allocated or PassShape.KeptInPlace => $"b{State.NextBlockId - 1} = {Hex(observed.Address)}",
+            PassShape.Freed or PassShape.ForeignFreed => Show(Calls()),
+            PassShape.ForeignAllocated => $"f{State.NextForeignId - 1} = {Hex(observed.Address)}",
+            PassShape.Queried => QueryShown(),
+            PassShape.Tagged => "written",
+            _ => "intact",
+        };
+
+        private static bool IsArenaEvent(SystemEvent e) => e is ArenaObtained or ArenaReturned;
+
+        /// <summary>The observed system calls other than arena traffic.</summary>
+        private List<SystemEvent> Calls()
+        {
+            var calls = new List<SystemEvent>();
+            foreach (SystemEvent e in observed.Events)
+                if (!IsArenaEvent(e)) calls.Add(e);
+            return calls;
+        }
 
         private static string Show(IReadOnlyList<SystemEvent> events) =>
             events.Count == 0 ? "no system call" : string.Join(", ", events);
 
-        /// <summary>The non-arena system calls must be exactly <paramref name="expected"/>.</summary>
-        private string? CheckCalls(string what, params SystemEvent[] expected)
+        private static string OneSystemFree(ulong address) => $"one system free of {Hex(address)}";
+
+        private static string KeptInPlace(LiveBlock old) =>
+            $"the same pointer {Hex(old.Address)} (n <= {old.Capacity} and 4n > 3·{old.Capacity})";
+
+        /// <summary>The non-arena system calls must be exactly <paramref name="expected"/> (none when null).</summary>
+        private string? CheckCalls(string what, SystemEvent? expected = null)
         {
-            var calls = Calls;
-            if (calls.SequenceEqual(expected)) return null;
-            return $"{what}: expected {Show(expected)}, saw {Show(calls)}";
+            int seen = 0;
+            bool same = true;
+            foreach (SystemEvent e in observed.Events)
+            {
+                if (IsArenaEvent(e)) continue;
+                same &= seen == 0 && expected is not null && e.Equals(expected);
+                seen++;
+            }
+            if (same && seen == (expected is null ? 0 : 1)) return null;
+            return $"{what}: expected {Show(expected is null ? [] : [expected])}, saw {Show(Calls())}";
         }
 
         private string? ApplyObtained(bool allowed)
         {
-            foreach (ArenaObtained a in observed.Events.OfType<ArenaObtained>())
+            foreach (SystemEvent e in observed.Events)
             {
+                if (e is not ArenaObtained a) continue;
                 if (!allowed) return $"arena {Hex(a.Base)} obtained by an operation that allocates nothing";
                 if (a.Base == 0 || a.Size != (ulong)G.ArenaSize)
                     return $"arena {Hex(a.Base)} of {a.Size} bytes; expected a non-null arena of {G.ArenaSize}";
@@ -128,8 +198,9 @@ public static class ReferenceModel
 
         private (PropertyFamily, string)? ApplyReturned(bool allowed)
         {
-            foreach (ArenaReturned r in observed.Events.OfType<ArenaReturned>())
+            foreach (SystemEvent e in observed.Events)
             {
+                if (e is not ArenaReturned r) continue;
                 if (!allowed) return (PropertyFamily.Invariants, $"arena {Hex(r.Base)} returned by an operation that frees nothing");
                 LiveArena? arena = State.Arenas.Find(a => a.Base == r.Base);
                 if (arena is null) return (PropertyFamily.Invariants, $"returned arena {Hex(r.Base)} is not a live arena");
@@ -156,10 +227,13 @@ public static class ReferenceModel
             ulong offset = address - pool;
             if (offset < (ulong)G.PoolOverhead || (offset - (ulong)G.PoolOverhead) % blockSize != 0 || offset + blockSize > (ulong)G.PoolSize)
                 return (PropertyFamily.Blocks, $"block {Hex(address)} is at pool offset {offset}, not on a {blockSize}-byte block boundary after the header");
-            State = State with
+            if (!arena.InitializedPools.Contains(pool)) // the common case, a pool already known, changes nothing
             {
-                Arenas = State.Arenas.Replace(arena, arena with { InitializedPools = arena.InitializedPools.Add(pool) }),
-            };
+                State = State with
+                {
+                    Arenas = State.Arenas.Replace(arena, arena with { InitializedPools = arena.InitializedPools.Add(pool) }),
+                };
+            }
             return null;
         }
 
@@ -167,8 +241,9 @@ public static class ReferenceModel
         {
             if (State.FirstOverlap(address, capacity) is { } other)
                 return $"new block [{Hex(address)}, +{capacity}) overlaps live b{other.Id} at {Hex(other.Address)}";
-            if (State.Foreign.Find(f => address < f.Address + f.Size && f.Address < address + capacity) is { } foreign)
-                return $"new block {Hex(address)} overlaps foreign block f{foreign.Id}";
+            foreach (ForeignBlock foreign in State.Foreign)
+                if (address < foreign.Address + foreign.Size && foreign.Address < address + capacity)
+                    return $"new block {Hex(address)} overlaps foreign block f{foreign.Id}";
             return null;
         }
 
@@ -197,12 +272,12 @@ public static class ReferenceModel
         /// Checks and records a freshly allocated block of <paramref name="bytes"/> at the observed address.
         /// <paramref name="systemCall"/> is the one system call the request must make when pymalloc does not serve it.
         /// </summary>
-        private (PropertyFamily, string)? PlaceNewBlock(ulong bytes, SystemEvent? systemCall, BlockContent content, int? replaceIndex, string what)
+        private (PropertyFamily, string)? PlaceNewBlock(ulong bytes, SystemEvent? systemCall, BlockContent content, int? replaceIndex, int whatId)
         {
             ulong address = observed.Address;
-            if (address == 0) return (PropertyFamily.Blocks, $"{what} returned NULL");
+            if (address == 0) return (PropertyFamily.Blocks, $"{What(whatId)} returned NULL");
             bool small = systemCall is null;
-            if (CheckCalls(what, small ? [] : [systemCall!]) is { } routing) return (PropertyFamily.Routing, routing);
+            if (CheckCalls(What(whatId), systemCall) is { } routing) return (PropertyFamily.Routing, routing);
             ulong capacity = small ? G.BlockSizeFor(bytes) : Math.Max(bytes, 1UL);
             if (small && CheckPymallocPlacement(address, capacity) is { } placement) return placement;
             if (!small && State.ArenaContaining(address) is { } arena)
@@ -212,54 +287,57 @@ public static class ReferenceModel
             return null;
         }
 
-        public StepResult Allocate(ulong bytes, string shown, (ulong Count, ulong Size)? calloc)
+        public StepResult Allocate(ulong bytes, (ulong Count, ulong Size)? calloc)
         {
-            string what = calloc is null ? $"malloc({shown})" : $"calloc({shown})";
             if (ApplyObtained(allowed: true) is { } arenaError) return Fail(PropertyFamily.Invariants, "a valid new arena", arenaError, arenaError);
             if (ApplyReturned(allowed: false) is { } returned) return Fail(returned.Item1, "no arena returned", returned.Item2, returned.Item2);
             SystemEvent? call = G.IsSmallRequest(bytes) ? null
                 : calloc is { } c ? new SystemCallocCalled(observed.Address, c.Count, c.Size)
                 : new SystemMallocCalled(observed.Address, bytes);
             BlockContent content = calloc is null ? BlockContent.Unknown : new BlockContent(ContentKind.Zero, 0, bytes);
-            string expected = call is null ? "a pymalloc block" : $"one {call.GetType().Name.Replace("Called", "")}";
-            if (PlaceNewBlock(bytes, call, content, null, what) is { } error) return Fail(error.Item1, expected, Hex(observed.Address), error.Item2);
-            return Pass(expected, $"b{State.NextBlockId - 1} = {Hex(observed.Address)}");
+            string expected = call switch // "one " + the event's type name without "Called"
+            {
+                null => "a pymalloc block",
+                SystemCallocCalled => "one SystemCalloc",
+                _ => "one SystemMalloc",
+            };
+            if (PlaceNewBlock(bytes, call, content, null, 0) is { } error) return Fail(error.Item1, expected, Hex(observed.Address), error.Item2);
+            return Pass(PassShape.Allocated, expected);
         }
 
-        private StepResult? CheckOwnershipBeforeRelease(ulong address, bool expectOwned, string what)
+        private StepResult? CheckOwnershipBeforeRelease(ulong address, bool expectOwned, int whatId)
         {
             if (observed.OwnedAnswer == expectOwned) return null;
             string answer = observed.OwnedAnswer?.ToString().ToLowerInvariant() ?? "no answer";
             return Fail(PropertyFamily.Ownership, $"IsOwned({Hex(address)}) = {expectOwned.ToString().ToLowerInvariant()}", answer,
-                $"{what}: the heap's ownership test answers {answer} for {(expectOwned ? "its own block" : "a system block")} {Hex(address)}");
+                $"{What(whatId)}: the heap's ownership test answers {answer} for {(expectOwned ? "its own block" : "a system block")} {Hex(address)}");
         }
 
         public StepResult Realloc(LiveBlock old, ulong bytes)
         {
-            string what = $"realloc(b{old.Id}, {bytes})";
             bool pymalloc = old.Kind == BlockKind.Pymalloc;
-            if (CheckOwnershipBeforeRelease(old.Address, pymalloc, what) is { } wrong) return wrong;
+            if (CheckOwnershipBeforeRelease(old.Address, pymalloc, old.Id) is { } wrong) return wrong;
             if (ApplyObtained(allowed: true) is { } arenaError) return Fail(PropertyFamily.Invariants, "a valid new arena", arenaError, arenaError);
             int index = State.Blocks.IndexOf(old);
             ulong kept = Math.Min(old.Content.ValidLength, bytes);
-            BlockContent content = old.Content with { ValidLength = kept };
+            BlockContent content = kept == old.Content.ValidLength ? old.Content : old.Content with { ValidLength = kept };
             ulong address = observed.Address;
-            string expected;
+            string? expected; // null: kept in place, rendered by KeptInPlace only when shown
             if (!pymalloc)
             {
                 expected = "a system realloc";
-                if (address == 0) return Fail(PropertyFamily.Blocks, expected, "NULL", $"{what} returned NULL");
-                if (CheckCalls(what, new SystemReallocCalled(old.Address, address, bytes)) is { } routing)
-                    return Fail(PropertyFamily.Routing, expected, Show(Calls), routing);
+                if (address == 0) return Fail(PropertyFamily.Blocks, expected, "NULL", $"{What(old.Id)} returned NULL");
+                if (CheckCalls(What(old.Id), new SystemReallocCalled(old.Address, address, bytes)) is { } routing)
+                    return Fail(PropertyFamily.Routing, expected, Show(Calls()), routing);
                 RemoveBlock(old, fromList: false);
                 if (CheckNoOverlap(address, Math.Max(bytes, 1)) is { } overlap) return Fail(PropertyFamily.Blocks, expected, Hex(address), overlap);
                 AddBlock(new LiveBlock(State.NextBlockId, address, bytes, Math.Max(bytes, 1), BlockKind.System, content), index);
             }
             else if (bytes <= old.Capacity && 4 * bytes > 3 * old.Capacity)
             {
-                expected = $"the same pointer {Hex(old.Address)} (n <= {old.Capacity} and 4n > 3·{old.Capacity})";
-                if (address != old.Address) return Fail(PropertyFamily.Blocks, expected, Hex(address), $"{what} moved a block it must keep in place");
-                if (CheckCalls(what) is { } routing) return Fail(PropertyFamily.Routing, expected, Show(Calls), routing);
+                expected = null;
+                if (address != old.Address) return Fail(PropertyFamily.Blocks, KeptInPlace(old), Hex(address), $"{What(old.Id)} moved a block it must keep in place");
+                if (CheckCalls(What(old.Id)) is { } routing) return Fail(PropertyFamily.Routing, KeptInPlace(old), Show(Calls()), routing);
                 RemoveBlock(old, fromList: false);
                 AddBlock(new LiveBlock(State.NextBlockId, address, bytes, old.Capacity, BlockKind.Pymalloc, content), index);
             }
@@ -267,27 +345,27 @@ public static class ReferenceModel
             {
                 bool small = G.IsSmallRequest(bytes);
                 expected = small ? "a new pymalloc block, old one freed" : "a new system block, old one freed";
-                if (address == old.Address) return Fail(PropertyFamily.Blocks, expected, Hex(address), $"{what} kept a block it must move");
+                if (address == old.Address) return Fail(PropertyFamily.Blocks, expected, Hex(address), $"{What(old.Id)} kept a block it must move");
                 SystemEvent? call = small ? null : new SystemMallocCalled(address, bytes);
-                if (PlaceNewBlock(bytes, call, content, index, what) is { } error) return Fail(error.Item1, expected, Hex(address), error.Item2);
+                if (PlaceNewBlock(bytes, call, content, index, old.Id) is { } error) return Fail(error.Item1, expected, Hex(address), error.Item2);
                 RemoveBlock(old, fromList: false); // PlaceNewBlock already replaced its list entry
             }
-            if (ApplyReturned(allowed: true) is { } returned) return Fail(returned.Item1, "arenas returned only when empty", returned.Item2, returned.Item2);
-            return Pass(expected, $"b{State.NextBlockId - 1} = {Hex(address)}");
+            if (ApplyReturned(allowed: true) is { } returned)
+                return Fail(returned.Item1, "arenas returned only when empty", returned.Item2, returned.Item2);
+            return expected is null ? Pass(PassShape.KeptInPlace, subject: old) : Pass(PassShape.Allocated, expected);
         }
 
         public StepResult Free(LiveBlock block)
         {
-            string what = $"free(b{block.Id})";
             bool pymalloc = block.Kind == BlockKind.Pymalloc;
-            if (CheckOwnershipBeforeRelease(block.Address, pymalloc, what) is { } wrong) return wrong;
+            if (CheckOwnershipBeforeRelease(block.Address, pymalloc, block.Id) is { } wrong) return wrong;
             if (ApplyObtained(allowed: false) is { } arenaError) return Fail(PropertyFamily.Invariants, "no arena obtained", arenaError, arenaError);
-            string expected = pymalloc ? "freed to its pool, no system call" : $"one system free of {Hex(block.Address)}";
-            if ((pymalloc ? CheckCalls(what) : CheckCalls(what, new SystemFreeCalled(block.Address))) is { } routing)
-                return Fail(PropertyFamily.Routing, expected, Show(Calls), routing);
+            string? routing = pymalloc ? CheckCalls(What(block.Id)) : CheckCalls(What(block.Id), new SystemFreeCalled(block.Address));
+            if (routing is not null)
+                return Fail(PropertyFamily.Routing, pymalloc ? "freed to its pool, no system call" : OneSystemFree(block.Address), Show(Calls()), routing);
             RemoveBlock(block);
             if (ApplyReturned(allowed: true) is { } returned) return Fail(returned.Item1, "arenas returned only when empty", returned.Item2, returned.Item2);
-            return Pass(expected, Show(Calls));
+            return pymalloc ? Pass(PassShape.Freed, "freed to its pool, no system call") : Pass(PassShape.Freed, subjectAddress: block.Address);
         }
 
         public StepResult ForeignAlloc(ulong bytes)
@@ -303,49 +381,55 @@ public static class ReferenceModel
                 Foreign = State.Foreign.Add(new ForeignBlock(State.NextForeignId, address, bytes)),
                 NextForeignId = State.NextForeignId + 1,
             };
-            return Pass("a foreign block", $"f{State.NextForeignId - 1} = {Hex(address)}");
+            return Pass(PassShape.ForeignAllocated, "a foreign block");
         }
 
         public StepResult ForeignFree(ForeignBlock block)
         {
-            string what = $"free(f{block.Id})";
             if (State.OwnershipOf(block.Address) != Ownership.NotOwned)
                 return Fail(PropertyFamily.Blocks, "foreign block outside live arenas", Hex(block.Address), $"f{block.Id} now lies in a live arena");
-            if (CheckOwnershipBeforeRelease(block.Address, expectOwned: false, what) is { } wrong) return wrong;
+            if (CheckOwnershipBeforeRelease(block.Address, expectOwned: false, block.Id) is { } wrong) return wrong;
             if (ApplyObtained(allowed: false) is { } arenaError) return Fail(PropertyFamily.Invariants, "no arena obtained", arenaError, arenaError);
             if (ApplyReturned(allowed: false) is { } returned) return Fail(returned.Item1, "no arena returned", returned.Item2, returned.Item2);
-            string expected = $"one system free of {Hex(block.Address)}";
-            if (CheckCalls(what, new SystemFreeCalled(block.Address)) is { } routing)
-                return Fail(PropertyFamily.Routing, expected, Show(Calls), routing);
+            if (CheckCalls(What(block.Id), new SystemFreeCalled(block.Address)) is { } routing)
+                return Fail(PropertyFamily.Routing, OneSystemFree(block.Address), Show(Calls()), routing);
             State = State with { Foreign = State.Foreign.Remove(block) };
-            return Pass(expected, Show(Calls));
+            return Pass(PassShape.ForeignFreed, subjectAddress: block.Address);
         }
+
+        private string QueryExpected(Ownership spec) => spec switch
+        {
+            Ownership.Owned => "Owned ⇒ true",
+            Ownership.NotOwned => "NotOwned ⇒ false",
+            _ when State.UnspecifiedMustBeOwned => "in a live arena (arena map) ⇒ true",
+            _ => "Unspecified ⇒ either",
+        };
+
+        private string QueryGarbage() => observed.Garbage is { } g
+            ? $" (garbage {g.Class} = {Hex(g.Value)}, {g.Delivery.ToString().ToLowerInvariant()})" : "";
+
+        private string QueryShown() => (observed.OwnedAnswer?.ToString().ToLowerInvariant() ?? "no answer") + QueryGarbage();
 
         public StepResult Query(ulong address)
         {
             Ownership spec = State.OwnershipOf(address);
             bool? answer = observed.OwnedAnswer;
-            string garbage = observed.Garbage is { } g
-                ? $" (garbage {g.Class} = {Hex(g.Value)}, {g.Delivery.ToString().ToLowerInvariant()})" : "";
-            string shown = (answer?.ToString().ToLowerInvariant() ?? "no answer") + garbage;
-            string expected = spec switch
-            {
-                Ownership.Owned => "Owned ⇒ true",
-                Ownership.NotOwned => "NotOwned ⇒ false",
-                _ when State.UnspecifiedMustBeOwned => "in a live arena (arena map) ⇒ true",
-                _ => "Unspecified ⇒ either",
-            };
             if (observed.Events.Length != 0)
                 return Fail(PropertyFamily.Routing, "no system event", Show(observed.Events), "an ownership query reached the system allocator");
-            if (answer is null) return Fail(PropertyFamily.Ownership, expected, shown, $"query {Hex(address)} gave no answer");
+            if (answer is null) return Fail(PropertyFamily.Ownership, QueryExpected(spec), QueryShown(), $"query {Hex(address)} gave no answer");
             bool ok = spec switch
             {
                 Ownership.Owned => answer.Value,
                 Ownership.NotOwned => !answer.Value,
                 _ => !State.UnspecifiedMustBeOwned || answer.Value,
             };
-            return ok ? Pass(expected, shown)
-                : Fail(PropertyFamily.Ownership, expected, shown, $"IsOwned({Hex(address)}) = {answer.Value.ToString().ToLowerInvariant()} but the address is {spec}{garbage}");
+            if (ok)
+            {
+                _querySpec = spec;
+                return Pass(PassShape.Queried);
+            }
+            return Fail(PropertyFamily.Ownership, QueryExpected(spec), QueryShown(),
+                $"IsOwned({Hex(address)}) = {answer.Value.ToString().ToLowerInvariant()} but the address is {spec}{QueryGarbage()}");
         }
 
         public StepResult WriteTag(LiveBlock block)
@@ -358,29 +442,30 @@ public static class ReferenceModel
                 BlocksByAddress = State.BlocksByAddress.SetItem(block.Address, tagged),
                 NextTag = tag + 1,
             };
-            return Pass($"b{block.Id} tagged {tag}", "written");
+            return Pass(PassShape.Tagged, subject: block);
         }
+
+        private static string ExpectedContent(BlockContent content) => content.Kind switch
+        {
+            ContentKind.Zero => $"first {content.ValidLength} bytes zero",
+            ContentKind.Tagged => $"first {content.ValidLength} bytes of tag {content.Tag}",
+            _ => "nothing known",
+        };
 
         public StepResult CheckTag(LiveBlock block)
         {
             BlockContent content = block.Content;
-            string expected = content.Kind switch
-            {
-                ContentKind.Zero => $"first {content.ValidLength} bytes zero",
-                ContentKind.Tagged => $"first {content.ValidLength} bytes of tag {content.Tag}",
-                _ => "nothing known",
-            };
             ImmutableArray<byte> bytes = observed.Content.IsDefault ? [] : observed.Content;
             if ((ulong)bytes.Length != content.ValidLength)
-                return Fail(PropertyFamily.Blocks, expected, $"{bytes.Length} bytes read", $"check_tag(b{block.Id}) read {bytes.Length} bytes, expected {content.ValidLength}");
+                return Fail(PropertyFamily.Blocks, ExpectedContent(content), $"{bytes.Length} bytes read", $"check_tag(b{block.Id}) read {bytes.Length} bytes, expected {content.ValidLength}");
             for (int i = 0; i < bytes.Length; i++)
             {
                 byte want = content.ExpectedByte((ulong)i);
                 if (bytes[i] != want)
-                    return Fail(PropertyFamily.Blocks, expected, $"byte {i} = 0x{bytes[i]:x2}",
+                    return Fail(PropertyFamily.Blocks, ExpectedContent(content), $"byte {i} = 0x{bytes[i]:x2}",
                         $"b{block.Id} at {Hex(block.Address)} lost its contents: byte {i} is 0x{bytes[i]:x2}, expected 0x{want:x2}");
             }
-            return Pass(expected, "intact");
+            return Pass(PassShape.TagChecked, subject: block);
         }
     }
 }

@@ -25,6 +25,12 @@ public sealed partial class SimulatedAddressSpace
     /// <summary>At most this many errors and suppressed reads are kept (each); the counts go on.</summary>
     public int MaxRecordedReports { get; set; } = 10_000;
 
+    /// <summary>
+    /// A lower bound for suppressed reads alone (the count goes on): a checker that only needs their number and the
+    /// first one need not pay for a record, and a region lookup, per read.
+    /// </summary>
+    public int MaxRecordedSuppressedReads { get; set; } = int.MaxValue;
+
     /// <summary>Throw <see cref="MemcheckException"/> at the first unsuppressed error (after recording it).</summary>
     public bool ThrowOnError { get; set; }
 
@@ -39,6 +45,9 @@ public sealed partial class SimulatedAddressSpace
 
     /// <summary>Every suppressed read since the last <see cref="ClearReports"/>, recorded or not.</summary>
     public long SuppressedReadCount => _suppressedReadCount;
+
+    /// <summary>Arena-index reads so far (as in <see cref="GetStats"/>, without building the statistics).</summary>
+    public long ArenaIndexReads => _arenaIndexReads;
 
     /// <summary>Makes every undefined/unaddressable arena-index read return <paramref name="value"/>.</summary>
     public void InjectGarbage(uint value) => Garbage = (in GarbageRequest _) => value;
@@ -58,7 +67,7 @@ public sealed partial class SimulatedAddressSpace
         {
             if (!suppression.Covers(access, state)) continue;
             _suppressedReadCount++;
-            if (_suppressedReads.Count < MaxRecordedReports)
+            if (_suppressedReads.Count < Math.Min(MaxRecordedReports, MaxRecordedSuppressedReads))
             {
                 _suppressedReads.Add(new SuppressedRead(suppression.Name, access, address, (int)size, state, stored, returned,
                     CurrentOperationIndex, FindLive(badAddress)));

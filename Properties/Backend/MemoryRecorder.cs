@@ -13,6 +13,9 @@ namespace PymallocVerify.Properties.Backend;
 /// deterministic instead of depending on where malloc puts a 256 KiB block.</item>
 /// <item>Fresh arenas and chunks are filled with <see cref="ArenaFill"/>: the garbage memory holds before anyone writes it,
 /// the same on every run.</item>
+/// <item>Raw blocks are carved in ascending order from slabs reused across cases (<see cref="NativeSlabPool"/>: no page
+/// fault per fresh page), with a gap between neighbours — the order and spacing malloc gave them once a previous case
+/// had freed its blocks, so arenas and system blocks lie relative to each other as they did on malloc's memory.</item>
 /// <item>Returned arenas are quarantined — kept mapped until the run ends — so queries inside a freed arena read
 /// real memory, and a later arena never reuses the address (no ABA between the model and the heap).</item>
 /// <item>System blocks and foreign blocks come from pool-aligned spans of test-owned chunks, so the classic
@@ -27,11 +30,16 @@ public sealed unsafe class MemoryRecorder : IDisposable
 
     private const ulong ChunkBytes = 1 << 20;
 
+    /// <summary>Where successive blocks start in their spans (see <see cref="CarveBlock"/>).</summary>
+    private static readonly ulong[] SpanOffsets = [0, 48, 16, 64];
+
     private readonly ulong _poolSize;
     private readonly int[] _arenaHeadOffsets;
     private readonly List<SystemEvent> _events = [];
     private readonly List<(ulong Start, ulong End)> _regions = []; // sorted by start, disjoint
-    private readonly List<nint> _rawBlocks = [];
+    private readonly List<nint> _slabs = [];
+    private readonly List<nint> _oversizedBlocks = []; // larger than a slab: from malloc, freed at Dispose
+    private ulong _slabNext, _slabEnd;
     private readonly Dictionary<ulong, ulong> _arenas = []; // live arena base -> size
     private readonly Dictionary<ulong, ulong> _systemBlocks = []; // system or foreign block -> size
     private int _arenasObtained;
@@ -105,9 +113,25 @@ public sealed unsafe class MemoryRecorder : IDisposable
 
     private ulong RawAlloc(ulong bytes, ulong alignment)
     {
-        ulong raw = (ulong)NativeMemory.AlignedAlloc((nuint)bytes, (nuint)alignment);
-        if (raw == 0) throw new OutOfMemoryException($"test backend could not map {bytes} bytes");
-        _rawBlocks.Add((nint)raw);
+        ulong raw;
+        if (bytes + alignment > NativeSlabPool.SlabBytes || alignment > NativeSlabPool.SlabAlignment)
+        {
+            raw = (ulong)NativeMemory.AlignedAlloc((nuint)bytes, (nuint)alignment);
+            if (raw == 0) throw new OutOfMemoryException($"test backend could not map {bytes} bytes");
+            _oversizedBlocks.Add((nint)raw);
+        }
+        else
+        {
+            raw = (_slabNext + alignment - 1) & ~(alignment - 1);
+            if (_slabs.Count == 0 || raw + bytes > _slabEnd)
+            {
+                nint slab = NativeSlabPool.Rent();
+                _slabs.Add(slab);
+                (raw, _slabEnd) = ((ulong)slab, (ulong)slab + NativeSlabPool.SlabBytes);
+            }
+            _slabNext = raw + bytes + alignment; // the gap: no two raw blocks touch, as between malloc's blocks
+        }
+        NativeMemory.Fill((void*)raw, (nuint)bytes, ArenaFill); // deterministic "uninitialised" bytes, also in a reused block
         var region = (raw, raw + bytes);
         int at = _regions.BinarySearch(region);
         _regions.Insert(at < 0 ? ~at : at, region);
@@ -118,7 +142,6 @@ public sealed unsafe class MemoryRecorder : IDisposable
     {
         ulong head = (ulong)_arenaHeadOffsets[_arenasObtained++ % _arenaHeadOffsets.Length];
         ulong raw = RawAlloc(size + 3 * _poolSize, _poolSize);
-        NativeMemory.Fill((void*)raw, (nuint)(size + 3 * _poolSize), ArenaFill);
         ulong arena = raw + _poolSize + head;
         _arenas[arena] = size;
         _events.Add(new ArenaObtained(arena, size));
@@ -134,14 +157,12 @@ public sealed unsafe class MemoryRecorder : IDisposable
     /// <summary>A block in its own pool-aligned span; the offset in the span cycles so blocks start at and after pool bases.</summary>
     private ulong CarveBlock(ulong bytes)
     {
-        ulong[] offsets = [0, 48, 16, 64];
-        ulong offset = Math.Min(offsets[_spanCount++ % offsets.Length], _poolSize / 2);
+        ulong offset = Math.Min(SpanOffsets[_spanCount++ % SpanOffsets.Length], _poolSize / 2);
         ulong span = (offset + Math.Max(bytes, 1) + _poolSize - 1) & ~(_poolSize - 1);
         if (_chunkEnd - _chunkNext < span)
         {
             ulong chunk = Math.Max(ChunkBytes, span);
             _chunkNext = RawAlloc(chunk, _poolSize);
-            NativeMemory.Fill((void*)_chunkNext, (nuint)chunk, ArenaFill); // deterministic "uninitialised" bytes
             _chunkEnd = _chunkNext + chunk;
         }
         ulong block = _chunkNext + offset;
@@ -193,8 +214,10 @@ public sealed unsafe class MemoryRecorder : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        foreach (nint raw in _rawBlocks) NativeMemory.AlignedFree((void*)raw);
-        _rawBlocks.Clear();
+        foreach (nint slab in _slabs) NativeSlabPool.Return(slab);
+        foreach (nint block in _oversizedBlocks) NativeMemory.AlignedFree((void*)block);
+        _slabs.Clear();
+        _oversizedBlocks.Clear();
         _regions.Clear();
     }
 }

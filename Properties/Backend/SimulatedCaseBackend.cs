@@ -40,12 +40,25 @@ public sealed class SimulatedCaseBackend : ICaseBackend
     private readonly ulong _poolMask;
     private const int RecordedReports = 10_000;
 
+    /// <summary>The garbage of one re-evaluation: one provider whose value is set per re-evaluation, not one per value.</summary>
+    private readonly FixedGarbage _reevaluationGarbage = new();
+    private readonly GarbageProvider _reevaluationProvider;
+
+    private sealed class FixedGarbage
+    {
+        public uint Value;
+
+        public ulong Provide(in GarbageRequest request) => Value;
+    }
+
     public SimulatedCaseBackend(Geometry geometry, SimulatedLayout layout)
     {
         ArgumentNullException.ThrowIfNull(layout);
         _space = layout.CreateSpace(geometry);
         _space.MaxRecordedReports = RecordedReports;
+        _space.MaxRecordedSuppressedReads = 1; // the first names the radix oracle's forbidden read; the count does the rest
         _poolMask = ~((ulong)geometry.PoolSize - 1);
+        _reevaluationProvider = _reevaluationGarbage.Provide;
     }
 
     public SimulatedAddressSpace Space => _space;
@@ -113,7 +126,7 @@ public sealed class SimulatedCaseBackend : ICaseBackend
     private void BeginQuiet()
     {
         _quietErrors = _space.ErrorCount;
-        _quietIndexReads = _space.GetStats().ArenaIndexReads;
+        _quietIndexReads = _space.ArenaIndexReads;
         _space.MaxRecordedReports = 0; // counted, not recorded
     }
 
@@ -126,7 +139,7 @@ public sealed class SimulatedCaseBackend : ICaseBackend
         _space.MaxRecordedReports = RecordedReports;
         long errors = _space.ErrorCount - _quietErrors;
         if (errors == 0) return false;
-        if (errors == _space.GetStats().ArenaIndexReads - _quietIndexReads)
+        if (errors == _space.ArenaIndexReads - _quietIndexReads)
         {
             _quietlyTolerated += errors;
             return true;
@@ -158,16 +171,21 @@ public sealed class SimulatedCaseBackend : ICaseBackend
         GarbageProvider? armed = _space.Garbage;
         ArenaObject[] table = heap.ArenaTable;
         uint n = (uint)table.Length;
-        var values = new List<uint?> { n, n + 1 };
-        values.AddRange(FarOutOfRange.Select(v => (uint?)v));
-        for (uint slot = 0; slot < n; slot++) values.Add(slot);
-        values.Add(null); // the stored bytes, whatever they are
         string? failure = null;
         try
         {
-            foreach (uint? value in values)
+            // n, n + 1, the far values, every slot, then null: the stored bytes, whatever they are
+            for (uint i = 0; i < n + 2 + (uint)FarOutOfRange.Length + 1; i++)
             {
-                if (value is uint v) _space.InjectGarbage(v);
+                uint? value = i < 2 ? n + i
+                    : i < 2 + (uint)FarOutOfRange.Length ? FarOutOfRange[i - 2]
+                    : i < n + 2 + (uint)FarOutOfRange.Length ? i - 2 - (uint)FarOutOfRange.Length
+                    : null;
+                if (value is uint v)
+                {
+                    _reevaluationGarbage.Value = v;
+                    _space.Garbage = _reevaluationProvider;
+                }
                 else _space.Garbage = null;
                 int errors = _space.Errors.Count;
                 if (_quiet) BeginQuiet();
@@ -215,11 +233,11 @@ public sealed class SimulatedCaseBackend : ICaseBackend
             if (!_tolerated.Contains(i)) return $"memcheck: {_space.Errors[i]}";
         if (_space.ErrorCount - _stepErrorCount - (_quietlyTolerated - _stepQuietlyTolerated) > _space.Errors.Count - _stepErrors)
             return $"memcheck: {_space.ErrorCount - _stepErrorCount} errors in this step, beyond the {_space.MaxRecordedReports} the space records";
-        if (variant.Oracle == OracleKind.RadixTree && _space.SuppressedReadCount + _space.GetStats().ArenaIndexReads > 0)
+        if (variant.Oracle == OracleKind.RadixTree && _space.SuppressedReadCount + _space.ArenaIndexReads > 0)
         {
             string what = _space.SuppressedReads.FirstOrDefault() is { } r
                 ? $"a suppressed read of 0x{r.Address:x} ({r.State}) at op #{r.OperationIndex}"
-                : $"{_space.GetStats().ArenaIndexReads} arena-index read(s)";
+                : $"{_space.ArenaIndexReads} arena-index read(s)";
             return $"the radix-tree oracle read pool memory: {what}; it must read none";
         }
         return null;

@@ -112,8 +112,9 @@ public sealed class CaseRunner
             if (!verdict.Failed && _finding is { } found)
                 verdict = StepVerdict.Fail(found.Family, found.Expected, verdict.Observed, found.Message);
             _trace.Add(new StepTrace(index, op, verdict, teardown));
-            foreach (var (slot, i) in heap.ArenaTable.Select((s, i) => (s, i)))
-                if (slot.Address != 0) _everUsedSlots.Add(i);
+            ArenaObject[] table = heap.ArenaTable;
+            for (int i = 0; i < table.Length; i++)
+                if (table[i].Address != 0) _everUsedSlots.Add(i);
             return verdict.Failed ? ToFailure(index, verdict) : null;
         }
 
@@ -247,7 +248,10 @@ public sealed class CaseRunner
         private AppliedGarbage ArmGarbage(Garbage requested, ulong address, Ownership spec)
         {
             if (spec == Ownership.Owned) return new AppliedGarbage(requested.Class, 0, GarbageDelivery.NotApplied);
-            var view = new ArenaTableView(heap.ArenaTable.Select(a => a.Address).ToArray(), _everUsedSlots, (ulong)owner._geometry.ArenaSize);
+            ArenaObject[] table = heap.ArenaTable;
+            var bases = new ulong[table.Length];
+            for (int i = 0; i < table.Length; i++) bases[i] = table[i].Address;
+            var view = new ArenaTableView(bases, _everUsedSlots, (ulong)owner._geometry.ArenaSize);
             var (value, actual) = GarbageResolver.Resolve(requested, view, address);
             return backend.ArmGarbage(owner._model.PoolBaseOf(address) + PoolHeader.ArenaIndex, value, actual, _state);
         }
