@@ -179,10 +179,13 @@ public static class PerformanceReport
             changes.Add((row, now.Ratio, then.Ratio, now.Ratio / then.Ratio - 1));
         }
         var s = new StringBuilder();
-        string when = File.Exists(Path.Combine(previousDirectory!, "machine.txt"))
-            ? File.ReadLines(Path.Combine(previousDirectory!, "machine.txt")).FirstOrDefault(l => l.StartsWith("started:", StringComparison.Ordinal)) ?? ""
-            : "";
-        s.Append(CultureInfo.InvariantCulture, $"Ratios of this run against the previous one ({when.Replace("started: ", "started ", StringComparison.Ordinal)}), ");
+        string machineFile = Path.Combine(previousDirectory!, "machine.txt");
+        string? started = File.Exists(machineFile)
+            ? File.ReadLines(machineFile).FirstOrDefault(l => l.StartsWith("started:", StringComparison.Ordinal))
+            : null;
+        // A run made without run.sh (straight BenchmarkDotNet, maybe another job) has no machine.txt.
+        string when = started?.Replace("started: ", "started ", StringComparison.Ordinal) ?? "not made by run.sh: job and start time unknown";
+        s.Append(CultureInfo.InvariantCulture, $"Ratios of this run against the previous one ({when}), ");
         s.Append(CultureInfo.InvariantCulture, $"{changes.Count} rows in both:\n\n");
         s.Append("| suite | rows | median change | largest change | where |\n|---|---:|---:|---:|---|\n");
         foreach (var suite in changes.GroupBy(c => c.Row.Type))
