@@ -13,7 +13,10 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     private bool[] _emptyPoolMarks = [];  // per pool of the arena being checked: on its freepools list
     private bool[] _freeBlockMarks = [];  // per block of the pool being checked: on its free list
 
-    /// <summary>Throws <see cref="HeapInvariantException"/> naming the first violated invariant. O(heap size).</summary>
+    /// <summary>
+    /// Throws <see cref="HeapInvariantException"/> naming the first violated invariant. O(heap size). Like every
+    /// mutation, callers serialize it (it reuses scratch arrays held by the heap): never run two at once.
+    /// </summary>
     public void CheckInvariants()
     {
         int slots = _arenas.Length;

@@ -27,9 +27,14 @@ for argument in "$@"; do
 done
 
 # The CPython311 rows call C pymalloc in Debian's libpython3.11 (the reference, measured in the same run).
+# Without it (and without root to install it) only those rows fail, with a message saying what to install.
 if ! ldconfig -p | grep -q 'libpython3\.11\.so\.1\.0'; then
-  echo "installing Debian's libpython3.11 for the CPython311 rows" >&2
-  apt-get install -y -q libpython3.11 > /dev/null || { apt-get update -q > /dev/null && apt-get install -y -q libpython3.11 > /dev/null; }
+  if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+    echo "installing Debian's libpython3.11 for the CPython311 rows" >&2
+    apt-get install -y -q libpython3.11 > /dev/null || { apt-get update -q > /dev/null && apt-get install -y -q libpython3.11 > /dev/null; }
+  else
+    echo "warning: libpython3.11.so.1.0 not found and not root: the CPython311 rows will fail (apt-get install libpython3.11)" >&2
+  fi
 fi
 
 dotnet build Benchmarks/Benchmarks.csproj -c Release --nologo -v q

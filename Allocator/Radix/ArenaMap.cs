@@ -12,7 +12,7 @@ namespace PymallocVerify.Allocator.Radix;
 public sealed class ArenaMap
 {
     // Entries: the root's are mid nodes, a mid node's are bottom nodes, a bottom node's are leaves.
-    private ChunkedNode<ChunkedNode<ChunkedNode<ArenaCoverage>>> _root;
+    private readonly ChunkedNode<ChunkedNode<ArenaCoverage>>[]?[] _root; // the root's chunk table; the root always exists
     private readonly ChunkShape _interior;
     private readonly ChunkShape _bottom;
     private readonly int _topShift;
@@ -42,7 +42,7 @@ public sealed class ArenaMap
         _interiorIndexMask = (1UL << Layout.InteriorBits) - 1;
         _bottomIndexMask = (1UL << Layout.BottomBits) - 1;
         _arenaMask = Layout.ArenaMask;
-        _root.Chunks = ChunkedNode<ChunkedNode<ChunkedNode<ArenaCoverage>>>.NewChunkTable(_interior);
+        _root = ChunkedNode<ChunkedNode<ChunkedNode<ArenaCoverage>>>.NewChunkTable(_interior);
     }
 
     public ArenaMapLayout Layout { get; }
@@ -65,8 +65,8 @@ public sealed class ArenaMap
 
     /// <summary>
     /// arena_map_is_used: is <paramref name="address"/> inside a marked arena? Lock-free; reads nodes and one leaf,
-    /// never pool memory. True on the whole <c>[base, base + ARENA_SIZE)</c> of a live arena. Six dependent loads
-    /// (a chunk table and a chunk per level) where CPython's flat nodes need three.
+    /// never pool memory. True on the whole <c>[base, base + ARENA_SIZE)</c> of a live arena. On a hint hit, two
+    /// dependent loads from the address (the leaf chunk, the leaf); a miss walks the upper levels, two loads each.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsUsed<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
@@ -106,7 +106,7 @@ public sealed class ArenaMap
     public void CheckInvariants()
     {
         long arenaSize = 1L << Layout.ArenaBits;
-        foreach (ChunkedNode<ChunkedNode<ArenaCoverage>>[] rootChunk in ChunkedNode<ChunkedNode<ChunkedNode<ArenaCoverage>>>.ExistingChunks(_root.Chunks))
+        foreach (ChunkedNode<ChunkedNode<ArenaCoverage>>[] rootChunk in ChunkedNode<ChunkedNode<ChunkedNode<ArenaCoverage>>>.ExistingChunks(_root))
         foreach (ChunkedNode<ChunkedNode<ArenaCoverage>> mid in rootChunk)
         foreach (ChunkedNode<ArenaCoverage>[] midChunk in ChunkedNode<ChunkedNode<ArenaCoverage>>.ExistingChunks(mid.Chunks))
         foreach (ChunkedNode<ArenaCoverage> bottom in midChunk)
@@ -161,7 +161,7 @@ public sealed class ArenaMap
     {
         ulong i1 = (address >> _topShift) & _interiorIndexMask;
         ChunkedNode<ChunkedNode<ArenaCoverage>>[] rootChunk =
-            ChunkedNode<ChunkedNode<ChunkedNode<ArenaCoverage>>>.Chunk(_root.Chunks!, i1, _interior, ref hooks);
+            ChunkedNode<ChunkedNode<ChunkedNode<ArenaCoverage>>>.Chunk(_root, i1, _interior, ref hooks);
         ref ChunkedNode<ChunkedNode<ArenaCoverage>> mid = ref rootChunk[i1 & _interior.OffsetMask];
         if (mid.Chunks is null) // only writers store here, and writers are serialized
         {
@@ -193,7 +193,7 @@ public sealed class ArenaMap
         ulong i1 = (address >> _topShift) & _interiorIndexMask;
         hooks.Interleave(SharedAccess.RadixNodeRead);
         ChunkedNode<ChunkedNode<ArenaCoverage>>[]? rootChunk =
-            ChunkedNode<ChunkedNode<ChunkedNode<ArenaCoverage>>>.ChunkOrNull(_root.Chunks!, i1, _interior);
+            ChunkedNode<ChunkedNode<ChunkedNode<ArenaCoverage>>>.ChunkOrNull(_root, i1, _interior);
         if (rootChunk is null) return null;
         ChunkedNode<ArenaCoverage>[]?[]? mid = Volatile.Read(ref ChunkedNode.Entry(rootChunk, i1 & _interior.OffsetMask).Chunks);
         if (mid is null) return null;

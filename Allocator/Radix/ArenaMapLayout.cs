@@ -33,10 +33,6 @@ public sealed record ArenaMapLayout
 
     public ulong ArenaMask => (1UL << ArenaBits) - 1;
 
-    public ulong TopIndex(ulong p) => (p >> TopShift) & ((1UL << TopBits) - 1);
-    public ulong MidIndex(ulong p) => (p >> MidShift) & ((1UL << MidBits) - 1);
-    public ulong BottomIndex(ulong p) => (p >> BottomShift) & ((1UL << BottomBits) - 1);
-
     /// <summary>sizeof(arena_map_root): static in CPython (BSS).</summary>
     public long RootBytes => (long)EntryBytes << TopBits;
 

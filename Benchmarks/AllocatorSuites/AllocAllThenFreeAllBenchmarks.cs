@@ -31,7 +31,8 @@ public class AllocAllThenFreeAllBenchmarks : ISelfChecked
     private PymallocHeap<NativeMemorySpace, PoolIndexOracle, NoHooks>? _heap;
     private PymallocHeap<NativeMemorySpace, RadixTreeOracle, NoHooks>? _modern;
 
-    [GlobalSetup]
+    // Targeted, so a machine without libpython3.11 fails only the CPython311 rows.
+    [GlobalSetup(Targets = [nameof(NativeMemory), nameof(LibcDirect), nameof(Pymalloc), nameof(PymallocModernRadix)])]
     public void Setup()
     {
         if (Blocks <= 0 || Operations % Blocks != 0)
@@ -41,7 +42,13 @@ public class AllocAllThenFreeAllBenchmarks : ISelfChecked
         _blocks = new ulong[Blocks];
         _heap = new(Geometry.Classic);
         _modern = new(Geometry.Modern);
+    }
+
+    [GlobalSetup(Target = nameof(CPython311))]
+    public void SetupCPython311()
+    {
         CPythonAllocator.EnsureAvailable();
+        Setup();
     }
 
     [GlobalCleanup]

@@ -26,14 +26,21 @@ public class FreeAtOnceBenchmarks : ISelfChecked
     private PymallocHeap<NativeMemorySpace, RadixTreeOracle, NoHooks>? _modern;
     private SegregatedFreeList? _floor;
 
-    [GlobalSetup]
+    // Targeted, so a machine without libpython3.11 fails only the CPython311 rows.
+    [GlobalSetup(Targets = [nameof(NativeMemory), nameof(LibcDirect), nameof(Pymalloc), nameof(PymallocModernRadix), nameof(FreeListFloor)])]
     public void Setup()
     {
         _sizes = Sequences.Sizes(Sizes, Operations);
         _classic = new(Geometry.Classic);
         _modern = new(Geometry.Modern);
         _floor = new();
+    }
+
+    [GlobalSetup(Target = nameof(CPython311))]
+    public void SetupCPython311()
+    {
         CPythonAllocator.EnsureAvailable();
+        Setup();
     }
 
     [GlobalCleanup]

@@ -133,7 +133,6 @@ public class OwnershipQueryBenchmarks : ISelfChecked
 
     /// <summary>The specification's answer (immutable arena list and pool sets): what every check compares against.</summary>
     [Benchmark(OperationsPerInvoke = Queries)]
-    [AllocatesManaged("the reference model is immutable records and LINQ-style lookups, built for clarity, not speed")]
     public int ModelAnswer()
     {
         var model = _model!;

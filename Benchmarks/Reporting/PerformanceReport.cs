@@ -16,11 +16,11 @@ public static class PerformanceReport
     public const string MachineSection = "machine";
     public const string TablesSection = "tables";
     public const string TargetsSection = "targets";
+    public const string ThroughputSection = "throughput";
+    public const string NoiseSection = "noise";
 
     /// <summary>The benchmark method measuring C pymalloc 3.11 in each allocator suite.</summary>
     public const string CPythonMethod = "CPython311";
-    public const string ThroughputSection = "throughput";
-    public const string NoiseSection = "noise";
 
     /// <param name="previousDirectory">An earlier run's results (run.sh keeps the last one): the noise section compares
     /// the ratios of the two runs. Null or missing = say there is nothing to compare.</param>

@@ -14,13 +14,6 @@ public interface ISelfChecked
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class NoManagedAllocationAttribute : Attribute;
 
-/// <summary>Exempts one body of a <see cref="NoManagedAllocationAttribute"/> class, saying why it allocates.</summary>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class AllocatesManagedAttribute(string reason) : Attribute
-{
-    public string Reason { get; } = reason;
-}
-
 public sealed class SelfCheckFailedException(string message) : Exception(message);
 
 public static class Check

@@ -6,9 +6,10 @@ namespace PymallocVerify.Properties.Backend;
 /// Large native regions (slabs) the recording backend carves its raw blocks from, handed out again across cases. A
 /// fresh block costs a page fault on the first touch of every page (about a quarter of a classic property run); a
 /// slab a previous case touched is already mapped. A slab comes back only when its recorder is disposed, and the
-/// recorder fills every block it carves with the garbage pattern (<see cref="MemoryRecorder"/>), so a case cannot tell
-/// reused memory from new. A slab's untouched pages cost nothing. Process-wide and locked: property tests run cases
-/// in parallel.
+/// recorder fills every block it carves with the garbage pattern (<see cref="MemoryRecorder"/>), so a block reads the
+/// same whether its memory is new or reused. Only carved blocks are refilled: the gaps between them and a slab's unused
+/// end keep what an earlier case left, and no block includes them. A slab's untouched pages cost nothing.
+/// Process-wide and locked: property tests run cases in parallel.
 /// </summary>
 internal static unsafe class NativeSlabPool
 {
