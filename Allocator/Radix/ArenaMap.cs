@@ -73,10 +73,10 @@ public sealed class ArenaMap
     {
         hooks.Interleave(SharedAccess.RadixNodeRead);
         BottomHint hint = Volatile.Read(ref _hint);
-        ArenaCoverage[]?[]? bottom = hint.Key == address >> _midShift ? hint.Chunks : FindBottom(address, ref hooks);
+        ArenaCoverage[]?[]? bottom = hint.Key == BottomKey(address) ? hint.Chunks : FindBottom(address, ref hooks);
         if (bottom is null) return false;
 
-        ulong i3 = (address >> _bottomShift) & _bottomIndexMask;
+        ulong i3 = BottomIndex(address);
         hooks.Interleave(SharedAccess.RadixNodeRead);
         ArenaCoverage[]? leaves = ChunkedNode<ArenaCoverage>.ChunkOrNull(bottom, i3, _bottom);
         if (leaves is null) return false;
@@ -94,7 +94,7 @@ public sealed class ArenaMap
         NoHooks none = default;
         ArenaCoverage[]?[]? bottom = FindBottom(address, ref none); // the walk, never the hint: tests compare the two
         if (bottom is null) return default;
-        ulong i3 = (address >> _bottomShift) & _bottomIndexMask;
+        ulong i3 = BottomIndex(address);
         ArenaCoverage[]? leaves = ChunkedNode<ArenaCoverage>.ChunkOrNull(bottom, i3, _bottom);
         return leaves is null ? default : leaves[i3 & _bottom.OffsetMask];
     }
@@ -128,8 +128,9 @@ public sealed class ArenaMap
         if (arenaBase == 0 || arenaBase + (arenaSize - 1) < arenaBase)
             throw new ArgumentOutOfRangeException(nameof(arenaBase), $"0x{arenaBase:x}", "an arena must be non-null and must not wrap past 2^64");
         int tail = (int)(arenaBase & _arenaMask);
-        ref ArenaCoverage hiLeaf = ref LeafForWrite(arenaBase, ref hooks);
-        if (used) PointHintAt(arenaBase, ref hooks);
+        ArenaCoverage[]?[] hiBottom = BottomForWrite(arenaBase, ref hooks);
+        ref ArenaCoverage hiLeaf = ref LeafForWrite(hiBottom, arenaBase, ref hooks);
+        if (used) PointHintAt(BottomKey(arenaBase), hiBottom, ref hooks);
         if (tail == 0)
         {
             // An "ideal" (arena-aligned) address: the whole span is this arena's.
@@ -140,26 +141,26 @@ public sealed class ArenaMap
         hooks.Interleave(SharedAccess.RadixNodeWrite);
         Volatile.Write(ref hiLeaf.TailHi, used ? tail : 0);
         // Not aligned: the arena also covers the bottom of the next span, which may sit under other nodes.
-        ref ArenaCoverage loLeaf = ref LeafForWrite(arenaBase + arenaSize, ref hooks);
+        ulong next = arenaBase + arenaSize;
+        ref ArenaCoverage loLeaf = ref LeafForWrite(BottomForWrite(next, ref hooks), next, ref hooks);
         hooks.Interleave(SharedAccess.RadixNodeWrite);
         Volatile.Write(ref loLeaf.TailLo, used ? tail : 0);
     }
 
-    /// <summary>Points the hint at the (linked, never freed) bottom node of <paramref name="address"/>'s span.</summary>
-    private void PointHintAt<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
+    /// <summary>Points the hint at a linked (and never freed) bottom node, <paramref name="bottom"/>, whose key is <paramref name="key"/>.</summary>
+    private void PointHintAt<THooks>(ulong key, ArenaCoverage[]?[] bottom, ref THooks hooks) where THooks : struct, IHeapHooks
     {
-        ulong key = address >> _midShift;
         if (_hint.Key == key) return;
-        NoHooks none = default;
-        var hint = new BottomHint(key, FindBottom(address, ref none)!);
+        var hint = new BottomHint(key, bottom);
         hooks.Interleave(SharedAccess.RadixNodeWrite);
         Volatile.Write(ref _hint, hint);
     }
 
-    /// <summary>arena_map_get(p, 1) and the leaf: creates missing nodes and chunks, each fully built before the store that links it.</summary>
-    private ref ArenaCoverage LeafForWrite<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
+    /// <summary>arena_map_get(p, 1): the bottom node's chunk table for p, creating missing nodes and chunks, each fully
+    /// built before the store that links it.</summary>
+    private ArenaCoverage[]?[] BottomForWrite<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
     {
-        ulong i1 = (address >> _topShift) & _interiorIndexMask;
+        ulong i1 = TopIndex(address);
         ChunkedNode<ChunkedNode<ArenaCoverage>>[] rootChunk =
             ChunkedNode<ChunkedNode<ChunkedNode<ArenaCoverage>>>.Chunk(_root, i1, _interior, ref hooks);
         ref ChunkedNode<ChunkedNode<ArenaCoverage>> mid = ref rootChunk[i1 & _interior.OffsetMask];
@@ -171,7 +172,7 @@ public sealed class ArenaMap
             Interlocked.Increment(ref _midNodes);
         }
 
-        ulong i2 = (address >> _midShift) & _interiorIndexMask;
+        ulong i2 = MidIndex(address);
         ChunkedNode<ArenaCoverage>[] midChunk = ChunkedNode<ChunkedNode<ArenaCoverage>>.Chunk(mid.Chunks, i2, _interior, ref hooks);
         ref ChunkedNode<ArenaCoverage> bottom = ref midChunk[i2 & _interior.OffsetMask];
         if (bottom.Chunks is null)
@@ -181,16 +182,21 @@ public sealed class ArenaMap
             Volatile.Write(ref bottom.Chunks, table);
             Interlocked.Increment(ref _bottomNodes);
         }
+        return bottom.Chunks;
+    }
 
-        ulong i3 = (address >> _bottomShift) & _bottomIndexMask;
-        return ref ChunkedNode<ArenaCoverage>.Chunk(bottom.Chunks, i3, _bottom, ref hooks)[i3 & _bottom.OffsetMask];
+    /// <summary>The leaf of <paramref name="address"/>'s span in its bottom node, creating the leaf chunk if absent.</summary>
+    private ref ArenaCoverage LeafForWrite<THooks>(ArenaCoverage[]?[] bottom, ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
+    {
+        ulong i3 = BottomIndex(address);
+        return ref ChunkedNode<ArenaCoverage>.Chunk(bottom, i3, _bottom, ref hooks)[i3 & _bottom.OffsetMask];
     }
 
     /// <summary>arena_map_get(p, 0): the bottom node's chunk table for p, or null. Every link read is a scheduling point.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // the hint's miss path: keeps IsUsed small where it is inlined
     private ArenaCoverage[]?[]? FindBottom<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
     {
-        ulong i1 = (address >> _topShift) & _interiorIndexMask;
+        ulong i1 = TopIndex(address);
         hooks.Interleave(SharedAccess.RadixNodeRead);
         ChunkedNode<ChunkedNode<ArenaCoverage>>[]? rootChunk =
             ChunkedNode<ChunkedNode<ChunkedNode<ArenaCoverage>>>.ChunkOrNull(_root, i1, _interior);
@@ -198,17 +204,31 @@ public sealed class ArenaMap
         ChunkedNode<ArenaCoverage>[]?[]? mid = Volatile.Read(ref ChunkedNode.Entry(rootChunk, i1 & _interior.OffsetMask).Chunks);
         if (mid is null) return null;
 
-        ulong i2 = (address >> _midShift) & _interiorIndexMask;
+        ulong i2 = MidIndex(address);
         hooks.Interleave(SharedAccess.RadixNodeRead);
         ChunkedNode<ArenaCoverage>[]? midChunk = ChunkedNode<ChunkedNode<ArenaCoverage>>.ChunkOrNull(mid, i2, _interior);
         if (midChunk is null) return null;
         return Volatile.Read(ref ChunkedNode.Entry(midChunk, i2 & _interior.OffsetMask).Chunks);
     }
 
+    // The root, mid and bottom indices of an address (arena_map's i1, i2, i3).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong TopIndex(ulong address) => (address >> _topShift) & _interiorIndexMask;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong MidIndex(ulong address) => (address >> _midShift) & _interiorIndexMask;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong BottomIndex(ulong address) => (address >> _bottomShift) & _bottomIndexMask;
+
+    /// <summary>Which bottom node holds the address: all its bits above the bottom level (the hint's key).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong BottomKey(ulong address) => address >> _midShift;
+
     /// <summary>An immutable (key, bottom node) pair, published whole by one reference store.</summary>
     private sealed class BottomHint(ulong key, ArenaCoverage[]?[] chunks)
     {
-        /// <summary>Matches no address: keys are address >> MidShift, which is below 2^63.</summary>
+        /// <summary>Matches no address: a <see cref="BottomKey"/> is below 2^63.</summary>
         public static readonly BottomHint None = new(ulong.MaxValue, []);
 
         public readonly ulong Key = key;
