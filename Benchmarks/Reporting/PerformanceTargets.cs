@@ -11,11 +11,12 @@ public enum TargetMetric
 }
 
 /// <summary>A target from issue 7, and which benchmark rows it applies to.</summary>
-public sealed record PerformanceTarget(string Name, string Type, string Method, string? ParametersContain, TargetMetric Metric, double Limit)
+/// <param name="Parameter">One exact "Name=Value" the row's parameters must include ("Blocks=1000" is not "Blocks=100000"), or null for all rows.</param>
+public sealed record PerformanceTarget(string Name, string Type, string Method, string? Parameter, TargetMetric Metric, double Limit)
 {
     public bool Matches(BenchmarkRow row) =>
         row.Type == Type && row.Method == Method &&
-        (ParametersContain is null || row.Parameters.Contains(ParametersContain, StringComparison.Ordinal));
+        (Parameter is null || row.Parameters.Split(", ").Contains(Parameter, StringComparer.Ordinal));
 }
 
 public static class PerformanceTargets
