@@ -2,11 +2,11 @@ namespace PymallocVerify.Benchmarks.Reporting;
 
 public enum TargetMetric
 {
-    /// <summary>Mean time per operation relative to the suite's baseline (NativeMemory) in the same run.</summary>
+    /// <summary>Time per operation (fastest iteration) relative to the suite's baseline (NativeMemory) in the same run.</summary>
     Ratio,
-    /// <summary>Mean nanoseconds per operation.</summary>
+    /// <summary>Nanoseconds per operation (fastest iteration).</summary>
     Nanoseconds,
-    /// <summary>Mean time per operation relative to C pymalloc 3.11 (the CPython311 row) in the same run and parameters.</summary>
+    /// <summary>Time per operation (fastest iteration) relative to C pymalloc 3.11 (the CPython311 row) in the same run and parameters.</summary>
     RatioToCPython,
 }
 
@@ -16,7 +16,7 @@ public sealed record PerformanceTarget(string Name, string Type, string Method, 
 {
     public bool Matches(BenchmarkRow row) =>
         row.Type == Type && row.Method == Method &&
-        (Parameter is null || row.Parameters.Split(", ").Contains(Parameter, StringComparer.Ordinal));
+        (Parameter is null || row.Parameters.Split('&').Contains(Parameter, StringComparer.Ordinal));
 }
 
 public static class PerformanceTargets
