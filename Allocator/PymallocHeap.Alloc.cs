@@ -35,8 +35,8 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         UnlinkUsedPool(pool, sizeClass);
     }
 
-    // Inlined into Malloc's callers: a pool taken from its arena and given back on every pair (free at once) makes
-    // this a hot path; the call was ~0.5–1 ns of a 8–10 ns pair (docs/performance.md).
+    // Inlined into SmallAlloc: a pool taken from its arena and given back on every pair (free at once) makes this a
+    // hot path; the call was ~0.5–1 ns of an 8–10 ns pair (docs/performance.md, "Heap changes").
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong AllocateFromNewPool(uint sizeClass)
     {

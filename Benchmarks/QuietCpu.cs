@@ -8,49 +8,82 @@ namespace PymallocVerify.Benchmarks;
 /// same loop measured 8 ns per pair on one vCPU and 16–17 ns on the other, in thread CPU time, for minutes on end.
 /// Unpinned, each BenchmarkDotNet process landed on either, so rows of one table were measured on different
 /// "machines". Pinned after calibration, every process measures on the quieter vCPU of its moment.
+/// Threads the pinned thread starts afterwards inherit the pin (Linux semantics); BenchmarkDotNet runs each case in a
+/// process of its own, and the in-process runners (--validate, --profile, the renderer) call <see cref="Restore"/>.
 /// Set <c>PYMALLOC_BENCH_PIN=0</c> to measure unpinned.
 /// </summary>
-public static partial class QuietCpu
+public static unsafe partial class QuietCpu
 {
     public const string DisableVariable = "PYMALLOC_BENCH_PIN";
 
     private const int CalibrationRounds = 3;
+    private const int MaskWords = 16; // 1024 CPUs: the kernel rejects a mask shorter than its count of possible CPUs
     private static readonly ThreadCpuClock Clock = new();
     private static ulong _sink; // keeps the calibration loop from being optimised away
 
-    /// <summary>Pins the calling thread; returns a line describing the choice (for the benchmark log).</summary>
+    [ThreadStatic] private static ulong[]? _original;
+
+    /// <summary>Pins the calling thread; returns a line describing the choice (for the benchmark log). Never throws.</summary>
     public static string PinCurrentThread()
     {
         if (Environment.GetEnvironmentVariable(DisableVariable) == "0") return $"// not pinned ({DisableVariable}=0)";
         if (!OperatingSystem.IsLinux()) return "// not pinned (calibrated pinning needs Linux)";
 
-        if (SchedGetAffinity(0, sizeof(ulong), out ulong allowed) != 0)
-            return $"// not pinned (sched_getaffinity failed: errno {Marshal.GetLastPInvokeError()})";
-        int[] cpus = Enumerable.Range(0, 64).Where(cpu => (allowed >> cpu & 1) != 0).ToArray();
+        var allowed = new ulong[MaskWords];
+        if (!TryGetAffinity(allowed, out string? failure)) return $"// not pinned ({failure})";
+        int[] cpus = Enumerable.Range(0, MaskWords * 64).Where(cpu => (allowed[cpu / 64] >> (cpu % 64) & 1) != 0).ToArray();
         if (cpus.Length < 2) return $"// not pinned (only cpu {string.Join(",", cpus)} allowed)";
 
+        _original ??= allowed;
         var fastest = new double[cpus.Length];
         Array.Fill(fastest, double.MaxValue);
         for (int round = 0; round < CalibrationRounds; round++)
         {
             for (int i = 0; i < cpus.Length; i++)
             {
-                Pin(cpus[i]);
+                if (!TryPin(cpus[i], out failure)) return RestoreAfter(failure!);
                 fastest[i] = Math.Min(fastest[i], CalibrationMicroseconds());
             }
         }
         int best = Array.IndexOf(fastest, fastest.Min());
-        Pin(cpus[best]);
+        if (!TryPin(cpus[best], out failure)) return RestoreAfter(failure!);
         return $"// benchmark thread pinned to cpu {cpus[best]}; calibration (µs of thread CPU, best of {CalibrationRounds}): " +
                string.Join(", ", cpus.Select((cpu, i) => $"cpu{cpu} {fastest[i]:F0}"));
     }
 
-    private static void Pin(int cpu)
+    /// <summary>Gives the calling thread back the CPUs it had before <see cref="PinCurrentThread"/> (no-op if never pinned).</summary>
+    public static void Restore()
     {
-        ulong mask = 1UL << cpu;
-        if (SchedSetAffinity(0, sizeof(ulong), in mask) != 0)
-            throw new InvalidOperationException($"sched_setaffinity(cpu {cpu}) failed: errno {Marshal.GetLastPInvokeError()}");
-        Thread.Yield(); // let the scheduler move the thread now, not during the calibration
+        if (_original is not { } original) return;
+        fixed (ulong* mask = original) SchedSetAffinity(0, MaskWords * sizeof(ulong), mask);
+        _original = null;
+    }
+
+    private static string RestoreAfter(string failure)
+    {
+        Restore();
+        return $"// not pinned ({failure})";
+    }
+
+    private static bool TryGetAffinity(ulong[] allowed, out string? failure)
+    {
+        fixed (ulong* mask = allowed)
+        {
+            failure = SchedGetAffinity(0, MaskWords * sizeof(ulong), mask) < 0
+                ? $"sched_getaffinity failed: errno {Marshal.GetLastPInvokeError()}" : null;
+        }
+        return failure is null;
+    }
+
+    // sched_setaffinity moves the calling thread onto the CPU before it returns.
+    private static bool TryPin(int cpu, out string? failure)
+    {
+        ulong* mask = stackalloc ulong[MaskWords];
+        new Span<ulong>(mask, MaskWords).Clear();
+        mask[cpu / 64] = 1UL << (cpu % 64);
+        failure = SchedSetAffinity(0, MaskWords * sizeof(ulong), mask) != 0
+            ? $"sched_setaffinity(cpu {cpu}) failed: errno {Marshal.GetLastPInvokeError()}" : null;
+        return failure is null;
     }
 
     /// <summary>Dependent loads, stores and arithmetic in a 16 KiB buffer: the kind of work the allocator loops do.</summary>
@@ -73,9 +106,10 @@ public static partial class QuietCpu
         return elapsed / 1000.0;
     }
 
+    // glibc's wrappers return 0 on success and -1 with errno on failure (the raw sched_getaffinity syscall returns a size).
     [LibraryImport("libc", EntryPoint = "sched_getaffinity", SetLastError = true)]
-    private static partial int SchedGetAffinity(int threadId, nuint size, out ulong mask);
+    private static partial int SchedGetAffinity(int threadId, nuint size, ulong* mask);
 
     [LibraryImport("libc", EntryPoint = "sched_setaffinity", SetLastError = true)]
-    private static partial int SchedSetAffinity(int threadId, nuint size, in ulong mask);
+    private static partial int SchedSetAffinity(int threadId, nuint size, ulong* mask);
 }

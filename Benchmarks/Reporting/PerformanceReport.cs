@@ -126,12 +126,13 @@ public static class PerformanceReport
 
     /// <summary>
     /// Work per second for suites that count their work (<see cref="IWorkCounted"/>): the work per operation is
-    /// deterministic, so it is recomputed here by running each case's global setup once in this process.
+    /// deterministic, so it is recomputed here by running each case's global setup once in this process. From the
+    /// mean, not the fastest iteration: this is the rate a campaign sustains, disturbances included.
     /// </summary>
     private static string Throughput(BenchmarkResults results)
     {
         var s = new StringBuilder();
-        s.Append("| suite | parameters | ns per operation | work per operation | work per second |\n|---|---|---:|---:|---:|\n");
+        s.Append("| suite | parameters | ns per operation (mean) | work per operation | work per second (mean) |\n|---|---|---:|---:|---:|\n");
         foreach (var row in results.Rows)
         {
             Type? type = SelfCheckRunner.BenchmarkTypes().FirstOrDefault(t => t.Name == row.Type);
@@ -166,10 +167,11 @@ public static class PerformanceReport
         finally
         {
             Console.SetOut(console);
+            QuietCpu.Restore();
         }
     }
 
-    /// <summary>How much each ratio moved since the previous run: the run-to-run noise, which the ± columns do not show.</summary>
+    /// <summary>How much each ratio moved since the previous run: the run-to-run noise, which the within-run columns do not show.</summary>
     private static string Noise(BenchmarkResults results, BenchmarkResults? previous, string? previousDirectory)
     {
         if (previous is null) return "No previous run to compare with (run.sh keeps the last run's results for this).\n";
