@@ -35,6 +35,9 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         UnlinkUsedPool(pool, sizeClass);
     }
 
+    // Inlined into SmallAlloc: a pool taken from its arena and given back on every pair (free at once) makes this a
+    // hot path; the call was ~0.5–1 ns of an 8–10 ns pair (docs/performance.md, "Heap changes").
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong AllocateFromNewPool(uint sizeClass)
     {
         if (_usableArenas == None)

@@ -30,10 +30,13 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         return true;
     }
 
+    // Inlined into SmallFree on purpose: behind the radix oracle's inlined query the JIT stopped inlining this by
+    // itself, and the call cost the modern port 1.5–2 ns per free-at-once pair (docs/performance.md, "Heap changes").
     /// <summary>
     /// insert_to_freepool: an emptied pool goes on its arena's free list; the arena is then released (case 1),
     /// put at the head of usable_arenas (case 2), or moved right to keep usable_arenas sorted (cases 3–4).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void MoveToFreePools(ulong pool)
     {
         UnlinkUsedPool(pool, PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass));

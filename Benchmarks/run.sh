@@ -60,9 +60,15 @@ read -r -a filters <<< "${FILTER:-*}" # globs stay unexpanded: read does no path
 dotnet run -c Release --no-build --project Benchmarks -- \
   --filter "${filters[@]}" "${job[@]}" ${clock[@]+"${clock[@]}"} ${extra[@]+"${extra[@]}"}
 
+# Each single-threaded suite's process pins its thread to the vCPU that ran a calibration loop fastest (QuietCpu.cs)
+# and logs its choice; count them from this run's logs.
+# (No match, e.g. with PYMALLOC_BENCH_PIN=0 or only multi-threaded suites, is not an error.)
+pins="$({ find BenchmarkDotNet.Artifacts -maxdepth 1 -name '*.log' -newer "$results/machine.txt.partial" \
+  -exec grep -ho 'pinned to cpu [0-9]*' {} + || true; } | sort | uniq -c | awk '{ printf "%s%s on cpu %s", sep, $1, $5; sep = ", " }')"
 {
   cat "$results/machine.txt.partial"
   echo "finished: $(date -u +%Y-%m-%dT%H:%M:%SZ), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "benchmark processes pinned: ${pins:-none}"
 } > "$results/machine.txt"
 rm -f "$results/machine.txt.partial"
 

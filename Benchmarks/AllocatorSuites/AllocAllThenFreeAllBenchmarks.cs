@@ -35,6 +35,7 @@ public class AllocAllThenFreeAllBenchmarks : ISelfChecked
     [GlobalSetup(Targets = [nameof(NativeMemory), nameof(LibcDirect), nameof(Pymalloc), nameof(PymallocModernRadix)])]
     public void Setup()
     {
+        Console.WriteLine(QuietCpu.PinCurrentThread());
         if (Blocks <= 0 || Operations % Blocks != 0)
             throw new ArgumentException($"Blocks must divide {Operations}; got {Blocks}");
         _sizes = Sequences.Sizes(Sizes, Blocks);

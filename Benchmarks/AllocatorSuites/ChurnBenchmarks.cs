@@ -32,6 +32,7 @@ public class ChurnBenchmarks : ISelfChecked
 
     private void Prepare()
     {
+        Console.WriteLine(QuietCpu.PinCurrentThread());
         _sizes = Sequences.Sizes(Sizes, Operations);
         _slots = Sequences.Slots(LiveBlocks, Operations);
         _classic = new(Geometry.Classic);

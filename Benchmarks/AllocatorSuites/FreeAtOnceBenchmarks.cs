@@ -30,6 +30,7 @@ public class FreeAtOnceBenchmarks : ISelfChecked
     [GlobalSetup(Targets = [nameof(NativeMemory), nameof(LibcDirect), nameof(Pymalloc), nameof(PymallocModernRadix), nameof(FreeListFloor)])]
     public void Setup()
     {
+        Console.WriteLine(QuietCpu.PinCurrentThread());
         _sizes = Sequences.Sizes(Sizes, Operations);
         _classic = new(Geometry.Classic);
         _modern = new(Geometry.Modern);

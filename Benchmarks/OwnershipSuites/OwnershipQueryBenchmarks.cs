@@ -38,6 +38,7 @@ public class OwnershipQueryBenchmarks : ISelfChecked
     [GlobalSetup]
     public void Setup()
     {
+        Console.WriteLine(QuietCpu.PinCurrentThread());
         // Owned blocks of every size class, spread over several arenas, so queries touch many pool headers and slots.
         uint[] sizes = Sequences.Sizes(SizePattern.Random8To512, Queries);
         _classic = new(Geometry.Classic);

@@ -86,9 +86,9 @@ public static class PerformanceReport
             {
                 double? value = target.Metric switch
                 {
-                    TargetMetric.Ratio => results.RatioToBaseline(row)?.Ratio,
-                    TargetMetric.RatioToCPython => results.RatioTo(row, CPythonMethod)?.Ratio,
-                    _ => row.MeanNs,
+                    TargetMetric.Ratio => results.RatioToBaseline(row),
+                    TargetMetric.RatioToCPython => results.RatioTo(row, CPythonMethod),
+                    _ => row.MinNs,
                 };
                 string unit = target.Metric == TargetMetric.Nanoseconds ? " ns" : "×";
                 string measured = value is null ? "—" : Format(value.Value, unit);
@@ -106,30 +106,33 @@ public static class PerformanceReport
         foreach (var suite in results.Rows.GroupBy(r => r.Type))
         {
             s.Append("### ").Append(suite.Key).Append("\n\n");
-            s.Append("| parameters | method | ns/op (mean) | ± stddev | CV | median | ratio | ± | alloc B/op |\n");
-            s.Append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+            s.Append("| parameters | method | ns/op (fastest iteration) | ratio | ns/op (mean) | CV | ratio of means | alloc B/op |\n");
+            s.Append("|---|---|---:|---:|---:|---:|---:|---:|\n");
             foreach (var row in suite)
             {
-                var ratio = results.RatioToBaseline(row);
-                string ratioText = ratio is null ? "—" : row.IsBaseline ? "1.00 (baseline)" : Format(ratio.Value.Ratio, "");
-                string ratioError = ratio is null || row.IsBaseline ? "" : Format(ratio.Value.Error, "");
+                string ratio = RatioText(row, results.RatioToBaseline(row));
+                string ratioOfMeans = RatioText(row, results.RatioOfMeansToBaseline(row));
                 string allocated = row.AllocatedBytesPerOp is { } bytes ? bytes.ToString(CultureInfo.InvariantCulture) : "—";
                 s.Append(CultureInfo.InvariantCulture,
-                    $"| {Show(row.Parameters)} | {row.Method} | {Format(row.MeanNs, "")} | {Format(row.StdDevNs, "")} | {row.StdDevNs / row.MeanNs:P1} | {Format(row.MedianNs, "")} | {ratioText} | {ratioError} | {allocated} |\n");
+                    $"| {Show(row.Parameters)} | {row.Method} | {Format(row.MinNs, "")} | {ratio} | {Format(row.MeanNs, "")} | {row.StdDevNs / row.MeanNs:P1} | {ratioOfMeans} | {allocated} |\n");
             }
             s.Append('\n');
         }
         return s.ToString();
     }
 
+    private static string RatioText(BenchmarkRow row, double? ratio) =>
+        ratio is null ? "—" : row.IsBaseline ? "1.00 (baseline)" : Format(ratio.Value, "");
+
     /// <summary>
     /// Work per second for suites that count their work (<see cref="IWorkCounted"/>): the work per operation is
-    /// deterministic, so it is recomputed here by running each case's global setup once in this process.
+    /// deterministic, so it is recomputed here by running each case's global setup once in this process. From the
+    /// mean, not the fastest iteration: this is the rate a campaign sustains, disturbances included.
     /// </summary>
     private static string Throughput(BenchmarkResults results)
     {
         var s = new StringBuilder();
-        s.Append("| suite | parameters | ns per operation | work per operation | work per second |\n|---|---|---:|---:|---:|\n");
+        s.Append("| suite | parameters | ns per operation (mean) | work per operation | work per second (mean) |\n|---|---|---:|---:|---:|\n");
         foreach (var row in results.Rows)
         {
             Type? type = SelfCheckRunner.BenchmarkTypes().FirstOrDefault(t => t.Name == row.Type);
@@ -164,10 +167,11 @@ public static class PerformanceReport
         finally
         {
             Console.SetOut(console);
+            QuietCpu.Restore();
         }
     }
 
-    /// <summary>How much each ratio moved since the previous run: the run-to-run noise, which the ± columns do not show.</summary>
+    /// <summary>How much each ratio moved since the previous run: the run-to-run noise, which the within-run columns do not show.</summary>
     private static string Noise(BenchmarkResults results, BenchmarkResults? previous, string? previousDirectory)
     {
         if (previous is null) return "No previous run to compare with (run.sh keeps the last run's results for this).\n";
@@ -176,7 +180,7 @@ public static class PerformanceReport
         {
             var before = previous.Rows.FirstOrDefault(p => p.Type == row.Type && p.Method == row.Method && p.Parameters == row.Parameters);
             if (before is null || results.RatioToBaseline(row) is not { } now || previous.RatioToBaseline(before) is not { } then) continue;
-            changes.Add((row, now.Ratio, then.Ratio, now.Ratio / then.Ratio - 1));
+            changes.Add((row, now, then, now / then - 1));
         }
         var s = new StringBuilder();
         string machineFile = Path.Combine(previousDirectory!, "machine.txt");
@@ -208,9 +212,11 @@ public static class PerformanceReport
 }
 
 /// <summary>One benchmark case of a run: per-operation statistics in nanoseconds.</summary>
+/// <param name="MinNs">The fastest iteration (each iteration averages many operations): what the ratios compare,
+/// because on this shared VM interference only ever adds time (see docs/performance.md, "How it is measured").</param>
 public sealed record BenchmarkRow(
     string Type, string Method, string Parameters, string Job, bool IsBaseline,
-    double MeanNs, double StdDevNs, double StandardErrorNs, double MedianNs, long? AllocatedBytesPerOp);
+    double MinNs, double MeanNs, double StdDevNs, long? AllocatedBytesPerOp);
 
 /// <summary>All rows of the JSON exports in a results directory, with the host description of each run.</summary>
 public sealed class BenchmarkResults
@@ -248,31 +254,28 @@ public sealed class BenchmarkResults
                 long? allocated = benchmark.TryGetProperty("Memory", out var memory) && memory.ValueKind == JsonValueKind.Object
                     ? memory.GetProperty("BytesAllocatedPerOperation").GetInt64() : null;
                 rows.Add(new BenchmarkRow(type, method, Text(benchmark, "Parameters"), JobOf(Text(benchmark, "DisplayInfo")), IsBaseline(type, method),
-                    statistics.GetProperty("Mean").GetDouble(), statistics.GetProperty("StandardDeviation").GetDouble(),
-                    statistics.GetProperty("StandardError").GetDouble(), statistics.GetProperty("Median").GetDouble(), allocated));
+                    statistics.GetProperty("Min").GetDouble(), statistics.GetProperty("Mean").GetDouble(),
+                    statistics.GetProperty("StandardDeviation").GetDouble(), allocated));
             }
         }
         return new BenchmarkResults { Rows = rows, Environment = environment, Files = files.Length };
     }
 
-    /// <summary>
-    /// mean / the baseline's mean for the same suite and parameters, with an approximate 95% error
-    /// (2 × the ratio's standard error from both means' standard errors). Null when there is no baseline row.
-    /// </summary>
-    public (double Ratio, double Error)? RatioToBaseline(BenchmarkRow row) =>
-        Ratio(row, Rows.FirstOrDefault(b => b.IsBaseline && b.Type == row.Type && b.Parameters == row.Parameters));
+    /// <summary>Fastest iteration / the baseline's fastest iteration, same suite and parameters. Null without a baseline row.</summary>
+    public double? RatioToBaseline(BenchmarkRow row) => Ratio(row, BaselineOf(row), r => r.MinNs);
 
     /// <summary>As <see cref="RatioToBaseline"/>, against the row of <paramref name="method"/> (same suite and parameters).</summary>
-    public (double Ratio, double Error)? RatioTo(BenchmarkRow row, string method) =>
-        Ratio(row, Rows.FirstOrDefault(b => b.Method == method && b.Type == row.Type && b.Parameters == row.Parameters));
+    public double? RatioTo(BenchmarkRow row, string method) =>
+        Ratio(row, Rows.FirstOrDefault(b => b.Method == method && b.Type == row.Type && b.Parameters == row.Parameters), r => r.MinNs);
 
-    private static (double Ratio, double Error)? Ratio(BenchmarkRow row, BenchmarkRow? baseline)
-    {
-        if (baseline is null || baseline.MeanNs <= 0) return null;
-        double ratio = row.MeanNs / baseline.MeanNs;
-        double relative = Math.Sqrt(Math.Pow(row.StandardErrorNs / row.MeanNs, 2) + Math.Pow(baseline.StandardErrorNs / baseline.MeanNs, 2));
-        return (ratio, 2 * ratio * relative);
-    }
+    /// <summary>mean / the baseline's mean: shown beside the ratio, so a reader sees how much interference moved it.</summary>
+    public double? RatioOfMeansToBaseline(BenchmarkRow row) => Ratio(row, BaselineOf(row), r => r.MeanNs);
+
+    private BenchmarkRow? BaselineOf(BenchmarkRow row) =>
+        Rows.FirstOrDefault(b => b.IsBaseline && b.Type == row.Type && b.Parameters == row.Parameters);
+
+    private static double? Ratio(BenchmarkRow row, BenchmarkRow? baseline, Func<BenchmarkRow, double> time) =>
+        baseline is null || time(baseline) <= 0 ? null : time(row) / time(baseline);
 
     /// <summary>"Suite.Method: Job(Characteristics) [Parameters]" → "Job(Characteristics)".</summary>
     private static string JobOf(string displayInfo)

@@ -2,20 +2,21 @@ namespace PymallocVerify.Benchmarks.Reporting;
 
 public enum TargetMetric
 {
-    /// <summary>Mean time per operation relative to the suite's baseline (NativeMemory) in the same run.</summary>
+    /// <summary>Time per operation (fastest iteration) relative to the suite's baseline (NativeMemory) in the same run.</summary>
     Ratio,
-    /// <summary>Mean nanoseconds per operation.</summary>
+    /// <summary>Nanoseconds per operation (fastest iteration).</summary>
     Nanoseconds,
-    /// <summary>Mean time per operation relative to C pymalloc 3.11 (the CPython311 row) in the same run and parameters.</summary>
+    /// <summary>Time per operation (fastest iteration) relative to C pymalloc 3.11 (the CPython311 row) in the same run and parameters.</summary>
     RatioToCPython,
 }
 
 /// <summary>A target from issue 7, and which benchmark rows it applies to.</summary>
-public sealed record PerformanceTarget(string Name, string Type, string Method, string? ParametersContain, TargetMetric Metric, double Limit)
+/// <param name="Parameter">One exact "Name=Value" the row's parameters must include ("Blocks=1000" is not "Blocks=100000"), or null for all rows.</param>
+public sealed record PerformanceTarget(string Name, string Type, string Method, string? Parameter, TargetMetric Metric, double Limit)
 {
     public bool Matches(BenchmarkRow row) =>
         row.Type == Type && row.Method == Method &&
-        (ParametersContain is null || row.Parameters.Contains(ParametersContain, StringComparison.Ordinal));
+        (Parameter is null || row.Parameters.Split('&').Contains(Parameter, StringComparer.Ordinal));
 }
 
 public static class PerformanceTargets

@@ -82,6 +82,7 @@ public static class SelfCheckRunner
         finally
         {
             InvokeTargeted<GlobalCleanupAttribute>(instance, benchmark.Name);
+            QuietCpu.Restore(); // the next suite (Coyote's threads, say) must not inherit this one's pin
         }
     }
 

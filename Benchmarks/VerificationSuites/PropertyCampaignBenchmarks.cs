@@ -30,6 +30,7 @@ public class PropertyCampaignBenchmarks : ISelfChecked, IWorkCounted
     [GlobalSetup]
     public void Setup()
     {
+        Console.WriteLine(QuietCpu.PinCurrentThread());
         _settings = new CampaignSettings
         {
             Geometry = PropertyGeometries.FromName(Geometry),
