@@ -36,18 +36,12 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     }
 
     // Inlined into SmallAlloc: a pool taken from its arena and given back on every pair (free at once) makes this a
-    // hot path; the call was ~0.5–1 ns of an 8–10 ns pair (docs/performance.md, "Heap changes").
+    // hot path; the call was ~0.5–1 ns of an 8–10 ns pair (docs/performance.md, "Heap changes"). Starting a new arena
+    // and carving a never-used pool stay out of line.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong AllocateFromNewPool(uint sizeClass)
     {
-        if (_usableArenas == None)
-        {
-            int fresh = NewArena();
-            if (fresh == None) return 0;
-            _usableArenas = fresh;
-            _arenas[fresh].NextArena = _arenas[fresh].PrevArena = None;
-            _nfp2lasta[_arenas[fresh].NFreePools] = fresh;
-        }
+        if (_usableArenas == None && !TryStartUsableArenas()) return 0;
 
         int head = _usableArenas;
         ref ArenaObject arena = ref _arenas[head];
@@ -63,11 +57,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         }
         else
         {
-            pool = arena.PoolAddress;
-            PoolHeader.Set(ref _memory, pool, PoolHeader.ArenaIndex, (uint)head);
-            PoolHeader.Set(ref _memory, pool, PoolHeader.SizeClass, PoolHeader.FreshSizeClass);
-            arena.PoolAddress += _poolSize;
-            _hooks.AfterPoolCarved(ref _memory, pool);
+            pool = CarvePool(head);
         }
         if (--arena.NFreePools == 0)
         {
@@ -94,6 +84,31 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         PoolHeader.SetLink(ref _memory, pool, PoolHeader.FreeBlock, second);
         _memory.WriteUInt64(second, 0);
         return first;
+    }
+
+    /// <summary>No arena has a free pool: a new one becomes the whole of usable_arenas. False when no arena can be had.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // cold: keeps the inlined AllocateFromNewPool small
+    private bool TryStartUsableArenas()
+    {
+        int fresh = NewArena();
+        if (fresh == None) return false;
+        _usableArenas = fresh;
+        _arenas[fresh].NextArena = _arenas[fresh].PrevArena = None;
+        _nfp2lasta[_arenas[fresh].NFreePools] = fresh;
+        return true;
+    }
+
+    /// <summary>The arena's free-pool list is empty: carve its next never-used pool.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // cold once an arena's pools have all been carved
+    private ulong CarvePool(int arenaIndex)
+    {
+        ref ArenaObject arena = ref _arenas[arenaIndex];
+        ulong pool = arena.PoolAddress;
+        PoolHeader.Set(ref _memory, pool, PoolHeader.ArenaIndex, (uint)arenaIndex);
+        PoolHeader.Set(ref _memory, pool, PoolHeader.SizeClass, PoolHeader.FreshSizeClass);
+        arena.PoolAddress += _poolSize;
+        _hooks.AfterPoolCarved(ref _memory, pool);
+        return pool;
     }
 
     /// <summary>Front-links a pool into usedpools[sizeClass], so the next allocation of the class uses it.</summary>

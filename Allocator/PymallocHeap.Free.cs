@@ -32,6 +32,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
 
     // Inlined into SmallFree on purpose: behind the radix oracle's inlined query the JIT stopped inlining this by
     // itself, and the call cost the modern port 1.5–2 ns per free-at-once pair (docs/performance.md, "Heap changes").
+    // Only the common case is inlined: the rarer arena-list cases (1, 2 and 4) are NoInlining helpers.
     /// <summary>
     /// insert_to_freepool: an emptied pool goes on its arena's free list; the arena is then released (case 1),
     /// put at the head of usable_arenas (case 2), or moved right to keep usable_arenas sorted (cases 3–4).
@@ -61,24 +62,14 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         bool wasFull = oldFree == 0;
         if (free == arena.NTotalPools && (wasFull ? _usableArenas != None : arena.NextArena != None))
         {
-            if (!wasFull)
-            {
-                if (arena.PrevArena == None) _usableArenas = arena.NextArena;
-                else _arenas[arena.PrevArena].NextArena = arena.NextArena;
-                _arenas[arena.NextArena].PrevArena = arena.PrevArena;
-            }
-            ReleaseArena(index);
+            ReleaseWhollyFreeArena(index, wasFull);
             return;
         }
 
         // Case 2: it was full, so it was in no list; it now has the fewest free pools.
         if (free == 1)
         {
-            arena.NextArena = _usableArenas;
-            arena.PrevArena = None;
-            if (_usableArenas != None) _arenas[_usableArenas].PrevArena = index;
-            _usableArenas = index;
-            if (_nfp2lasta[1] == None) _nfp2lasta[1] = index;
+            LinkFormerlyFullArena(index);
             return;
         }
 
@@ -86,7 +77,40 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         if (_nfp2lasta[free] == None) _nfp2lasta[free] = index;
         if (lastWithOld == index) return;
 
-        // Case 4: move it right after the rightmost arena with the old count.
+        MoveArenaRightOf(index, lastWithOld);
+    }
+
+    /// <summary>Case 1: unlink a wholly free arena from usable_arenas (unless it was full, hence in no list) and release it.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // cold: keeps the inlined MoveToFreePools small
+    private void ReleaseWhollyFreeArena(int index, bool wasFull)
+    {
+        ref ArenaObject arena = ref _arenas[index];
+        if (!wasFull)
+        {
+            if (arena.PrevArena == None) _usableArenas = arena.NextArena;
+            else _arenas[arena.PrevArena].NextArena = arena.NextArena;
+            _arenas[arena.NextArena].PrevArena = arena.PrevArena;
+        }
+        ReleaseArena(index);
+    }
+
+    /// <summary>Case 2: an arena that was full joins usable_arenas at the head, where the fewest free pools go.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void LinkFormerlyFullArena(int index)
+    {
+        ref ArenaObject arena = ref _arenas[index];
+        arena.NextArena = _usableArenas;
+        arena.PrevArena = None;
+        if (_usableArenas != None) _arenas[_usableArenas].PrevArena = index;
+        _usableArenas = index;
+        if (_nfp2lasta[1] == None) _nfp2lasta[1] = index;
+    }
+
+    /// <summary>Case 4: keep usable_arenas sorted by moving the arena right after the rightmost one with its old count.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void MoveArenaRightOf(int index, int lastWithOld)
+    {
+        ref ArenaObject arena = ref _arenas[index];
         if (arena.PrevArena != None) _arenas[arena.PrevArena].NextArena = arena.NextArena;
         else _usableArenas = arena.NextArena;
         _arenas[arena.NextArena].PrevArena = arena.PrevArena;
