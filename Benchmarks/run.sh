@@ -7,6 +7,8 @@
 #                                     CPU time, which on a shared machine does not count waiting for a core)
 #   FILTER='*Churn* *FreeAtOnce*' Benchmarks/run.sh   only some suites, space-separated globs (the document then
 #                                     shows only those tables)
+#   LAUNCHES=3 Benchmarks/run.sh      three processes per case (default 1): the fastest iteration is then taken across
+#                                     them, so a process that ran on a slowed vCPU throughout no longer decides a row
 #
 # Extra arguments go to BenchmarkDotNet. Results land in BenchmarkDotNet.Artifacts/results/ (never committed).
 set -euo pipefail
@@ -15,7 +17,7 @@ cd "$root"
 results="$root/BenchmarkDotNet.Artifacts/results"
 previous="$root/BenchmarkDotNet.Artifacts/previous-results"
 
-job=(--launchCount 1 --warmupCount 5 --iterationCount 15)
+job=(--launchCount "${LAUNCHES:-1}" --warmupCount 5 --iterationCount 15) # BenchmarkDotNet rejects a second --launchCount
 clock=(--thread-cpu-clock)
 extra=()
 for argument in "$@"; do
