@@ -9,8 +9,9 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     private ulong SmallAlloc(ulong size)
     {
         uint sizeClass = (uint)((size - 1) >> _alignmentShift);
-        ulong pool = _usedPools[sizeClass];
-        if (pool == 0) return AllocateFromNewPool(sizeClass);
+        ref ulong usedHead = ref UsedPoolHead(sizeClass);
+        ulong pool = usedHead;
+        if (pool == 0) return AllocateFromNewPool(sizeClass, ref usedHead);
 
         PoolHeader.Set(ref _memory, pool, PoolHeader.Count, PoolHeader.Get(ref _memory, pool, PoolHeader.Count) + 1);
         ulong block = PoolHeader.GetLink(ref _memory, pool, PoolHeader.FreeBlock);
@@ -39,16 +40,18 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     // hot path; the call was ~0.5–1 ns of an 8–10 ns pair (docs/performance.md, "Heap changes"). Starting a new arena
     // and carving a never-used pool stay out of line.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ulong AllocateFromNewPool(uint sizeClass)
+    private ulong AllocateFromNewPool(uint sizeClass, ref ulong usedHead)
     {
         if (_usableArenas == None && !TryStartUsableArenas()) return 0;
 
         int head = _usableArenas;
-        ref ArenaObject arena = ref _arenas[head];
+        ref ArenaObject arena = ref LiveArena(head);
         // The head (fewest free pools) is about to lose one: it stops being the rightmost arena with its count
         // and becomes the only one, hence the rightmost, with one pool fewer.
-        if (_nfp2lasta[arena.NFreePools] == head) _nfp2lasta[arena.NFreePools] = None;
-        if (arena.NFreePools > 1) _nfp2lasta[arena.NFreePools - 1] = head;
+        uint freePools = arena.NFreePools;
+        ref int lastWithCount = ref LastArenaWith(freePools);
+        if (lastWithCount == head) lastWithCount = None;
+        if (freePools > 1) LastArenaWith(freePools - 1) = head;
 
         ulong pool = arena.FreePools;
         if (pool != 0)
@@ -62,10 +65,10 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         if (--arena.NFreePools == 0)
         {
             _usableArenas = arena.NextArena; // the arena is full: it leaves usable_arenas
-            if (_usableArenas != None) _arenas[_usableArenas].PrevArena = None;
+            if (_usableArenas != None) LiveArena(_usableArenas).PrevArena = None;
         }
 
-        LinkUsedPoolFirst(pool, sizeClass);
+        LinkUsedPoolFirst(pool, ref usedHead);
         PoolHeader.Set(ref _memory, pool, PoolHeader.Count, 1);
         if (PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass) == sizeClass)
         {
@@ -111,10 +114,10 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         return pool;
     }
 
-    /// <summary>Front-links a pool into usedpools[sizeClass], so the next allocation of the class uses it.</summary>
-    private void LinkUsedPoolFirst(ulong pool, uint sizeClass)
+    /// <summary>Front-links a pool into a usedpools list (<paramref name="usedHead"/>), so the next allocation of the class uses it.</summary>
+    private void LinkUsedPoolFirst(ulong pool, ref ulong usedHead)
     {
-        ulong head = _usedPools[sizeClass];
+        ulong head = usedHead;
         if (head == 0)
         {
             PoolHeader.SetLink(ref _memory, pool, PoolHeader.NextPool, pool);
@@ -128,7 +131,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             PoolHeader.SetLink(ref _memory, last, PoolHeader.NextPool, pool);
             PoolHeader.SetLink(ref _memory, head, PoolHeader.PrevPool, pool);
         }
-        _usedPools[sizeClass] = pool;
+        usedHead = pool;
     }
 
     private void UnlinkUsedPool(ulong pool, uint sizeClass)

@@ -22,7 +22,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         if (lastFree == 0)
         {
             // The pool was full, so it is in no list: front-link it so the next malloc reuses this block.
-            LinkUsedPoolFirst(pool, PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass));
+            LinkUsedPoolFirst(pool, ref _usedPools[PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass)]);
             return true;
         }
         if (count != 0) return true;
@@ -47,11 +47,12 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         arena.FreePools = pool;
 
         uint oldFree = arena.NFreePools;
-        int lastWithOld = _nfp2lasta[oldFree];
+        ref int lastWithOldCount = ref LastArenaWith(oldFree);
+        int lastWithOld = lastWithOldCount;
         if (lastWithOld == index)
         {
             int prev = arena.PrevArena;
-            _nfp2lasta[oldFree] = prev != None && _arenas[prev].NFreePools == oldFree ? prev : None;
+            lastWithOldCount = prev != None && LiveArena(prev).NFreePools == oldFree ? prev : None;
         }
         uint free = arena.NFreePools = oldFree + 1;
 
@@ -74,7 +75,8 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         }
 
         // Case 3: if it was the rightmost with the old count it is still in order.
-        if (_nfp2lasta[free] == None) _nfp2lasta[free] = index;
+        ref int lastWithNewCount = ref LastArenaWith(free);
+        if (lastWithNewCount == None) lastWithNewCount = index;
         if (lastWithOld == index) return;
 
         MoveArenaRightOf(index, lastWithOld);
