@@ -65,12 +65,18 @@ dotnet run -c Release --no-build --project Benchmarks -- \
 # Each single-threaded suite's process pins its thread to the vCPU that ran a calibration loop fastest (QuietCpu.cs)
 # and logs its choice; count them from this run's logs.
 # (No match, e.g. with PYMALLOC_BENCH_PIN=0 or only multi-threaded suites, is not an error.)
-pins="$({ find BenchmarkDotNet.Artifacts -maxdepth 1 -name '*.log' -newer "$results/machine.txt.partial" \
-  -exec grep -ho 'pinned to cpu [0-9]*' {} + || true; } | sort | uniq -c | awk '{ printf "%s%s on cpu %s", sep, $1, $5; sep = ", " }')"
+pin_lines="$({ find BenchmarkDotNet.Artifacts -maxdepth 1 -name '*.log' -newer "$results/machine.txt.partial" \
+  -exec grep -ho 'pinned to cpu [0-9]*; calibration.*' {} + || true; })"
+pins="$({ grep -o 'pinned to cpu [0-9]*' <<< "$pin_lines" || true; } | sort | uniq -c | awk '{ printf "%s%s on cpu %s", sep, $1, $5; sep = ", " }')"
+# The calibration loop's time on the vCPU each process chose: the same work every time, so a wide spread means some
+# processes ran while both vCPUs were slowed (their rows then show a high CV or a high ratio of means).
+calibration="$(awk '{ cpu = $4; sub(";", "", cpu); for (i = 1; i < NF; i++) if ($i == "cpu" cpu) { v = $(i + 1); sub(",", "", v); print v } }' <<< "$pin_lines" |
+  sort -n | awk '{ a[NR] = $1 } END { if (NR) printf "min %s, median %s, max %s µs over %d processes", a[1], a[int((NR + 1) / 2)], a[NR], NR }')"
 {
   cat "$results/machine.txt.partial"
   echo "finished: $(date -u +%Y-%m-%dT%H:%M:%SZ), load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "benchmark processes pinned: ${pins:-none}"
+  echo "calibration loop on the chosen vCPU: ${calibration:-not run}"
 } > "$results/machine.txt"
 rm -f "$results/machine.txt.partial"
 
