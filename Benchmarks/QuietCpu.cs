@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace PymallocVerify.Benchmarks;
@@ -11,10 +12,20 @@ namespace PymallocVerify.Benchmarks;
 /// Threads the pinned thread starts afterwards inherit the pin (Linux semantics); BenchmarkDotNet runs each case in a
 /// process of its own, and the in-process runners (--validate, --profile, the renderer) call <see cref="Restore"/>.
 /// Set <c>PYMALLOC_BENCH_PIN=0</c> to measure unpinned.
+/// <para>Sometimes both vCPUs are slowed at once, and pinning cannot help. When <c>PYMALLOC_BENCH_QUIET_FILE</c> names
+/// a file (run.sh sets it for the run), the fastest calibration any process of the run has seen is kept there, and a
+/// process whose best vCPU is more than 10% slower than that waits, recalibrating once a second, up to
+/// <c>PYMALLOC_BENCH_QUIET_WAIT</c> seconds (default 15) before it measures anyway. The log line says so.</para>
 /// </summary>
 public static unsafe partial class QuietCpu
 {
     public const string DisableVariable = "PYMALLOC_BENCH_PIN";
+    public const string QuietFileVariable = "PYMALLOC_BENCH_QUIET_FILE";
+    public const string QuietWaitVariable = "PYMALLOC_BENCH_QUIET_WAIT";
+
+    /// <summary>How much slower than the run's fastest calibration a vCPU may be and still count as quiet.</summary>
+    private const double QuietTolerance = 1.10;
+    private const int DefaultQuietWaitSeconds = 15;
 
     private const int CalibrationRounds = 3;
     private const int MaskWords = 16; // 1024 CPUs: the kernel rejects a mask shorter than its count of possible CPUs
@@ -36,19 +47,69 @@ public static unsafe partial class QuietCpu
 
         _original ??= allowed;
         var fastest = new double[cpus.Length];
+        if (!TryCalibrate(cpus, fastest, out failure)) return RestoreAfter(failure!);
+
+        string? quietFile = Environment.GetEnvironmentVariable(QuietFileVariable);
+        string waited = "";
+        if (!string.IsNullOrEmpty(quietFile))
+        {
+            double runBest = Math.Min(ReadRunBest(quietFile), fastest.Min());
+            int maxWait = int.TryParse(Environment.GetEnvironmentVariable(QuietWaitVariable), out int seconds) && seconds >= 0
+                ? seconds : DefaultQuietWaitSeconds;
+            int slept = 0;
+            while (fastest.Min() > runBest * QuietTolerance && slept < maxWait)
+            {
+                Thread.Sleep(1000);
+                slept++;
+                if (!TryCalibrate(cpus, fastest, out failure)) return RestoreAfter(failure!);
+            }
+            WriteRunBest(quietFile, Math.Min(runBest, fastest.Min()));
+            if (slept > 0)
+                waited = fastest.Min() > runBest * QuietTolerance
+                    ? $"; still slowed after waiting {slept} s (run's best {runBest:F0} µs)"
+                    : $"; waited {slept} s for a quiet vCPU (run's best {runBest:F0} µs)";
+        }
+
+        int best = Array.IndexOf(fastest, fastest.Min());
+        if (!TryPin(cpus[best], out failure)) return RestoreAfter(failure!);
+        return $"// benchmark thread pinned to cpu {cpus[best]}; calibration (µs of thread CPU, best of {CalibrationRounds}): " +
+               string.Join(", ", cpus.Select((cpu, i) => $"cpu{cpu} {fastest[i]:F0}")) + waited;
+    }
+
+    /// <summary>Fills <paramref name="fastest"/> with each CPU's best of <see cref="CalibrationRounds"/> calibration loops.</summary>
+    private static bool TryCalibrate(int[] cpus, double[] fastest, out string? failure)
+    {
         Array.Fill(fastest, double.MaxValue);
+        failure = null;
         for (int round = 0; round < CalibrationRounds; round++)
         {
             for (int i = 0; i < cpus.Length; i++)
             {
-                if (!TryPin(cpus[i], out failure)) return RestoreAfter(failure!);
+                if (!TryPin(cpus[i], out failure)) return false;
                 fastest[i] = Math.Min(fastest[i], CalibrationMicroseconds());
             }
         }
-        int best = Array.IndexOf(fastest, fastest.Min());
-        if (!TryPin(cpus[best], out failure)) return RestoreAfter(failure!);
-        return $"// benchmark thread pinned to cpu {cpus[best]}; calibration (µs of thread CPU, best of {CalibrationRounds}): " +
-               string.Join(", ", cpus.Select((cpu, i) => $"cpu{cpu} {fastest[i]:F0}"));
+        return true;
+    }
+
+    /// <summary>The fastest calibration recorded in the run's file; +∞ when there is none yet or it cannot be read.</summary>
+    private static double ReadRunBest(string path)
+    {
+        try
+        {
+            return File.Exists(path) && double.TryParse(File.ReadAllText(path).Trim(), CultureInfo.InvariantCulture, out double value)
+                ? value : double.PositiveInfinity;
+        }
+        catch (IOException) { return double.PositiveInfinity; }
+        catch (UnauthorizedAccessException) { return double.PositiveInfinity; }
+    }
+
+    // Best effort: BenchmarkDotNet runs its processes one after another, and a lost update only makes a later one wait less.
+    private static void WriteRunBest(string path, double value)
+    {
+        try { File.WriteAllText(path, value.ToString("F1", CultureInfo.InvariantCulture)); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 
     /// <summary>Gives the calling thread back the CPUs it had before <see cref="PinCurrentThread"/> (no-op if never pinned).</summary>

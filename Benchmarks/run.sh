@@ -59,6 +59,8 @@ mkdir -p "$results"
 } > "$results/machine.txt.partial"
 
 read -r -a filters <<< "${FILTER:-*}" # globs stay unexpanded: read does no pathname expansion
+# The run's fastest calibration so far: a process whose vCPUs are both slower waits for a quiet moment (QuietCpu.cs).
+export PYMALLOC_BENCH_QUIET_FILE="$results/quiet-cpu.txt"
 dotnet run -c Release --no-build --project Benchmarks -- \
   --filter "${filters[@]}" "${job[@]}" ${clock[@]+"${clock[@]}"} ${extra[@]+"${extra[@]}"}
 
@@ -70,13 +72,17 @@ pin_lines="$({ find BenchmarkDotNet.Artifacts -maxdepth 1 -name '*.log' -newer "
 pins="$({ grep -o 'pinned to cpu [0-9]*' <<< "$pin_lines" || true; } | sort | uniq -c | awk '{ printf "%s%s on cpu %s", sep, $1, $5; sep = ", " }')"
 # The calibration loop's time on the vCPU each process chose: the same work every time, so a wide spread means some
 # processes ran while both vCPUs were slowed (their rows then show a high CV or a high ratio of means).
-calibration="$(awk '{ cpu = $4; sub(";", "", cpu); for (i = 1; i < NF; i++) if ($i == "cpu" cpu) { v = $(i + 1); sub(",", "", v); print v } }' <<< "$pin_lines" |
+calibration="$(awk '{ cpu = $4; sub(";", "", cpu); for (i = 1; i < NF; i++) if ($i == "cpu" cpu) { v = $(i + 1); sub(/[,;]$/, "", v); print v } }' <<< "$pin_lines" |
   sort -n | awk '{ a[NR] = $1 } END { if (NR) printf "min %s, median %s, max %s µs over %d processes", a[1], a[int((NR + 1) / 2)], a[NR], NR }')"
+waits="$(awk '/; waited [0-9]+ s/ { quiet++; for (i = 1; i < NF; i++) if ($i == "waited") s += $(i + 1) }
+  /; still slowed after waiting/ { slowed++; for (i = 1; i < NF; i++) if ($i == "waiting") s += $(i + 1) }
+  END { printf "%d waited for a quiet vCPU, %d measured still slowed, %d s in all", quiet, slowed, s }' <<< "$pin_lines")"
 {
   cat "$results/machine.txt.partial"
   echo "finished: $(date -u +%Y-%m-%dT%H:%M:%SZ), load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "benchmark processes pinned: ${pins:-none}"
   echo "calibration loop on the chosen vCPU: ${calibration:-not run}"
+  echo "processes that found both vCPUs slowed: $waits"
 } > "$results/machine.txt"
 rm -f "$results/machine.txt.partial"
 
