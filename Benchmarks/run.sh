@@ -71,7 +71,7 @@ pin_lines="$({ find BenchmarkDotNet.Artifacts -maxdepth 1 -name '*.log' -newer "
   -exec grep -ho 'pinned to cpu [0-9]*; calibration.*' {} + || true; })"
 pins="$({ grep -o 'pinned to cpu [0-9]*' <<< "$pin_lines" || true; } | sort | uniq -c | awk '{ printf "%s%s on cpu %s", sep, $1, $5; sep = ", " }')"
 # The calibration loop's time on the vCPU each process chose: the same work every time, so a wide spread means some
-# processes ran while both vCPUs were slowed (their rows then show a high CV or a high ratio of means).
+# processes ran while both vCPUs were slowed. A narrow one does not prove the opposite (docs/performance.md, "Noise").
 calibration="$(awk '{ cpu = $4; sub(";", "", cpu); for (i = 1; i < NF; i++) if ($i == "cpu" cpu) { v = $(i + 1); sub(/[,;]$/, "", v); print v } }' <<< "$pin_lines" |
   sort -n | awk '{ a[NR] = $1 } END { if (NR) printf "min %s, median %s, max %s µs over %d processes", a[1], a[int((NR + 1) / 2)], a[NR], NR }')"
 waits="$(awk '/; waited [0-9]+ s/ { quiet++; for (i = 1; i < NF; i++) if ($i == "waited") s += $(i + 1) }
