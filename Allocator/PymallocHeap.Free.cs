@@ -86,13 +86,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     [MethodImpl(MethodImplOptions.NoInlining)] // cold: keeps the inlined MoveToFreePools small
     private void ReleaseWhollyFreeArena(int index, bool wasFull)
     {
-        ref ArenaObject arena = ref _arenas[index];
-        if (!wasFull)
-        {
-            if (arena.PrevArena == None) _usableArenas = arena.NextArena;
-            else _arenas[arena.PrevArena].NextArena = arena.NextArena;
-            _arenas[arena.NextArena].PrevArena = arena.PrevArena;
-        }
+        if (!wasFull) UnlinkUsableArena(ref _arenas[index]);
         ReleaseArena(index);
     }
 
@@ -113,13 +107,20 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     private void MoveArenaRightOf(int index, int lastWithOld)
     {
         ref ArenaObject arena = ref _arenas[index];
-        if (arena.PrevArena != None) _arenas[arena.PrevArena].NextArena = arena.NextArena;
-        else _usableArenas = arena.NextArena;
-        _arenas[arena.NextArena].PrevArena = arena.PrevArena;
+        UnlinkUsableArena(ref arena);
         arena.PrevArena = lastWithOld;
         arena.NextArena = _arenas[lastWithOld].NextArena;
         if (arena.NextArena != None) _arenas[arena.NextArena].PrevArena = index;
         _arenas[lastWithOld].NextArena = index;
+    }
+
+    /// <summary>Takes an arena out of usable_arenas. Both callers know it is not the last one (case 1 checks; in case 4
+    /// an arena with the old count lies to its right), so its successor exists. Its own links are left for the caller.</summary>
+    private void UnlinkUsableArena(ref ArenaObject arena)
+    {
+        if (arena.PrevArena == None) _usableArenas = arena.NextArena;
+        else _arenas[arena.PrevArena].NextArena = arena.NextArena;
+        _arenas[arena.NextArena].PrevArena = arena.PrevArena;
     }
 
     /// <summary>Checked mode: the pointer must be the start of a block handed out and not yet freed.</summary>
