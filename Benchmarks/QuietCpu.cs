@@ -56,8 +56,9 @@ public static unsafe partial class QuietCpu
             double runBest = Math.Min(ReadRunBest(quietFile), fastest.Min());
             int maxWait = int.TryParse(Environment.GetEnvironmentVariable(QuietWaitVariable), out int seconds) && seconds >= 0
                 ? seconds : DefaultQuietWaitSeconds;
+            bool Slowed() => fastest.Min() > runBest * QuietTolerance;
             int slept = 0;
-            while (fastest.Min() > runBest * QuietTolerance && slept < maxWait)
+            while (Slowed() && slept < maxWait)
             {
                 Thread.Sleep(1000);
                 slept++;
@@ -65,7 +66,7 @@ public static unsafe partial class QuietCpu
             }
             WriteRunBest(quietFile, Math.Min(runBest, fastest.Min()));
             if (slept > 0)
-                waited = fastest.Min() > runBest * QuietTolerance
+                waited = Slowed()
                     ? $"; still slowed after waiting {slept} s (run's best {runBest:F0} µs)"
                     : $"; waited {slept} s for a quiet vCPU (run's best {runBest:F0} µs)";
         }
