@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace PymallocVerify.Allocator;
@@ -63,7 +64,11 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             if (_usableArenas != None) LiveArena(_usableArenas).PrevArena = None;
         }
 
-        LinkUsedPoolFirst(pool, ref usedHead);
+        // The class had no used pool (that is why we are here): the pool becomes its whole circular list.
+        Debug.Assert(usedHead == 0);
+        PoolHeader.SetLink(ref _memory, pool, PoolHeader.NextPool, pool);
+        PoolHeader.SetLink(ref _memory, pool, PoolHeader.PrevPool, pool);
+        usedHead = pool;
         PoolHeader.Set(ref _memory, pool, PoolHeader.Count, 1);
         if (PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass) == sizeClass)
         {
