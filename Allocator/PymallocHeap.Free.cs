@@ -10,24 +10,9 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     private bool SmallFree(ulong block)
     {
         if (!IsOwned(block)) return false;
-        if (_checked) FreeValidated(block); // out of line and last: no local of this path stays live across a call
-        else FreeOwned(block);
-        return true;
-    }
-
-    /// <summary>Checked mode: throws on a pointer that is not a live block, else frees it.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void FreeValidated(ulong block)
-    {
-        ValidateLiveBlock(block, block & _poolMask, nameof(Free));
-        FreeOwned(block);
-    }
-
-    /// <summary>pymalloc_free once the oracle has said the block is pymalloc's.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void FreeOwned(ulong block)
-    {
         ulong pool = block & _poolMask;
+        if (_checked) ValidateLiveBlock(block, pool, nameof(Free));
+
         ulong lastFree = PoolHeader.GetLink(ref _memory, pool, PoolHeader.FreeBlock);
         _memory.WriteUInt64(block, lastFree);
         PoolHeader.SetLink(ref _memory, pool, PoolHeader.FreeBlock, block);
@@ -38,10 +23,11 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         {
             // The pool was full, so it is in no list: front-link it so the next malloc reuses this block.
             LinkUsedPoolFirst(pool, ref _usedPools[PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass)]);
-            return;
+            return true;
         }
-        if (count != 0) return;
+        if (count != 0) return true;
         MoveToFreePools(pool);
+        return true;
     }
 
     // Inlined into SmallFree on purpose: behind the radix oracle's inlined query the JIT stopped inlining this by
