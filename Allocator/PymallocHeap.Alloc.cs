@@ -18,11 +18,12 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         ulong block = PoolHeader.GetLink(ref _memory, pool, PoolHeader.FreeBlock);
         ulong next = _memory.ReadUInt64(block);
         PoolHeader.SetLink(ref _memory, pool, PoolHeader.FreeBlock, next);
-        return next == 0 ? ExtendPool(pool, sizeClass, block) : block; // a tail call: nothing stays live across it
+        if (next == 0) ExtendPool(pool, sizeClass, ref usedHead);
+        return block;
     }
 
-    /// <summary>The free list ran dry: carve one more never-used block, or unlink the now full pool. Returns <paramref name="block"/>.</summary>
-    private ulong ExtendPool(ulong pool, uint sizeClass, ulong block)
+    /// <summary>The free list ran dry: carve one more never-used block, or unlink the now full pool from <paramref name="usedHead"/>.</summary>
+    private void ExtendPool(ulong pool, uint sizeClass, ref ulong usedHead)
     {
         uint nextOffset = PoolHeader.Get(ref _memory, pool, PoolHeader.NextOffset);
         if (nextOffset <= PoolHeader.Get(ref _memory, pool, PoolHeader.MaxNextOffset))
@@ -31,10 +32,9 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             PoolHeader.SetLink(ref _memory, pool, PoolHeader.FreeBlock, virgin);
             PoolHeader.Set(ref _memory, pool, PoolHeader.NextOffset, nextOffset + (uint)BlockSizeOf(sizeClass));
             _memory.WriteUInt64(virgin, 0);
-            return block;
+            return;
         }
-        UnlinkUsedPool(pool, sizeClass);
-        return block;
+        UnlinkUsedPool(pool, ref usedHead);
     }
 
     // Inlined into SmallAlloc: a pool taken from its arena and given back on every pair (free at once) makes this a
@@ -140,17 +140,18 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         usedHead = pool;
     }
 
-    private void UnlinkUsedPool(ulong pool, uint sizeClass)
+    /// <summary>Takes a pool out of its class's used list, headed by <paramref name="usedHead"/>.</summary>
+    private void UnlinkUsedPool(ulong pool, ref ulong usedHead)
     {
         ulong next = PoolHeader.GetLink(ref _memory, pool, PoolHeader.NextPool);
         if (next == pool)
         {
-            _usedPools[sizeClass] = 0;
+            usedHead = 0;
             return;
         }
         ulong prev = PoolHeader.GetLink(ref _memory, pool, PoolHeader.PrevPool);
         PoolHeader.SetLink(ref _memory, prev, PoolHeader.NextPool, next);
         PoolHeader.SetLink(ref _memory, next, PoolHeader.PrevPool, prev);
-        if (_usedPools[sizeClass] == pool) _usedPools[sizeClass] = next;
+        if (usedHead == pool) usedHead = next;
     }
 }

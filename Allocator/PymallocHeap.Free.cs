@@ -40,7 +40,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void MoveToFreePools(ulong pool)
     {
-        UnlinkUsedPool(pool, PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass));
+        UnlinkUsedPool(pool, ref _usedPools[PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass)]);
         int index = (int)PoolHeader.Get(ref _memory, pool, PoolHeader.ArenaIndex);
         ref ArenaObject arena = ref _arenas[index];
         PoolHeader.SetLink(ref _memory, pool, PoolHeader.NextPool, arena.FreePools);
