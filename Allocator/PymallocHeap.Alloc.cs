@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace PymallocVerify.Allocator;
@@ -17,12 +18,12 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         ulong block = PoolHeader.GetLink(ref _memory, pool, PoolHeader.FreeBlock);
         ulong next = _memory.ReadUInt64(block);
         PoolHeader.SetLink(ref _memory, pool, PoolHeader.FreeBlock, next);
-        if (next == 0) ExtendPool(pool, sizeClass);
+        if (next == 0) ExtendPool(pool, sizeClass, ref usedHead);
         return block;
     }
 
-    /// <summary>The free list ran dry: carve one more never-used block, or unlink the now full pool.</summary>
-    private void ExtendPool(ulong pool, uint sizeClass)
+    /// <summary>The free list ran dry: carve one more never-used block, or unlink the now full pool from <paramref name="usedHead"/>.</summary>
+    private void ExtendPool(ulong pool, uint sizeClass, ref ulong usedHead)
     {
         uint nextOffset = PoolHeader.Get(ref _memory, pool, PoolHeader.NextOffset);
         if (nextOffset <= PoolHeader.Get(ref _memory, pool, PoolHeader.MaxNextOffset))
@@ -33,19 +34,22 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             _memory.WriteUInt64(virgin, 0);
             return;
         }
-        UnlinkUsedPool(pool, sizeClass);
+        UnlinkUsedPool(pool, ref usedHead);
     }
 
     // Inlined into SmallAlloc: a pool taken from its arena and given back on every pair (free at once) makes this a
     // hot path; the call was ~0.5–1 ns of an 8–10 ns pair (docs/performance.md, "Heap changes"). Starting a new arena
-    // and carving a never-used pool stay out of line.
+    // and carving a never-used pool leave through tail calls before anything changes, then come back here: a call
+    // the path returns from would keep its locals alive across it, and the JIT spills those on every pair.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong AllocateFromNewPool(uint sizeClass, ref ulong usedHead)
     {
-        if (_usableArenas == None && !TryStartUsableArenas()) return 0;
-
         int head = _usableArenas;
+        if (head == None) return StartUsableArenasThenAllocate(sizeClass);
         ref ArenaObject arena = ref LiveArena(head);
+        ulong pool = arena.FreePools;
+        if (pool == 0) return CarvePoolThenAllocate(sizeClass);
+
         // The head (fewest free pools) is about to lose one: it stops being the rightmost arena with its count
         // and becomes the only one, hence the rightmost, with one pool fewer.
         uint freePools = arena.NFreePools;
@@ -53,22 +57,18 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         if (lastWithCount == head) lastWithCount = None;
         if (freePools > 1) LastArenaWith(freePools - 1) = head;
 
-        ulong pool = arena.FreePools;
-        if (pool != 0)
-        {
-            arena.FreePools = PoolHeader.GetLink(ref _memory, pool, PoolHeader.NextPool);
-        }
-        else
-        {
-            pool = CarvePool(head);
-        }
-        if (--arena.NFreePools == 0)
+        arena.FreePools = PoolHeader.GetLink(ref _memory, pool, PoolHeader.NextPool);
+        if ((arena.NFreePools = freePools - 1) == 0)
         {
             _usableArenas = arena.NextArena; // the arena is full: it leaves usable_arenas
             if (_usableArenas != None) LiveArena(_usableArenas).PrevArena = None;
         }
 
-        LinkUsedPoolFirst(pool, ref usedHead);
+        // The class had no used pool (that is why we are here): the pool becomes its whole circular list.
+        Debug.Assert(usedHead == 0);
+        PoolHeader.SetLink(ref _memory, pool, PoolHeader.NextPool, pool);
+        PoolHeader.SetLink(ref _memory, pool, PoolHeader.PrevPool, pool);
+        usedHead = pool;
         PoolHeader.Set(ref _memory, pool, PoolHeader.Count, 1);
         if (PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass) == sizeClass)
         {
@@ -89,29 +89,35 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         return first;
     }
 
-    /// <summary>No arena has a free pool: a new one becomes the whole of usable_arenas. False when no arena can be had.</summary>
+    /// <summary>No arena has a free pool: a new one becomes the whole of usable_arenas. 0 when no arena can be had.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // cold: keeps the inlined AllocateFromNewPool small
-    private bool TryStartUsableArenas()
+    private ulong StartUsableArenasThenAllocate(uint sizeClass)
     {
         int fresh = NewArena();
-        if (fresh == None) return false;
+        if (fresh == None) return 0;
         _usableArenas = fresh;
         _arenas[fresh].NextArena = _arenas[fresh].PrevArena = None;
         _nfp2lasta[_arenas[fresh].NFreePools] = fresh;
-        return true;
+        return AllocateFromNewPool(sizeClass, ref UsedPoolHead(sizeClass));
     }
 
-    /// <summary>The arena's free-pool list is empty: carve its next never-used pool.</summary>
+    /// <summary>
+    /// The head arena's free-pool list is empty: carve its next never-used pool and put it on that list, where
+    /// <see cref="AllocateFromNewPool"/> takes it as if it had been freed (CPython takes it directly; the state after is the same).
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // cold once an arena's pools have all been carved
-    private ulong CarvePool(int arenaIndex)
+    private ulong CarvePoolThenAllocate(uint sizeClass)
     {
-        ref ArenaObject arena = ref _arenas[arenaIndex];
+        int head = _usableArenas;
+        ref ArenaObject arena = ref _arenas[head];
         ulong pool = arena.PoolAddress;
-        PoolHeader.Set(ref _memory, pool, PoolHeader.ArenaIndex, (uint)arenaIndex);
+        PoolHeader.Set(ref _memory, pool, PoolHeader.ArenaIndex, (uint)head);
         PoolHeader.Set(ref _memory, pool, PoolHeader.SizeClass, PoolHeader.FreshSizeClass);
         arena.PoolAddress += _poolSize;
         _hooks.AfterPoolCarved(ref _memory, pool);
-        return pool;
+        PoolHeader.SetLink(ref _memory, pool, PoolHeader.NextPool, 0);
+        arena.FreePools = pool;
+        return AllocateFromNewPool(sizeClass, ref UsedPoolHead(sizeClass));
     }
 
     /// <summary>Front-links a pool into a usedpools list (<paramref name="usedHead"/>), so the next allocation of the class uses it.</summary>
@@ -134,17 +140,18 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         usedHead = pool;
     }
 
-    private void UnlinkUsedPool(ulong pool, uint sizeClass)
+    /// <summary>Takes a pool out of its class's used list, headed by <paramref name="usedHead"/>.</summary>
+    private void UnlinkUsedPool(ulong pool, ref ulong usedHead)
     {
         ulong next = PoolHeader.GetLink(ref _memory, pool, PoolHeader.NextPool);
         if (next == pool)
         {
-            _usedPools[sizeClass] = 0;
+            usedHead = 0;
             return;
         }
         ulong prev = PoolHeader.GetLink(ref _memory, pool, PoolHeader.PrevPool);
         PoolHeader.SetLink(ref _memory, prev, PoolHeader.NextPool, next);
         PoolHeader.SetLink(ref _memory, next, PoolHeader.PrevPool, prev);
-        if (_usedPools[sizeClass] == pool) _usedPools[sizeClass] = next;
+        if (usedHead == pool) usedHead = next;
     }
 }

@@ -40,7 +40,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void MoveToFreePools(ulong pool)
     {
-        UnlinkUsedPool(pool, PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass));
+        UnlinkUsedPool(pool, ref _usedPools[PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass)]);
         int index = (int)PoolHeader.Get(ref _memory, pool, PoolHeader.ArenaIndex);
         ref ArenaObject arena = ref _arenas[index];
         PoolHeader.SetLink(ref _memory, pool, PoolHeader.NextPool, arena.FreePools);
@@ -60,10 +60,9 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         // is kept so that alloc/free cycles at an arena boundary do not thrash. An arena that was full is in no
         // list and its links are stale (CPython reads them anyway; it cannot matter there, since only a one-pool
         // arena goes from full to wholly free): it would join at the head, so it is "not last" iff the list is non-empty.
-        bool wasFull = oldFree == 0;
-        if (free == arena.NTotalPools && (wasFull ? _usableArenas != None : arena.NextArena != None))
+        if (free == arena.NTotalPools && (oldFree == 0 ? _usableArenas != None : arena.NextArena != None))
         {
-            ReleaseWhollyFreeArena(index, wasFull);
+            ReleaseWhollyFreeArena(index, wasFull: oldFree == 0);
             return;
         }
 

@@ -11,7 +11,7 @@ namespace PymallocVerify.Allocator;
 /// Not thread-safe by itself: like CPython under the GIL, callers serialize mutations
 /// (see <c>Concurrent/</c> for the front end that lets <see cref="IsOwned"/> run lock-free).
 /// </summary>
-public sealed partial class PymallocHeap<TMemory, TOracle, THooks> : IDisposable
+public sealed unsafe partial class PymallocHeap<TMemory, TOracle, THooks> : IDisposable
     where TMemory : struct, IMemorySpace
     where TOracle : struct, IOwnershipOracle
     where THooks : struct, IHeapHooks
@@ -35,6 +35,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks> : IDisposable
 
     /// <summary>usedpools: head of each size class's circular list of used pools; 0 = none.</summary>
     private readonly ulong[] _usedPools;
+    private readonly ulong* _usedPoolsBase; // _usedPools' first element: the array is pinned, see UsedPoolHead
 
     /// <summary>The arena table; its length is maxarenas. Replaced (never resized in place) when it grows.</summary>
     private ArenaObject[] _arenas = [];
@@ -44,6 +45,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks> : IDisposable
 
     /// <summary>nfp2lasta[k]: the rightmost usable arena with k free pools, or None.</summary>
     private readonly int[] _nfp2lasta;
+    private readonly int* _nfp2lastaBase; // _nfp2lasta's first element: the array is pinned, see LastArenaWith
 
     private long _arenasAllocatedTotal;
     private int _arenasCurrent;
@@ -69,8 +71,10 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks> : IDisposable
         _alignmentShift = geometry.AlignmentShift;
         _poolOverhead = (uint)geometry.PoolOverhead;
         _maxPoolsInArena = (uint)geometry.MaxPoolsInArena;
-        _usedPools = new ulong[geometry.NumSizeClasses];
-        _nfp2lasta = new int[geometry.MaxPoolsInArena + 1];
+        _usedPools = GC.AllocateArray<ulong>(geometry.NumSizeClasses, pinned: true);
+        _usedPoolsBase = (ulong*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_usedPools));
+        _nfp2lasta = GC.AllocateArray<int>(geometry.MaxPoolsInArena + 1, pinned: true);
+        _nfp2lastaBase = (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_nfp2lasta));
         _nfp2lasta.AsSpan().Fill(None);
         _oracle.Initialize(geometry);
     }
@@ -184,13 +188,15 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks> : IDisposable
     // misbehaving caller can overwrite): a size class computed from a size in 1..threshold, a count of free pools
     // (0..MaxPoolsInArena), a usable arena's slot. Dropping those bounds checks took ~4% off a free-at-once pair
     // (docs/performance.md, "Heap changes"). Indices read from a pool header keep the checked indexer.
+    // usedpools and nfp2lasta live on the pinned object heap and are reached through a raw pointer: no null check
+    // and no array-field load per access, as C's static arrays (docs/performance.md, "Heap changes").
 
     /// <summary>usedpools[sizeClass], for a size class computed from a request size.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ref ulong UsedPoolHead(uint sizeClass)
     {
         Debug.Assert(sizeClass < (uint)_usedPools.Length);
-        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_usedPools), (nint)sizeClass);
+        return ref _usedPoolsBase[sizeClass];
     }
 
     /// <summary>nfp2lasta[freePools], for an arena's own free-pool count.</summary>
@@ -198,7 +204,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks> : IDisposable
     private ref int LastArenaWith(uint freePools)
     {
         Debug.Assert(freePools < (uint)_nfp2lasta.Length);
-        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_nfp2lasta), (nint)freePools);
+        return ref _nfp2lastaBase[freePools];
     }
 
     /// <summary>The arena slot of a usable arena (a list link or the head of usable_arenas, never None).</summary>

@@ -21,15 +21,18 @@ public sealed class ArenaMap
     private readonly ulong _interiorIndexMask;
     private readonly ulong _bottomIndexMask;
     private readonly ulong _arenaMask;
+    private readonly int _leafChunkShift; // the address bits above it pick one leaf chunk (the hint's key)
+    private readonly ulong _leafOffsetMask; // (address >> _bottomShift) & this: the leaf's index in its chunk
     private int _midNodes;
     private int _bottomNodes;
 
     /// <summary>
-    /// The bottom node of the span of the last marked arena, and its key (address bits above the bottom level). Set
-    /// only by writers, after the node is linked; nodes are never freed or moved, so for its key the hint is exactly
-    /// the node the walk finds. It lets a query of pymalloc's usual, few-span address range skip the four upper loads.
+    /// The leaf chunk of the last marked arena's span (512 spans: 512 MiB of address space with 1 MiB arenas), and
+    /// its key (the address bits above the chunk). Set only by writers, after the chunk is linked; chunks are never
+    /// freed or moved, so for its key the hint is exactly the chunk the walk finds. It lets a query of pymalloc's
+    /// usual, narrow address range skip the five upper loads.
     /// </summary>
-    private BottomHint _hint = BottomHint.None;
+    private LeafHint _hint = LeafHint.None;
 
     public ArenaMap(int arenaBits)
     {
@@ -42,6 +45,8 @@ public sealed class ArenaMap
         _interiorIndexMask = (1UL << Layout.InteriorBits) - 1;
         _bottomIndexMask = (1UL << Layout.BottomBits) - 1;
         _arenaMask = Layout.ArenaMask;
+        _leafChunkShift = _bottomShift + _bottom.ChunkShift;
+        _leafOffsetMask = _bottomIndexMask & _bottom.OffsetMask;
         _root = ChunkedNode<ChunkedNode<ChunkedNode<ArenaCoverage>>>.NewChunkTable(_interior);
     }
 
@@ -65,27 +70,44 @@ public sealed class ArenaMap
 
     /// <summary>
     /// arena_map_is_used: is <paramref name="address"/> inside a marked arena? Lock-free; reads nodes and one leaf,
-    /// never pool memory. True on the whole <c>[base, base + ARENA_SIZE)</c> of a live arena. On a hint hit, two
-    /// dependent loads from the address (the leaf chunk, the leaf); a miss walks the upper levels, two loads each.
+    /// never pool memory. True on the whole <c>[base, base + ARENA_SIZE)</c> of a live arena. On a hint hit, one
+    /// load from the address (the leaf); a miss walks the levels, two loads each.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsUsed<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
     {
         hooks.Interleave(SharedAccess.RadixNodeRead);
-        BottomHint hint = Volatile.Read(ref _hint);
-        ArenaCoverage[]?[]? bottom = hint.Key == BottomKey(address) ? hint.Chunks : FindBottom(address, ref hooks);
-        if (bottom is null) return false;
+        LeafHint hint = Volatile.Read(ref _hint);
+        // The miss path is a tail call: a call the hit path returned from would keep the map alive across it, and
+        // the JIT would spill it on every query.
+        return hint.Key == LeafChunkKey(address) ? Covers(hint.Leaves, address, ref hooks) : IsUsedByWalk(address, ref hooks);
+    }
 
-        ulong i3 = BottomIndex(address);
+    /// <summary><see cref="IsUsed"/> when the hint is for another leaf chunk: arena_map_get(p, 0), root to leaf.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool IsUsedByWalk<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
+    {
+        ArenaCoverage[]?[]? bottom = FindBottom(address, ref hooks);
+        if (bottom is null) return false;
         hooks.Interleave(SharedAccess.RadixNodeRead);
-        ArenaCoverage[]? leaves = ChunkedNode<ArenaCoverage>.ChunkOrNull(bottom, i3, _bottom);
-        if (leaves is null) return false;
-        ref ArenaCoverage leaf = ref ChunkedNode.Entry(leaves, i3 & _bottom.OffsetMask);
+        ArenaCoverage[]? leaves = ChunkedNode<ArenaCoverage>.ChunkOrNull(bottom, BottomIndex(address), _bottom);
+        return leaves is not null && Covers(leaves, address, ref hooks);
+    }
+
+    /// <summary>The leaf test on <paramref name="address"/>'s leaf in its leaf chunk (two reads, as in C).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Covers<THooks>(ArenaCoverage[] leaves, ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
+    {
+        ref ArenaCoverage leaf = ref ChunkedNode.Entry(leaves, LeafOffset(address));
         int hi = Volatile.Read(ref leaf.TailHi);
         hooks.Interleave(SharedAccess.RadixNodeRead);
         int lo = Volatile.Read(ref leaf.TailLo);
         int tail = (int)(address & _arenaMask);
-        return tail < lo || (tail >= hi && hi != 0);
+        // tail < lo || (tail >= hi && hi != 0), spelled with constant returns: inlined into "if (!owned)", the JIT
+        // then branches straight to the caller's paths instead of materialising a bool and testing it again.
+        if (tail < lo) return true;
+        if (hi == 0 || tail < hi) return false;
+        return true;
     }
 
     /// <summary>The leaf of the span holding <paramref name="address"/> (zero if none), for tests and invariants.</summary>
@@ -128,9 +150,9 @@ public sealed class ArenaMap
         if (arenaBase == 0 || arenaBase + (arenaSize - 1) < arenaBase)
             throw new ArgumentOutOfRangeException(nameof(arenaBase), $"0x{arenaBase:x}", "an arena must be non-null and must not wrap past 2^64");
         int tail = (int)(arenaBase & _arenaMask);
-        ArenaCoverage[]?[] hiBottom = BottomForWrite(arenaBase, ref hooks);
-        ref ArenaCoverage hiLeaf = ref LeafForWrite(hiBottom, arenaBase, ref hooks);
-        if (used) PointHintAt(BottomKey(arenaBase), hiBottom, ref hooks);
+        ArenaCoverage[] hiLeaves = LeafChunkForWrite(BottomForWrite(arenaBase, ref hooks), arenaBase, ref hooks);
+        ref ArenaCoverage hiLeaf = ref hiLeaves[LeafOffset(arenaBase)];
+        if (used) PointHintAt(LeafChunkKey(arenaBase), hiLeaves, ref hooks);
         if (tail == 0)
         {
             // An "ideal" (arena-aligned) address: the whole span is this arena's.
@@ -142,16 +164,16 @@ public sealed class ArenaMap
         Volatile.Write(ref hiLeaf.TailHi, used ? tail : 0);
         // Not aligned: the arena also covers the bottom of the next span, which may sit under other nodes.
         ulong next = arenaBase + arenaSize;
-        ref ArenaCoverage loLeaf = ref LeafForWrite(BottomForWrite(next, ref hooks), next, ref hooks);
+        ref ArenaCoverage loLeaf = ref LeafChunkForWrite(BottomForWrite(next, ref hooks), next, ref hooks)[LeafOffset(next)];
         hooks.Interleave(SharedAccess.RadixNodeWrite);
         Volatile.Write(ref loLeaf.TailLo, used ? tail : 0);
     }
 
-    /// <summary>Points the hint at a linked (and never freed) bottom node, <paramref name="bottom"/>, whose key is <paramref name="key"/>.</summary>
-    private void PointHintAt<THooks>(ulong key, ArenaCoverage[]?[] bottom, ref THooks hooks) where THooks : struct, IHeapHooks
+    /// <summary>Points the hint at a linked (and never freed) leaf chunk, <paramref name="leaves"/>, whose key is <paramref name="key"/>.</summary>
+    private void PointHintAt<THooks>(ulong key, ArenaCoverage[] leaves, ref THooks hooks) where THooks : struct, IHeapHooks
     {
         if (_hint.Key == key) return;
-        var hint = new BottomHint(key, bottom);
+        var hint = new LeafHint(key, leaves);
         hooks.Interleave(SharedAccess.RadixNodeWrite);
         Volatile.Write(ref _hint, hint);
     }
@@ -185,15 +207,11 @@ public sealed class ArenaMap
         return bottom.Chunks;
     }
 
-    /// <summary>The leaf of <paramref name="address"/>'s span in its bottom node, creating the leaf chunk if absent.</summary>
-    private ref ArenaCoverage LeafForWrite<THooks>(ArenaCoverage[]?[] bottom, ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
-    {
-        ulong i3 = BottomIndex(address);
-        return ref ChunkedNode<ArenaCoverage>.Chunk(bottom, i3, _bottom, ref hooks)[i3 & _bottom.OffsetMask];
-    }
+    /// <summary>The leaf chunk holding <paramref name="address"/>'s span in its bottom node, created if absent.</summary>
+    private ArenaCoverage[] LeafChunkForWrite<THooks>(ArenaCoverage[]?[] bottom, ulong address, ref THooks hooks) where THooks : struct, IHeapHooks =>
+        ChunkedNode<ArenaCoverage>.Chunk(bottom, BottomIndex(address), _bottom, ref hooks);
 
     /// <summary>arena_map_get(p, 0): the bottom node's chunk table for p, or null. Every link read is a scheduling point.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // the hint's miss path: keeps IsUsed small where it is inlined
     private ArenaCoverage[]?[]? FindBottom<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
     {
         ulong i1 = TopIndex(address);
@@ -221,17 +239,21 @@ public sealed class ArenaMap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong BottomIndex(ulong address) => (address >> _bottomShift) & _bottomIndexMask;
 
-    /// <summary>Which bottom node holds the address: all its bits above the bottom level (the hint's key).</summary>
+    /// <summary>The index of the address's leaf in its leaf chunk.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ulong BottomKey(ulong address) => address >> _midShift;
+    private ulong LeafOffset(ulong address) => (address >> _bottomShift) & _leafOffsetMask;
 
-    /// <summary>An immutable (key, bottom node) pair, published whole by one reference store.</summary>
-    private sealed class BottomHint(ulong key, ArenaCoverage[]?[] chunks)
+    /// <summary>Which leaf chunk holds the address's span: all its bits above that chunk (the hint's key).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong LeafChunkKey(ulong address) => address >> _leafChunkShift;
+
+    /// <summary>An immutable (key, leaf chunk) pair, published whole by one reference store.</summary>
+    private sealed class LeafHint(ulong key, ArenaCoverage[] leaves)
     {
-        /// <summary>Matches no address: a <see cref="BottomKey"/> is below 2^63.</summary>
-        public static readonly BottomHint None = new(ulong.MaxValue, []);
+        /// <summary>Matches no address: a <see cref="LeafChunkKey"/> is below 2^63.</summary>
+        public static readonly LeafHint None = new(ulong.MaxValue, []);
 
         public readonly ulong Key = key;
-        public readonly ArenaCoverage[]?[] Chunks = chunks;
+        public readonly ArenaCoverage[] Leaves = leaves;
     }
 }
