@@ -114,8 +114,17 @@ public sealed unsafe partial class PymallocHeap<TMemory, TOracle, THooks> : IDis
             ulong block = SmallAlloc(size);
             if (block != 0) return block;
         }
-        return size > long.MaxValue ? 0 : _memory.SystemMalloc(size);
+        return SystemMalloc(size);
     }
+
+    // The system allocator's paths are out of line: inlined, their P/Invoke frame setup and the registers it needs
+    // spread through every loop that inlines Malloc/Free. Without dynamic PGO to mark them cold, that cost a
+    // free-at-once pair ~1.5 ns (docs/performance.md, "Heap changes").
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ulong SystemMalloc(ulong size) => size > long.MaxValue ? 0 : _memory.SystemMalloc(size);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void SystemFree(ulong address) => _memory.SystemFree(address);
 
     /// <summary>PyObject_Calloc: overflow-checked; small requests are zeroed pool blocks.</summary>
     public ulong Calloc(ulong count, ulong size)
@@ -139,7 +148,7 @@ public sealed unsafe partial class PymallocHeap<TMemory, TOracle, THooks> : IDis
     public void Free(ulong address)
     {
         if (address == 0) return;
-        if (!SmallFree(address)) _memory.SystemFree(address);
+        if (!SmallFree(address)) SystemFree(address);
     }
 
     /// <summary>
