@@ -39,8 +39,9 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
 
     // Inlined into SmallAlloc: a pool taken from its arena and given back on every pair (free at once) makes this a
     // hot path; the call was ~0.5–1 ns of an 8–10 ns pair (docs/performance.md, "Heap changes"). Starting a new arena
-    // and carving a never-used pool leave through tail calls before anything changes, then come back here: a call
-    // the path returns from would keep its locals alive across it, and the JIT spills those on every pair.
+    // and carving a never-used pool are calls in return position, made before anything changes, that come back
+    // here: a call the path continued after would keep its locals alive across it, and the JIT spilled those to
+    // the stack on every pair.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong AllocateFromNewPool(uint sizeClass, ref ulong usedHead)
     {
@@ -53,6 +54,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         // The head (fewest free pools) is about to lose one: it stops being the rightmost arena with its count
         // and becomes the only one, hence the rightmost, with one pool fewer.
         uint freePools = arena.NFreePools;
+        Debug.Assert(freePools > 0); // a usable arena has a free pool, and this one has one on its list
         ref int lastWithCount = ref LastArenaWith(freePools);
         if (lastWithCount == head) lastWithCount = None;
         if (freePools > 1) LastArenaWith(freePools - 1) = head;

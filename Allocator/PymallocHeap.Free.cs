@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace PymallocVerify.Allocator;
@@ -40,13 +41,17 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void MoveToFreePools(ulong pool)
     {
-        UnlinkUsedPool(pool, ref _usedPools[PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass)]);
         int index = (int)PoolHeader.Get(ref _memory, pool, PoolHeader.ArenaIndex);
         ref ArenaObject arena = ref _arenas[index];
+        uint oldFree = arena.NFreePools;
+        // A pool in use means the arena has a pool that is not free. Here it has none only if a pool header's count
+        // was overwritten (a write outside a block, or a double or wild free in unchecked mode) and a pool emptied
+        // twice. Stop before the count goes past NTotalPools: nfp2lasta is indexed by it without a bounds check.
+        if (oldFree >= arena.NTotalPools) ThrowPoolEmptiedTwice(pool, index);
+        UnlinkUsedPool(pool, ref _usedPools[PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass)]);
         PoolHeader.SetLink(ref _memory, pool, PoolHeader.NextPool, arena.FreePools);
         arena.FreePools = pool;
 
-        uint oldFree = arena.NFreePools;
         ref int lastWithOldCount = ref LastArenaWith(oldFree);
         int lastWithOld = lastWithOldCount;
         if (lastWithOld == index)
@@ -80,6 +85,12 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
 
         MoveArenaRightOf(index, lastWithOld);
     }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowPoolEmptiedTwice(ulong pool, int index) =>
+        throw new HeapInvariantException("arena-nfreepools",
+            $"pool 0x{pool:x} emptied, but arena {index} already has all {_arenas[index].NTotalPools} pools free: pool memory was overwritten");
 
     /// <summary>Case 1: unlink a wholly free arena from usable_arenas (unless it was full, hence in no list) and release it.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // cold: keeps the inlined MoveToFreePools small

@@ -117,9 +117,9 @@ public sealed unsafe partial class PymallocHeap<TMemory, TOracle, THooks> : IDis
         return SystemMalloc(size);
     }
 
-    // The system allocator's paths are out of line: inlined, their P/Invoke frame setup and the registers it needs
-    // spread through every loop that inlines Malloc/Free. Without dynamic PGO to mark them cold, that cost a
-    // free-at-once pair ~1.5 ns (docs/performance.md, "Heap changes").
+    // Malloc's and Free's system paths are out of line: inlined, their P/Invoke frame setup and the registers it
+    // needs spread through every loop that inlines Malloc/Free. Without dynamic PGO to mark them cold, that cost a
+    // free-at-once pair up to ~1 ns (docs/performance.md, "Heap changes").
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ulong SystemMalloc(ulong size) => size > long.MaxValue ? 0 : _memory.SystemMalloc(size);
 
@@ -193,12 +193,12 @@ public sealed unsafe partial class PymallocHeap<TMemory, TOracle, THooks> : IDis
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private uint BlocksPerPool(uint sizeClass) => (uint)((_poolSize - _poolOverhead) / BlockSizeOf(sizeClass));
 
-    // Unchecked element access, for indices the heap derives from its own state (never from pool memory, which a
-    // misbehaving caller can overwrite): a size class computed from a size in 1..threshold, a count of free pools
-    // (0..MaxPoolsInArena), a usable arena's slot. Dropping those bounds checks took ~4% off a free-at-once pair
-    // (docs/performance.md, "Heap changes"). Indices read from a pool header keep the checked indexer.
-    // usedpools and nfp2lasta live on the pinned object heap and are reached through a raw pointer: no null check
-    // and no array-field load per access, as C's static arrays (docs/performance.md, "Heap changes").
+    // Unchecked element access, for indices the heap keeps in range itself: a size class computed from a size in
+    // 1..threshold, an arena's count of free pools (0..NTotalPools: it moves with pool-header counts, which a
+    // misbehaving caller can overwrite, so MoveToFreePools stops it from passing NTotalPools), a usable arena's
+    // slot. Dropping those bounds checks took ~4% off a free-at-once pair (docs/performance.md, "Heap changes").
+    // Indices read from a pool header keep the checked indexer. usedpools and nfp2lasta live on the pinned object
+    // heap and are reached through a raw pointer kept beside the array: no null check per access.
 
     /// <summary>usedpools[sizeClass], for a size class computed from a request size.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

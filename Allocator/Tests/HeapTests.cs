@@ -176,6 +176,18 @@ public class HeapTests
     }
 
     [Fact]
+    public void A_pool_emptied_twice_through_an_overwritten_count_throws_instead_of_indexing_past_nfp2lasta()
+    {
+        using var heap = TestHeaps.Create(Geometry.Classic, _ledger, checkedMode: false);
+        ulong p = heap.Malloc(32);
+        ulong pool = p & ~((ulong)Geometry.Classic.PoolSize - 1);
+        heap.Free(p); // the only pool empties: its arena now has every pool free
+        PoolHeader.Set(ref heap.Memory, pool, PoolHeader.Count, 1); // a stray write into the pool header
+        var e = Assert.Throws<HeapInvariantException>(() => heap.Free(p));
+        Assert.Equal("arena-nfreepools", e.Invariant);
+    }
+
+    [Fact]
     public void Stats_match_a_hand_count_and_the_byte_identity_holds()
     {
         using var heap = TestHeaps.Create(Geometry.Tiny, _ledger);

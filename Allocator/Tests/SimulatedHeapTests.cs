@@ -89,7 +89,8 @@ public class SimulatedHeapTests(ITestOutputHelper output)
         FreeThroughHelper(heap, big); // double free of a system block
         MemcheckError e = Assert.Single(space.Errors);
         Assert.Equal((MemcheckErrorKind.InvalidFree, MemoryAccess.SystemFree, 2L), (e.Kind, e.Access, e.OperationIndex));
-        // The heap's system path is never inlined, so the site is the same in Debug and Release builds.
+        // The heap's system path is NoInlining (and the runtime makes no implicit tail call out of it), so the site
+        // is the same in Debug and Release builds.
         Assert.Equal("PymallocHeap.SystemFree", e.Site);
         Assert.Contains("freed at op #1", e.Description);
     }
