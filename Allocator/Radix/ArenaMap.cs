@@ -87,10 +87,7 @@ public sealed class ArenaMap
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool IsUsedByWalk<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
     {
-        ArenaCoverage[]?[]? bottom = FindBottom(address, ref hooks);
-        if (bottom is null) return false;
-        hooks.Interleave(SharedAccess.RadixNodeRead);
-        ArenaCoverage[]? leaves = ChunkedNode<ArenaCoverage>.ChunkOrNull(bottom, BottomIndex(address), _bottom);
+        ArenaCoverage[]? leaves = FindLeafChunk(address, ref hooks);
         return leaves is not null && LeafCovers(leaves, address, ref hooks);
     }
 
@@ -114,11 +111,8 @@ public sealed class ArenaMap
     public ArenaCoverage CoverageOf(ulong address)
     {
         NoHooks none = default;
-        ArenaCoverage[]?[]? bottom = FindBottom(address, ref none); // the walk, never the hint: tests compare the two
-        if (bottom is null) return default;
-        ulong i3 = BottomIndex(address);
-        ArenaCoverage[]? leaves = ChunkedNode<ArenaCoverage>.ChunkOrNull(bottom, i3, _bottom);
-        return leaves is null ? default : leaves[i3 & _bottom.OffsetMask];
+        ArenaCoverage[]? leaves = FindLeafChunk(address, ref none); // the walk, never the hint: tests compare the two
+        return leaves is null ? default : leaves[LeafOffset(address)];
     }
 
     /// <summary>
@@ -210,6 +204,15 @@ public sealed class ArenaMap
     /// <summary>The leaf chunk holding <paramref name="address"/>'s span in its bottom node, created if absent.</summary>
     private ArenaCoverage[] LeafChunkForWrite<THooks>(ArenaCoverage[]?[] bottom, ulong address, ref THooks hooks) where THooks : struct, IHeapHooks =>
         ChunkedNode<ArenaCoverage>.Chunk(bottom, BottomIndex(address), _bottom, ref hooks);
+
+    /// <summary>The walk down to the leaf chunk holding p's span, or null where a node or the chunk is absent.</summary>
+    private ArenaCoverage[]? FindLeafChunk<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
+    {
+        ArenaCoverage[]?[]? bottom = FindBottom(address, ref hooks);
+        if (bottom is null) return null;
+        hooks.Interleave(SharedAccess.RadixNodeRead);
+        return ChunkedNode<ArenaCoverage>.ChunkOrNull(bottom, BottomIndex(address), _bottom);
+    }
 
     /// <summary>arena_map_get(p, 0): the bottom node's chunk table for p, or null. Every link read is a scheduling point.</summary>
     private ArenaCoverage[]?[]? FindBottom<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
