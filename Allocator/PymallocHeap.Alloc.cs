@@ -57,7 +57,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         Debug.Assert(freePools > 0); // a usable arena has a free pool, and this one has one on its list
         ref int lastWithCount = ref LastArenaWith(freePools);
         if (lastWithCount == head) lastWithCount = None;
-        if (freePools > 1) LastArenaWith(freePools - 1) = head;
+        if (freePools > 1) Unsafe.Subtract(ref lastWithCount, 1) = head; // nfp2lasta[freePools - 1]
 
         arena.FreePools = PoolHeader.GetLink(ref _memory, pool, PoolHeader.NextPool);
         if ((arena.NFreePools = freePools - 1) == 0)

@@ -35,5 +35,5 @@ public struct RadixTreeOracle : IOwnershipOracle
     public readonly bool IsOwned<TMemory, THooks>(ref TMemory memory, ref THooks hooks, ArenaObject[] arenas, ulong address)
         where TMemory : struct, IMemorySpace
         where THooks : struct, IHeapHooks =>
-        Map.IsUsed(address, ref hooks);
+        _map!.IsUsed(address, ref hooks); // the heap's constructor set it; Map's explicit check cost the hot path a test and branch
 }

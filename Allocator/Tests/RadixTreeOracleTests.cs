@@ -159,11 +159,12 @@ public class RadixTreeOracleTests
         ulong b = 0x7f00_0000_0000 + 0x4000; // unaligned: two leaves in two spans
         var probe = new ProbingHooks(map, [b, b + A - 1, b - 1, b + A]);
         map.Mark(b, ref probe);
-        // root chunk, mid link, mid chunk, bottom link, leaf chunk, the hint, tail_hi; (next span: same bottom node
-        // and leaf chunk) tail_lo. Every link of a freshly built chunk or node is a shared write too.
+        // root chunk, mid link, mid chunk, bottom link, leaf chunk, tail_hi; (next span: same bottom node and leaf
+        // chunk) tail_lo; the hint. Every link of a freshly built chunk or node is a shared write too.
         Assert.Equal(8, probe.Writes);
         // A reader running at each write point sees the arena only as leaves land: before the first leaf
-        // nothing; after tail_hi the upper part; at the end all of it — never an exception, never outside.
+        // nothing; after tail_hi the upper part; at the end all of it — never an exception, never outside, and
+        // never a hint that disagrees with the leaves ('X'): the arena is published to the hint after its leaves.
         Assert.Equal(
         [
             "0000", // before linking the root chunk
@@ -171,20 +172,32 @@ public class RadixTreeOracleTests
             "0000", // before linking the mid node's chunk
             "0000", // before linking the bottom node
             "0000", // before linking the leaf chunk
-            "0000", // before publishing the hint
             "0000", // before tail_hi
             "1000", // before tail_lo: [b, next span) visible
+            "1100", // before publishing the hint
             "1100", // done
         ], probe.Snapshots.Append(probe.Snapshot()));
 
         var counting = new ProbingHooks(map, []);
-        Assert.True(map.IsUsed(b, ref counting));
+        Assert.True(map.IsUsed(b + A - 1, ref counting));
+        Assert.Equal(1, counting.Reads); // the hint: b's arena is the last marked one
+        counting.Reads = 0;
+        Assert.False(map.IsUsed(b + A, ref counting));
         Assert.Equal(2, counting.Reads); // the hint (it holds the leaf chunk), then tail_hi, tail_lo (two reads, as in C)
         counting.Reads = 0;
         Assert.False(map.IsUsed(b + (1UL << map.Layout.MidShift), ref counting));
         Assert.Equal(3, counting.Reads); // the hint (a miss), the root chunk and mid link, the mid chunk: no node
-        map.Unmark(b, ref counting);
-        Assert.Equal(2, counting.Writes); // the two leaves; no node is touched
+
+        var unmarking = new ProbingHooks(map, [b, b + A - 1, b - 1, b + A]);
+        map.Unmark(b, ref unmarking);
+        Assert.Equal(3, unmarking.Writes); // the hint, then the two leaves; no node is touched
+        Assert.Equal(
+        [
+            "1100", // before withdrawing the arena from the hint
+            "1100", // before tail_hi: the leaves answer
+            "0100", // before tail_lo
+            "0000", // done
+        ], unmarking.Snapshots.Append(unmarking.Snapshot()));
     }
 
     [Theory]
@@ -195,12 +208,15 @@ public class RadixTreeOracleTests
     {
         // Arenas spread over four bottom nodes, two of which share a root index, and over several leaf chunks in each
         // (up to 4000 spans from a node's start, 512 spans a chunk); marked, some unmarked, in random order, so the
-        // hint points at each chunk in turn. Every answer must equal the hint-free walk's.
+        // hint points at each chunk in turn. The last marked arena is sometimes unmarked at once (the hint must
+        // let it go), sometimes an older one (the hint keeps the last). Every answer must equal the hint-free walk's,
+        // on live arenas and on unmarked ones.
         ArenaMap map = ModernMap();
         var random = new Random(seed);
         ulong bottomSpan = 1UL << map.Layout.MidShift, topSpan = 1UL << map.Layout.TopShift;
         ulong[] spans = [0x7f00_0000_0000, 0x7f00_0000_0000 + bottomSpan, 0x7f00_0000_0000 + 3 * topSpan, ulong.MaxValue - bottomSpan + 1];
         var arenas = new List<ulong>();
+        var unmarked = new List<ulong>();
         for (int i = 0; i < 24; i++)
         {
             ulong span = spans[random.Next(spans.Length)];
@@ -208,8 +224,15 @@ public class RadixTreeOracleTests
             if (arenas.Any(a => (a > b ? a - b : b - a) < A) || b + (A - 1) < b) continue;
             map.Mark(b, ref _none);
             arenas.Add(b);
-            if (random.Next(4) == 0) { map.Unmark(b, ref _none); arenas.Remove(b); }
-            foreach (ulong a in arenas)
+            unmarked.Remove(b);
+            int pick = random.Next(4) switch { 0 => arenas.Count - 1, 1 => random.Next(arenas.Count), _ => -1 };
+            if (pick >= 0)
+            {
+                map.Unmark(arenas[pick], ref _none);
+                unmarked.Add(arenas[pick]);
+                arenas.RemoveAt(pick);
+            }
+            foreach (ulong a in arenas.Concat(unmarked))
             {
                 foreach (ulong p in new[] { a, a - 1, a + A - 1, a + A, a + (ulong)random.Next((int)A), a + bottomSpan, a - bottomSpan })
                 {
@@ -266,11 +289,17 @@ public class RadixTreeOracleTests
 
         public readonly List<string> Snapshots => _log.Snapshots;
 
+        /// <summary>Per probe: '1' owned, '0' not, 'X' where the query's answer (hints first) differs from the walk's.</summary>
         public readonly string Snapshot()
         {
             var chars = new char[_probes.Length];
             NoHooks none = default;
-            for (int i = 0; i < _probes.Length; i++) chars[i] = _map.IsUsed(_probes[i], ref none) ? '1' : '0';
+            for (int i = 0; i < _probes.Length; i++)
+            {
+                bool answer = _map.IsUsed(_probes[i], ref none);
+                bool walked = _map.CoverageOf(_probes[i]).Covers((int)(_probes[i] & (A - 1)));
+                chars[i] = answer != walked ? 'X' : answer ? '1' : '0';
+            }
             return new string(chars);
         }
 
