@@ -27,12 +27,20 @@ public sealed class ArenaMap
     private int _bottomNodes;
 
     /// <summary>
-    /// Two answers the walk would give, kept for the query's common cases; set only by writers (see <see cref="Hint"/>).
-    /// The last marked arena, while it stays marked: pymalloc's blocks mostly come from few arenas, and the free of
-    /// one of them is answered by one subtraction. And the leaf chunk of that arena's base (512 spans: 512 MiB of
-    /// address space with 1 MiB arenas): a query of pymalloc's usual, narrow address range skips the five upper loads.
+    /// The base of the last marked arena while it stays marked, else 0 (no arena starts at 0). Set only by writers:
+    /// after the arena's leaves are written, and back to 0 before they are cleared, so the range it names is always
+    /// one the leaves own. pymalloc's blocks mostly come from few arenas, and a query in this one is answered by one
+    /// subtraction. A plain word, not an object, so marking an arena allocates nothing.
     /// </summary>
-    private Hint _hint = Hint.None;
+    private ulong _lastArena;
+
+    /// <summary>
+    /// The leaf chunk of the last marked arena's span (512 spans: 512 MiB of address space with 1 MiB arenas), and
+    /// its key (the address bits above the chunk). Set only by writers, after the chunk is linked; chunks are never
+    /// freed or moved, so for its key the hint is exactly the chunk the walk finds. It lets a query of pymalloc's
+    /// usual, narrow address range skip the five upper loads.
+    /// </summary>
+    private LeafHint _hint = LeafHint.None;
 
     public ArenaMap(int arenaBits)
     {
@@ -77,18 +85,20 @@ public sealed class ArenaMap
     public bool IsUsed<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
     {
         hooks.Interleave(SharedAccess.RadixNodeRead);
-        Hint hint = Volatile.Read(ref _hint);
-        // Unsigned: an address below the base wraps far above the length. Only this test is inlined into the heap's
-        // free: the whole query inlined cost a free-at-once pair ~1 ns, this one ~0.3 ns (docs/performance.md).
-        if (address - hint.ArenaBase < hint.ArenaLength) return true;
-        return IsUsedByLeaf(hint, address, ref hooks);
+        ulong lastArena = Volatile.Read(ref _lastArena);
+        // Unsigned: an address below the base wraps far above the mask. Only this test is inlined into the heap's
+        // free; the leaf paths are a call away (docs/performance.md, "Heap changes").
+        if (address - lastArena <= _arenaMask && lastArena != 0) return true;
+        return IsUsedByLeaf(address, ref hooks);
     }
 
     /// <summary><see cref="IsUsed"/> outside the last marked arena: the leaf test, on the hinted leaf chunk when the
     /// address's span is in it, else after the walk (arena_map_get(p, 0), root to leaf).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool IsUsedByLeaf<THooks>(Hint hint, ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
+    private bool IsUsedByLeaf<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
     {
+        hooks.Interleave(SharedAccess.RadixNodeRead);
+        LeafHint hint = Volatile.Read(ref _hint);
         ArenaCoverage[]? leaves = hint.Key == LeafChunkKey(address) ? hint.Leaves : FindLeafChunk(address, ref hooks);
         return leaves is not null && LeafCovers(leaves, address, ref hooks);
     }
@@ -148,11 +158,10 @@ public sealed class ArenaMap
         int tail = (int)(arenaBase & _arenaMask);
         ArenaCoverage[] hiLeaves = LeafChunkForWrite(BottomForWrite(arenaBase, ref hooks), arenaBase, ref hooks);
         ref ArenaCoverage hiLeaf = ref hiLeaves[LeafOffset(arenaBase)];
-        // Unmarking the hinted arena withdraws it from the hint before any leaf changes; marking one publishes it
-        // after all its leaves are written. Either way a query answered by the hint agrees with the leaves it skips.
-        Hint current = _hint;
-        if (!used && current.ArenaBase == arenaBase && current.ArenaLength != 0)
-            Publish(new Hint(0, 0, current.Key, current.Leaves), ref hooks);
+        if (used) PointHintAt(LeafChunkKey(arenaBase), hiLeaves, ref hooks);
+        // Unmarking the last marked arena withdraws it before any leaf changes; marking one names it after all its
+        // leaves are written. Either way a query answered by _lastArena agrees with the leaves it skips.
+        if (!used && _lastArena == arenaBase) SetLastArena(0, ref hooks);
         if (tail == 0)
         {
             // An "ideal" (arena-aligned) address: the whole span is this arena's.
@@ -169,12 +178,20 @@ public sealed class ArenaMap
             hooks.Interleave(SharedAccess.RadixNodeWrite);
             Volatile.Write(ref loLeaf.TailLo, used ? tail : 0);
         }
-        if (used) Publish(new Hint(arenaBase, arenaSize, LeafChunkKey(arenaBase), hiLeaves), ref hooks);
+        if (used) SetLastArena(arenaBase, ref hooks);
     }
 
-    /// <summary>Replaces the hint whole, with one release store: a reader sees the old one or the new one.</summary>
-    private void Publish<THooks>(Hint hint, ref THooks hooks) where THooks : struct, IHeapHooks
+    private void SetLastArena<THooks>(ulong arenaBase, ref THooks hooks) where THooks : struct, IHeapHooks
     {
+        hooks.Interleave(SharedAccess.RadixNodeWrite);
+        Volatile.Write(ref _lastArena, arenaBase);
+    }
+
+    /// <summary>Points the hint at a linked (and never freed) leaf chunk, <paramref name="leaves"/>, whose key is <paramref name="key"/>.</summary>
+    private void PointHintAt<THooks>(ulong key, ArenaCoverage[] leaves, ref THooks hooks) where THooks : struct, IHeapHooks
+    {
+        if (_hint.Key == key) return;
+        var hint = new LeafHint(key, leaves);
         hooks.Interleave(SharedAccess.RadixNodeWrite);
         Volatile.Write(ref _hint, hint);
     }
@@ -257,18 +274,12 @@ public sealed class ArenaMap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong LeafChunkKey(ulong address) => address >> _leafChunkShift;
 
-    /// <summary>
-    /// Immutable, published whole by one reference store. <c>[ArenaBase, ArenaBase + ArenaLength)</c>: the last marked
-    /// arena while it is marked, else empty (length 0). <see cref="Leaves"/>: a linked leaf chunk, whose key is
-    /// <see cref="Key"/>; chunks are never freed or moved, so for its key it is exactly the chunk the walk finds.
-    /// </summary>
-    private sealed class Hint(ulong arenaBase, ulong arenaLength, ulong key, ArenaCoverage[] leaves)
+    /// <summary>An immutable (key, leaf chunk) pair, published whole by one reference store.</summary>
+    private sealed class LeafHint(ulong key, ArenaCoverage[] leaves)
     {
-        /// <summary>Matches no address: the range is empty and a <see cref="LeafChunkKey"/> is below 2^63.</summary>
-        public static readonly Hint None = new(0, 0, ulong.MaxValue, []);
+        /// <summary>Matches no address: a <see cref="LeafChunkKey"/> is below 2^63.</summary>
+        public static readonly LeafHint None = new(ulong.MaxValue, []);
 
-        public readonly ulong ArenaBase = arenaBase;
-        public readonly ulong ArenaLength = arenaLength;
         public readonly ulong Key = key;
         public readonly ArenaCoverage[] Leaves = leaves;
     }

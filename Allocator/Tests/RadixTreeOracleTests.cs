@@ -159,12 +159,13 @@ public class RadixTreeOracleTests
         ulong b = 0x7f00_0000_0000 + 0x4000; // unaligned: two leaves in two spans
         var probe = new ProbingHooks(map, [b, b + A - 1, b - 1, b + A]);
         map.Mark(b, ref probe);
-        // root chunk, mid link, mid chunk, bottom link, leaf chunk, tail_hi; (next span: same bottom node and leaf
-        // chunk) tail_lo; the hint. Every link of a freshly built chunk or node is a shared write too.
-        Assert.Equal(8, probe.Writes);
+        // root chunk, mid link, mid chunk, bottom link, leaf chunk, the leaf-chunk hint, tail_hi; (next span: same
+        // bottom node and leaf chunk) tail_lo; the last marked arena. Every link of a freshly built chunk or node is a
+        // shared write too.
+        Assert.Equal(9, probe.Writes);
         // A reader running at each write point sees the arena only as leaves land: before the first leaf
         // nothing; after tail_hi the upper part; at the end all of it — never an exception, never outside, and
-        // never a hint that disagrees with the leaves ('X'): the arena is published to the hint after its leaves.
+        // never a hint that disagrees with the leaves ('X'): the arena is named the last marked one after its leaves.
         Assert.Equal(
         [
             "0000", // before linking the root chunk
@@ -172,28 +173,29 @@ public class RadixTreeOracleTests
             "0000", // before linking the mid node's chunk
             "0000", // before linking the bottom node
             "0000", // before linking the leaf chunk
+            "0000", // before pointing the hint at it
             "0000", // before tail_hi
             "1000", // before tail_lo: [b, next span) visible
-            "1100", // before publishing the hint
+            "1100", // before naming the last marked arena
             "1100", // done
         ], probe.Snapshots.Append(probe.Snapshot()));
 
         var counting = new ProbingHooks(map, []);
         Assert.True(map.IsUsed(b + A - 1, ref counting));
-        Assert.Equal(1, counting.Reads); // the hint: b's arena is the last marked one
+        Assert.Equal(1, counting.Reads); // the last marked arena: b's
         counting.Reads = 0;
         Assert.False(map.IsUsed(b + A, ref counting));
-        Assert.Equal(2, counting.Reads); // the hint (it holds the leaf chunk), then tail_hi, tail_lo (two reads, as in C)
+        Assert.Equal(3, counting.Reads); // the last arena (not it), the hint (it holds the leaf chunk), then tail_hi, tail_lo (two reads, as in C)
         counting.Reads = 0;
         Assert.False(map.IsUsed(b + (1UL << map.Layout.MidShift), ref counting));
-        Assert.Equal(3, counting.Reads); // the hint (a miss), the root chunk and mid link, the mid chunk: no node
+        Assert.Equal(4, counting.Reads); // the last arena, the hint (a miss), the root chunk and mid link, the mid chunk: no node
 
         var unmarking = new ProbingHooks(map, [b, b + A - 1, b - 1, b + A]);
         map.Unmark(b, ref unmarking);
-        Assert.Equal(3, unmarking.Writes); // the hint, then the two leaves; no node is touched
+        Assert.Equal(3, unmarking.Writes); // the last marked arena, then the two leaves; no node is touched
         Assert.Equal(
         [
-            "1100", // before withdrawing the arena from the hint
+            "1100", // before withdrawing it as the last marked arena
             "1100", // before tail_hi: the leaves answer
             "0100", // before tail_lo
             "0000", // done
