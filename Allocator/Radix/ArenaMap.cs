@@ -77,29 +77,28 @@ public sealed class ArenaMap
         SetCoverage(arenaBase, used: false, ref hooks);
 
     /// <summary>
-    /// arena_map_is_used: is <paramref name="address"/> inside a marked arena? Lock-free; reads the hint and, unless
-    /// the address is in the last marked arena, nodes and one leaf; never pool memory. True on the whole
-    /// <c>[base, base + ARENA_SIZE)</c> of a live arena.
+    /// arena_map_is_used: is <paramref name="address"/> inside a marked arena? Lock-free; reads the last marked
+    /// arena's base and, unless the address is in that arena, the leaf-chunk hint, nodes on a miss, and one leaf;
+    /// never pool memory. True on the whole <c>[base, base + ARENA_SIZE)</c> of a live arena.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsUsed<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
     {
         hooks.Interleave(SharedAccess.RadixNodeRead);
         ulong lastArena = Volatile.Read(ref _lastArena);
-        // Unsigned: an address below the base wraps far above the mask. Only this test is inlined into the heap's
-        // free; the leaf paths are a call away (docs/performance.md, "Heap changes").
+        // Unsigned: an address below the base wraps far above the mask. Then the hinted leaf chunk, inlined too (as a
+        // call it cost a query elsewhere ~1 ns), and the walk, a call in return position (docs/performance.md).
         if (address - lastArena <= _arenaMask && lastArena != 0) return true;
-        return IsUsedByLeaf(address, ref hooks);
-    }
-
-    /// <summary><see cref="IsUsed"/> outside the last marked arena: the leaf test, on the hinted leaf chunk when the
-    /// address's span is in it, else after the walk (arena_map_get(p, 0), root to leaf).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool IsUsedByLeaf<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
-    {
         hooks.Interleave(SharedAccess.RadixNodeRead);
         LeafHint hint = Volatile.Read(ref _hint);
-        ArenaCoverage[]? leaves = hint.Key == LeafChunkKey(address) ? hint.Leaves : FindLeafChunk(address, ref hooks);
+        return hint.Key == LeafChunkKey(address) ? LeafCovers(hint.Leaves, address, ref hooks) : IsUsedByWalk(address, ref hooks);
+    }
+
+    /// <summary><see cref="IsUsed"/> when the hint is for another leaf chunk: arena_map_get(p, 0), root to leaf.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool IsUsedByWalk<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
+    {
+        ArenaCoverage[]? leaves = FindLeafChunk(address, ref hooks);
         return leaves is not null && LeafCovers(leaves, address, ref hooks);
     }
 

@@ -63,3 +63,55 @@ public static class TestHeaps
     public static Geometry ModernWithPoolIndexOracle { get; } =
         Geometry.Modern with { UnsafeAllowPoolHeaderOracleWithPoolsLargerThanPage = true };
 }
+
+/// <summary>
+/// Real memory whose arenas come from one preallocated region and go back to a LIFO stack, so a workload run twice
+/// gets the same arenas back: nothing the second run does depends on where the system allocator puts a fresh 1 MiB
+/// block (glibc moves them between mmap and the heap as its threshold adapts). Taking and returning an arena
+/// allocates nothing managed.
+/// </summary>
+public unsafe struct RecycledArenaMemory(ArenaStack arenas) : IMemorySpace
+{
+    private NativeMemorySpace _native;
+
+    public ulong AllocateArena(ulong size) => arenas.Pop(size);
+    public void FreeArena(ulong address, ulong size) => arenas.Push(address);
+    public ulong SystemMalloc(ulong size) => _native.SystemMalloc(size);
+    public ulong SystemCalloc(ulong count, ulong size) => _native.SystemCalloc(count, size);
+    public ulong SystemRealloc(ulong address, ulong size) => _native.SystemRealloc(address, size);
+    public void SystemFree(ulong address) => _native.SystemFree(address);
+    public ulong ReadUInt64(ulong address) => _native.ReadUInt64(address);
+    public void WriteUInt64(ulong address, ulong value) => _native.WriteUInt64(address, value);
+    public uint ReadUInt32(ulong address) => _native.ReadUInt32(address);
+    public void WriteUInt32(ulong address, uint value) => _native.WriteUInt32(address, value);
+    public uint ReadArenaIndex(ulong address) => _native.ReadArenaIndex(address);
+    public void Copy(ulong destination, ulong source, ulong count) => _native.Copy(destination, source, count);
+    public void Fill(ulong destination, byte value, ulong count) => _native.Fill(destination, value, count);
+}
+
+/// <summary>The arenas of <see cref="RecycledArenaMemory"/>: <c>count</c> arenas of <c>arenaSize</c> bytes, carved from one native block.</summary>
+public sealed unsafe class ArenaStack : IDisposable
+{
+    private readonly byte* _region;
+    private readonly ulong _arenaSize;
+    private readonly ulong[] _free;
+    private int _count;
+
+    public ArenaStack(int count, ulong arenaSize)
+    {
+        _arenaSize = arenaSize;
+        _region = (byte*)NativeMemory.AlignedAlloc((nuint)((ulong)count * arenaSize), (nuint)arenaSize);
+        _free = new ulong[count];
+        for (int i = count - 1; i >= 0; i--) _free[_count++] = (ulong)_region + (ulong)i * arenaSize;
+    }
+
+    public ulong Pop(ulong size)
+    {
+        if (size != _arenaSize) throw new ArgumentException($"this stack holds {_arenaSize}-byte arenas, not {size}", nameof(size));
+        return _count == 0 ? 0 : _free[--_count];
+    }
+
+    public void Push(ulong address) => _free[_count++] = address;
+
+    public void Dispose() => NativeMemory.AlignedFree(_region);
+}
