@@ -5,7 +5,7 @@ namespace PymallocVerify.Allocator.Tests;
 /// <summary>The invariant checker has teeth: each test corrupts one structure and requires the rule's name.</summary>
 public class InvariantCheckerTests
 {
-    private readonly PymallocHeap<OffsetArenaMemory, PoolIndexOracle, NoHooks> _heap =
+    private readonly PymallocHeap<TestArenaMemory, PoolIndexOracle, NoHooks> _heap =
         TestHeaps.Create(Geometry.Tiny, new ArenaLedger());
 
     private (ulong PoolA, ulong PoolB, List<ulong> Blocks) TwoUsedPoolsOfClass0()

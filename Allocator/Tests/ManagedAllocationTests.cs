@@ -15,7 +15,7 @@ public class ManagedAllocationTests
     public void The_classic_heap_allocates_no_managed_memory_through_arena_churn()
     {
         using var arenas = new ArenaStack(64, (ulong)Geometry.Classic.ArenaSize);
-        using var heap = new PymallocHeap<RecycledArenaMemory, PoolIndexOracle, NoHooks>(Geometry.Classic, new RecycledArenaMemory(arenas));
+        using var heap = new PymallocHeap<TestArenaMemory, PoolIndexOracle, NoHooks>(Geometry.Classic, new TestArenaMemory(arenas));
         Assert.Equal(0, ManagedBytesOfSecondRound(heap.Malloc, heap.Free, () => heap.LiveArenaCount));
     }
 
@@ -23,14 +23,14 @@ public class ManagedAllocationTests
     public void The_radix_heap_allocates_no_managed_memory_through_arena_churn()
     {
         using var arenas = new ArenaStack(16, (ulong)Geometry.Modern.ArenaSize);
-        using var heap = new PymallocHeap<RecycledArenaMemory, RadixTreeOracle, NoHooks>(Geometry.Modern, new RecycledArenaMemory(arenas));
+        using var heap = new PymallocHeap<TestArenaMemory, RadixTreeOracle, NoHooks>(Geometry.Modern, new TestArenaMemory(arenas));
         Assert.Equal(0, ManagedBytesOfSecondRound(heap.Malloc, heap.Free, () => heap.LiveArenaCount));
     }
 
     /// <summary>
     /// Two rounds of: allocate <see cref="Blocks"/> blocks of random sizes (several arenas), free them in random order
     /// (the arenas go back). The first round grows the arena table and builds the radix nodes; the second, given the
-    /// same arenas back (<see cref="RecycledArenaMemory"/>, so the radix tree needs no new node), must allocate
+    /// same arenas back (<see cref="ArenaStack"/>, so the radix tree needs no new node), must allocate
     /// nothing managed. Delegates are created before measuring; invoking one allocates nothing.
     /// </summary>
     private static long ManagedBytesOfSecondRound(Func<ulong, ulong> malloc, Action<ulong> free, Func<int> liveArenas)

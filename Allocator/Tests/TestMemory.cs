@@ -3,15 +3,42 @@ using PymallocVerify.Allocator;
 
 namespace PymallocVerify.Allocator.Tests;
 
-/// <summary>
-/// Real memory whose arenas sit at a chosen offset from an arena-aligned address, so a test decides whether
-/// the first pool is lost to alignment instead of depending on where malloc puts a 256 KiB block.
-/// Arena frees are counted so a test can see an arena handed back.
-/// </summary>
-public unsafe struct OffsetArenaMemory(ulong arenaOffset, ArenaLedger ledger) : IMemorySpace
+/// <summary>Where a test heap over real memory gets its arenas, and what it is told of system-allocator calls.</summary>
+public interface ITestArenas
+{
+    ulong AllocateArena(ulong size);
+    void FreeArena(ulong address, ulong size);
+    void OnSystemMalloc() { }
+    void OnSystemFree() { }
+}
+
+/// <summary>Real memory (the native backend's) whose arenas come from <paramref name="arenas"/>, a policy the test picks.</summary>
+public struct TestArenaMemory(ITestArenas arenas) : IMemorySpace
 {
     private NativeMemorySpace _native;
 
+    public ulong AllocateArena(ulong size) => arenas.AllocateArena(size);
+    public void FreeArena(ulong address, ulong size) => arenas.FreeArena(address, size);
+    public ulong SystemMalloc(ulong size) { arenas.OnSystemMalloc(); return _native.SystemMalloc(size); }
+    public ulong SystemCalloc(ulong count, ulong size) { arenas.OnSystemMalloc(); return _native.SystemCalloc(count, size); }
+    public ulong SystemRealloc(ulong address, ulong size) => _native.SystemRealloc(address, size);
+    public void SystemFree(ulong address) { arenas.OnSystemFree(); _native.SystemFree(address); }
+    public ulong ReadUInt64(ulong address) => _native.ReadUInt64(address);
+    public void WriteUInt64(ulong address, ulong value) => _native.WriteUInt64(address, value);
+    public uint ReadUInt32(ulong address) => _native.ReadUInt32(address);
+    public void WriteUInt32(ulong address, uint value) => _native.WriteUInt32(address, value);
+    public uint ReadArenaIndex(ulong address) => _native.ReadArenaIndex(address);
+    public void Copy(ulong destination, ulong source, ulong count) => _native.Copy(destination, source, count);
+    public void Fill(ulong destination, byte value, ulong count) => _native.Fill(destination, value, count);
+}
+
+/// <summary>
+/// Arenas at a chosen offset from an arena-aligned address, so a test decides whether the first pool is lost to
+/// alignment instead of depending on where malloc puts a 256 KiB block. What crosses the system-allocator boundary
+/// is recorded in <paramref name="ledger"/>, so a test can see an arena handed back.
+/// </summary>
+public sealed unsafe class OffsetArenas(ulong arenaOffset, ArenaLedger ledger) : ITestArenas
+{
     public ulong AllocateArena(ulong size)
     {
         // Over-allocate so an aligned start plus the offset still leaves `size` bytes.
@@ -29,17 +56,8 @@ public unsafe struct OffsetArenaMemory(ulong arenaOffset, ArenaLedger ledger) : 
         ledger.RawOf.Remove(address);
     }
 
-    public ulong SystemMalloc(ulong size) { ledger.SystemMallocs++; return _native.SystemMalloc(size); }
-    public ulong SystemCalloc(ulong count, ulong size) { ledger.SystemMallocs++; return _native.SystemCalloc(count, size); }
-    public ulong SystemRealloc(ulong address, ulong size) => _native.SystemRealloc(address, size);
-    public void SystemFree(ulong address) { ledger.SystemFrees++; _native.SystemFree(address); }
-    public ulong ReadUInt64(ulong address) => _native.ReadUInt64(address);
-    public void WriteUInt64(ulong address, ulong value) => _native.WriteUInt64(address, value);
-    public uint ReadUInt32(ulong address) => _native.ReadUInt32(address);
-    public void WriteUInt32(ulong address, uint value) => _native.WriteUInt32(address, value);
-    public uint ReadArenaIndex(ulong address) => _native.ReadArenaIndex(address);
-    public void Copy(ulong destination, ulong source, ulong count) => _native.Copy(destination, source, count);
-    public void Fill(ulong destination, byte value, ulong count) => _native.Fill(destination, value, count);
+    public void OnSystemMalloc() => ledger.SystemMallocs++;
+    public void OnSystemFree() => ledger.SystemFrees++;
 }
 
 /// <summary>What crossed the system-allocator boundary.</summary>
@@ -55,9 +73,9 @@ public sealed class ArenaLedger
 public static class TestHeaps
 {
     /// <summary>A heap over real memory with arenas at <paramref name="arenaOffset"/> from an arena boundary.</summary>
-    public static PymallocHeap<OffsetArenaMemory, PoolIndexOracle, NoHooks> Create(
+    public static PymallocHeap<TestArenaMemory, PoolIndexOracle, NoHooks> Create(
         Geometry geometry, ArenaLedger ledger, ulong arenaOffset = 0, bool checkedMode = true) =>
-        new(geometry, new OffsetArenaMemory(arenaOffset, ledger), checkedMode: checkedMode);
+        new(geometry, new TestArenaMemory(new OffsetArenas(arenaOffset, ledger)), checkedMode: checkedMode);
 
     /// <summary>Classic pools on a Modern-sized heap are fine on real memory the test owns; the page rule guards foreign reads.</summary>
     public static Geometry ModernWithPoolIndexOracle { get; } =
@@ -65,32 +83,12 @@ public static class TestHeaps
 }
 
 /// <summary>
-/// Real memory whose arenas come from one preallocated region and go back to a LIFO stack, so a workload run twice
-/// gets the same arenas back: nothing the second run does depends on where the system allocator puts a fresh 1 MiB
-/// block (glibc moves them between mmap and the heap as its threshold adapts). Taking and returning an arena
-/// allocates nothing managed.
+/// <c>count</c> arenas of <c>arenaSize</c> bytes, carved from one native region and handed out from a LIFO stack, so
+/// a workload run twice gets the same arenas back: nothing the second run does depends on where the system allocator
+/// puts a fresh 1 MiB block (glibc moves them between mmap and the heap as its threshold adapts). Taking and
+/// returning an arena allocates nothing managed.
 /// </summary>
-public unsafe struct RecycledArenaMemory(ArenaStack arenas) : IMemorySpace
-{
-    private NativeMemorySpace _native;
-
-    public ulong AllocateArena(ulong size) => arenas.Pop(size);
-    public void FreeArena(ulong address, ulong size) => arenas.Push(address);
-    public ulong SystemMalloc(ulong size) => _native.SystemMalloc(size);
-    public ulong SystemCalloc(ulong count, ulong size) => _native.SystemCalloc(count, size);
-    public ulong SystemRealloc(ulong address, ulong size) => _native.SystemRealloc(address, size);
-    public void SystemFree(ulong address) => _native.SystemFree(address);
-    public ulong ReadUInt64(ulong address) => _native.ReadUInt64(address);
-    public void WriteUInt64(ulong address, ulong value) => _native.WriteUInt64(address, value);
-    public uint ReadUInt32(ulong address) => _native.ReadUInt32(address);
-    public void WriteUInt32(ulong address, uint value) => _native.WriteUInt32(address, value);
-    public uint ReadArenaIndex(ulong address) => _native.ReadArenaIndex(address);
-    public void Copy(ulong destination, ulong source, ulong count) => _native.Copy(destination, source, count);
-    public void Fill(ulong destination, byte value, ulong count) => _native.Fill(destination, value, count);
-}
-
-/// <summary>The arenas of <see cref="RecycledArenaMemory"/>: <c>count</c> arenas of <c>arenaSize</c> bytes, carved from one native block.</summary>
-public sealed unsafe class ArenaStack : IDisposable
+public sealed unsafe class ArenaStack : ITestArenas, IDisposable
 {
     private readonly byte* _region;
     private readonly ulong _arenaSize;
@@ -105,13 +103,13 @@ public sealed unsafe class ArenaStack : IDisposable
         for (int i = count - 1; i >= 0; i--) _free[_count++] = (ulong)_region + (ulong)i * arenaSize;
     }
 
-    public ulong Pop(ulong size)
+    public ulong AllocateArena(ulong size)
     {
         if (size != _arenaSize) throw new ArgumentException($"this stack holds {_arenaSize}-byte arenas, not {size}", nameof(size));
         return _count == 0 ? 0 : _free[--_count];
     }
 
-    public void Push(ulong address) => _free[_count++] = address;
+    public void FreeArena(ulong address, ulong size) => _free[_count++] = address;
 
     public void Dispose() => NativeMemory.AlignedFree(_region);
 }
