@@ -28,4 +28,11 @@ public interface IOwnershipOracle
     bool IsOwned<TMemory, THooks>(ref TMemory memory, ref THooks hooks, ArenaObject[] arenas, ulong address)
         where TMemory : struct, IMemorySpace
         where THooks : struct, IHeapHooks;
+
+    /// <summary>
+    /// The oracle's own rules, checked against the heap's arena table (<paramref name="arenas"/>, every live slot a
+    /// live arena of <paramref name="arenaSize"/> bytes). Throws <see cref="HeapInvariantException"/> naming the first
+    /// broken rule. Part of <c>PymallocHeap.CheckInvariants</c>, so every run that checks the heap checks its oracle.
+    /// </summary>
+    void CheckInvariants(ArenaObject[] arenas, ulong arenaSize);
 }

@@ -25,6 +25,9 @@ public struct PoolIndexOracle : IOwnershipOracle
 
     public void OnArenaRemoved<THooks>(ulong arenaBase, ref THooks hooks) where THooks : struct, IHeapHooks { }
 
+    /// <summary>No state of its own: the pool headers and the table it reads are the heap's, checked by the heap.</summary>
+    public readonly void CheckInvariants(ArenaObject[] arenas, ulong arenaSize) { }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsOwned<TMemory, THooks>(ref TMemory memory, ref THooks hooks, ArenaObject[] arenas, ulong address)
         where TMemory : struct, IMemorySpace

@@ -1,7 +1,7 @@
 namespace PymallocVerify.Allocator;
 
 // CheckInvariants: walks every arena, pool and free list and names the first broken rule
-// (REFERENCE-pymalloc §8: CPython's own (a)–(e) and the derived (1)–(4)).
+// (CPython's own asserts and comments, and the rules derived from them), then the oracle's own rules.
 public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
 {
     // Scratch for the walk, reused by every call: the property runs and the explorer check after every step, so a
@@ -34,6 +34,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         }
         if (usedPoolsSeen != usedPoolClass.Count)
             Fail("used-pool-in-arena", $"{usedPoolClass.Count} pools are on usedpools lists but only {usedPoolsSeen} used pools lie in live arenas");
+        _oracle.CheckInvariants(_arenas, (ulong)Geometry.ArenaSize);
     }
 
     private static void Fail(string invariant, string detail) => throw new HeapInvariantException(invariant, detail);

@@ -115,12 +115,11 @@ public sealed record ModelState
         return null;
     }
 
-    /// <summary>The ownership specification (see DESIGN.md, "Ownership specification").</summary>
+    /// <summary>The ownership specification (<see cref="OwnershipSpec"/>) of <paramref name="address"/> in this state.</summary>
     public Ownership OwnershipOf(ulong address)
     {
         LiveArena? arena = ArenaContaining(address);
-        if (arena is null) return Ownership.NotOwned;
-        return arena.InitializedPools.Contains(Geometry.PoolBaseOf(address)) ? Ownership.Owned : Ownership.Unspecified;
+        return OwnershipSpec.Classify(arena is not null, arena?.InitializedPools.Contains(Geometry.PoolBaseOf(address)) == true);
     }
 
     /// <summary>The live block whose extent contains <paramref name="address"/>, if any.</summary>

@@ -417,12 +417,7 @@ public static class ReferenceModel
             if (observed.Events.Length != 0)
                 return Fail(PropertyFamily.Routing, "no system event", Show(observed.Events), "an ownership query reached the system allocator");
             if (answer is null) return Fail(PropertyFamily.Ownership, QueryExpected(spec), QueryShown(), $"query {Hex(address)} gave no answer");
-            bool ok = spec switch
-            {
-                Ownership.Owned => answer.Value,
-                Ownership.NotOwned => !answer.Value,
-                _ => !State.UnspecifiedMustBeOwned || answer.Value,
-            };
+            bool ok = spec.Allows(answer.Value, State.UnspecifiedMustBeOwned);
             if (ok)
             {
                 _querySpec = spec;

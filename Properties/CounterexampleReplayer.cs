@@ -12,7 +12,7 @@ namespace PymallocVerify.Properties;
 public sealed record ReplayStep(int Step, string Operation, VerdictKind Verdict, string Expected, string Observed, bool Teardown);
 
 /// <summary>What a replay did: the program, each step's expected and observed result, and whether it passed.</summary>
-public sealed record ReplayReport(Counterexample Counterexample, string VariantName, IReadOnlyList<ReplayStep> Steps, FailureRecord? Failure)
+public sealed record CounterexampleReplayReport(Counterexample Counterexample, string VariantName, IReadOnlyList<ReplayStep> Steps, FailureRecord? Failure)
 {
     public bool Passed => Failure is null;
 
@@ -43,9 +43,9 @@ public static class CounterexampleReplayer
 {
     /// <exception cref="CounterexampleFormatException">The file is missing, malformed or from a newer version.</exception>
     /// <exception cref="ArgumentException">Unknown oracle or variant name.</exception>
-    public static ReplayReport Replay(string path, string? variant = null) => Replay(CounterexampleFile.Read(path), variant);
+    public static CounterexampleReplayReport Replay(string path, string? variant = null) => Replay(CounterexampleFile.Read(path), variant);
 
-    public static ReplayReport Replay(Counterexample counterexample, string? variant = null)
+    public static CounterexampleReplayReport Replay(Counterexample counterexample, string? variant = null)
     {
         ArgumentNullException.ThrowIfNull(counterexample);
         OracleKind oracle = ParseOracle(counterexample.Oracle);
@@ -62,7 +62,7 @@ public static class CounterexampleReplayer
         var steps = outcome.Trace.Select(t => new ReplayStep(t.Step,
             t.Teardown ? ProgramPrinter.OperationName(t.Operation) : lines[t.Step],
             t.Verdict.Kind, t.Verdict.Expected, t.Verdict.Observed, t.Teardown)).ToList();
-        return new ReplayReport(counterexample, heap.Name, steps, outcome.Failure);
+        return new CounterexampleReplayReport(counterexample, heap.Name, steps, outcome.Failure);
     }
 
     public static OracleKind ParseOracle(string name) =>

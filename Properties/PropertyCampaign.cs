@@ -17,7 +17,7 @@ namespace PymallocVerify.Properties;
 /// </summary>
 public static class PropertyCampaign
 {
-    public static CampaignResult Run(CampaignSettings settings, CancellationToken cancellation = default)
+    public static PropertyCampaignResult Run(PropertyCampaignSettings settings, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
@@ -47,7 +47,7 @@ public static class PropertyCampaign
             failures.Add(Record(settings, runner, seed, i, testCase.Length, shrunk, found));
             if (settings.StopAtFirstFailure) break;
         }
-        return new CampaignResult(runner.Geometry.Name, $"{settings.Variant.Name}/{settings.Variant.Oracle}", ran, operations,
+        return new PropertyCampaignResult(runner.Geometry.Name, $"{settings.Variant.Name}/{settings.Variant.Oracle}", ran, operations,
             coverage, failures, clock.Elapsed, stopped);
     }
 
@@ -60,7 +60,7 @@ public static class PropertyCampaign
     /// <summary>Sizes cycle through 2..max, small first, so the first failures found are already short.</summary>
     private static int SizeOf(int caseIndex, int maxSize) => 2 + caseIndex * 7 % (maxSize - 1);
 
-    private static CampaignFailure Record(CampaignSettings settings, CaseRunner runner, ReplaySeed seed, int caseIndex,
+    private static CampaignFailure Record(PropertyCampaignSettings settings, CaseRunner runner, ReplaySeed seed, int caseIndex,
         int originalLength, ShrinkResult shrunk, TimeSpan found)
     {
         Counterexample counterexample = ToCounterexample(runner, shrunk.Case, shrunk.Outcome, seed.ToString(),

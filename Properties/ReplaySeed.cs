@@ -1,5 +1,6 @@
 using System.Globalization;
 using FsCheck;
+using PymallocVerify.Allocator;
 
 namespace PymallocVerify.Properties;
 
@@ -14,8 +15,8 @@ public readonly record struct ReplaySeed(ulong Seed, ulong Gamma, int Size)
     /// <summary>The seed of case <paramref name="caseIndex"/> of a campaign seeded with <paramref name="campaignSeed"/>.</summary>
     public static ReplaySeed ForCase(ulong campaignSeed, int caseIndex, int size)
     {
-        ulong state = campaignSeed ^ (0x9E3779B97F4A7C15UL * (ulong)(caseIndex + 1));
-        return new ReplaySeed(SplitMix(ref state), SplitMix(ref state) | 1, size);
+        var random = new SplitMix64(campaignSeed ^ (SplitMix64.Gamma * (ulong)(caseIndex + 1)));
+        return new ReplaySeed(random.Next(), random.Next() | 1, size);
     }
 
     public override string ToString() => $"({Seed},{Gamma},{Size})";
@@ -30,13 +31,5 @@ public readonly record struct ReplaySeed(ulong Seed, ulong Gamma, int Size)
             && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out int size))
             return new ReplaySeed(seed, gamma, size);
         throw new ArgumentException($"replay seed '{text}' is not of the form (seed,gamma,size) with an odd gamma");
-    }
-
-    private static ulong SplitMix(ref ulong state)
-    {
-        ulong z = state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 }

@@ -127,7 +127,44 @@ public sealed class ArenaMap
     }
 
     /// <summary>
-    /// The leaf rules that hold whenever live arenas are disjoint (REFERENCE §8 (5)): <c>tail_hi = −1 ⇒ tail_lo = 0</c>;
+    /// The tree against the heap's arena table: the leaf rules (<see cref="CheckInvariants()"/>), then coverage. Every
+    /// live arena is covered at its first and last byte, by the walk and by the hints alike (<c>radix-live-arena</c>);
+    /// the byte just below and just above it is covered only if a neighbouring live arena holds it
+    /// (<c>radix-stale-coverage</c>: an unmark that left a tail behind); and the last-arena hint names a live arena
+    /// (<c>radix-hint</c>).
+    /// </summary>
+    public void CheckInvariants(ArenaObject[] arenas)
+    {
+        CheckInvariants();
+        ulong arenaSize = 1UL << Layout.ArenaBits;
+        bool IsLive(ulong p)
+        {
+            foreach (ArenaObject a in arenas)
+                if (a.Address != 0 && p - a.Address < arenaSize) return true;
+            return false;
+        }
+        NoHooks none = default;
+        foreach (ArenaObject arena in arenas)
+        {
+            ulong b = arena.Address;
+            if (b == 0) continue;
+            foreach (ulong p in (ReadOnlySpan<ulong>)[b, b + (arenaSize - 1)])
+                if (!CoveredByWalk(p) || !IsUsed(p, ref none))
+                    throw new HeapInvariantException("radix-live-arena", $"live arena 0x{b:x}: byte 0x{p:x} is not marked used");
+            foreach (ulong p in (ReadOnlySpan<ulong>)[b - 1, b + arenaSize])
+                if (p != 0 && p + 1 != 0 && CoveredByWalk(p) != IsLive(p))
+                    throw new HeapInvariantException("radix-stale-coverage",
+                        $"byte 0x{p:x} beside live arena 0x{b:x} is marked used but lies in no live arena");
+        }
+        ulong last = Volatile.Read(ref _lastArena);
+        if (last != 0 && !IsLive(last))
+            throw new HeapInvariantException("radix-hint", $"the last-arena hint names 0x{last:x}, which is not a live arena");
+    }
+
+    private bool CoveredByWalk(ulong address) => CoverageOf(address).Covers((int)(address & _arenaMask));
+
+    /// <summary>
+    /// The leaf rules that hold whenever live arenas are disjoint: <c>tail_hi = −1 ⇒ tail_lo = 0</c>;
     /// both non-zero ⇒ <c>tail_lo ≤ tail_hi</c>; tails within <c>[0, ARENA_SIZE)</c>. Throws naming the first broken one.
     /// </summary>
     public void CheckInvariants()

@@ -36,4 +36,7 @@ public struct RadixTreeOracle : IOwnershipOracle
         where TMemory : struct, IMemorySpace
         where THooks : struct, IHeapHooks =>
         _map!.IsUsed(address, ref hooks); // the heap's constructor set it; Map's explicit check cost the hot path a test and branch
+
+    /// <summary>The tree's leaf rules, and its coverage against the table: see <see cref="ArenaMap.CheckInvariants(ArenaObject[])"/>.</summary>
+    public readonly void CheckInvariants(ArenaObject[] arenas, ulong arenaSize) => Map.CheckInvariants(arenas);
 }

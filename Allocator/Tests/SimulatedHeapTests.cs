@@ -419,6 +419,8 @@ public struct DoubleReadPoolIndexOracle : IOwnershipOracle
     public void OnArenaAdded<THooks>(ulong arenaBase, ref THooks hooks) where THooks : struct, IHeapHooks { }
     public void OnArenaRemoved<THooks>(ulong arenaBase, ref THooks hooks) where THooks : struct, IHeapHooks { }
 
+    public readonly void CheckInvariants(ArenaObject[] arenas, ulong arenaSize) { }
+
     public bool IsOwned<TMemory, THooks>(ref TMemory memory, ref THooks hooks, ArenaObject[] arenas, ulong address)
         where TMemory : struct, IMemorySpace where THooks : struct, IHeapHooks
     {
@@ -439,6 +441,8 @@ public struct NoZeroBaseCheckOracle : IOwnershipOracle
     public void OnArenaAdded<THooks>(ulong arenaBase, ref THooks hooks) where THooks : struct, IHeapHooks { }
     public void OnArenaRemoved<THooks>(ulong arenaBase, ref THooks hooks) where THooks : struct, IHeapHooks { }
 
+    public readonly void CheckInvariants(ArenaObject[] arenas, ulong arenaSize) { }
+
     public bool IsOwned<TMemory, THooks>(ref TMemory memory, ref THooks hooks, ArenaObject[] arenas, ulong address)
         where TMemory : struct, IMemorySpace where THooks : struct, IHeapHooks
     {
@@ -457,6 +461,8 @@ public struct PeekingRadixOracle : IOwnershipOracle
     public void Initialize(Geometry geometry) { _radix.Initialize(geometry); _classic.Initialize(geometry); }
     public readonly void OnArenaAdded<THooks>(ulong arenaBase, ref THooks hooks) where THooks : struct, IHeapHooks => _radix.OnArenaAdded(arenaBase, ref hooks);
     public readonly void OnArenaRemoved<THooks>(ulong arenaBase, ref THooks hooks) where THooks : struct, IHeapHooks => _radix.OnArenaRemoved(arenaBase, ref hooks);
+
+    public readonly void CheckInvariants(ArenaObject[] arenas, ulong arenaSize) => _radix.CheckInvariants(arenas, arenaSize);
 
     public bool IsOwned<TMemory, THooks>(ref TMemory memory, ref THooks hooks, ArenaObject[] arenas, ulong address)
         where TMemory : struct, IMemorySpace where THooks : struct, IHeapHooks =>

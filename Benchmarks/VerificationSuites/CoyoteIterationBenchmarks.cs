@@ -45,11 +45,11 @@ public class CoyoteIterationBenchmarks : ISelfChecked, IWorkCounted
     };
 
     [Benchmark(OperationsPerInvoke = Iterations)]
-    public CampaignResult CoyoteIterations() => ConcurrencyCampaign.Run(_scenario!, Strategy, Iterations, seed: 20260729);
+    public ConcurrencyCampaignResult CoyoteIterations() => ConcurrencyCampaign.Run(_scenario!, Strategy, Iterations, seed: 20260729);
 
     public void Verify(string benchmark, object? result)
     {
-        Check.That(result is CampaignResult { BugFound: false, IterationsRun: Iterations },
+        Check.That(result is ConcurrencyCampaignResult { BugFound: false, IterationsRun: Iterations },
             $"expected {Iterations} passing iterations: {result}");
     }
 }

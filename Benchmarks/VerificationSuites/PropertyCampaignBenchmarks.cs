@@ -20,8 +20,8 @@ public class PropertyCampaignBenchmarks : ISelfChecked, IWorkCounted
     [Params("classic", "tiny")]
     public string Geometry { get; set; } = "classic";
 
-    private CampaignSettings? _settings;
-    private CampaignResult? _probe;
+    private PropertyCampaignSettings? _settings;
+    private PropertyCampaignResult? _probe;
 
     public string WorkUnit => "operations checked";
 
@@ -31,7 +31,7 @@ public class PropertyCampaignBenchmarks : ISelfChecked, IWorkCounted
     public void Setup()
     {
         Console.WriteLine(QuietCpu.PinCurrentThread());
-        _settings = new CampaignSettings
+        _settings = new PropertyCampaignSettings
         {
             Geometry = PropertyGeometries.FromName(Geometry),
             Variant = HeapVariant.RealPoolIndex,
@@ -44,11 +44,11 @@ public class PropertyCampaignBenchmarks : ISelfChecked, IWorkCounted
     }
 
     [Benchmark(OperationsPerInvoke = Cases)]
-    public CampaignResult PropertyRun() => PropertyCampaign.Run(_settings!);
+    public PropertyCampaignResult PropertyRun() => PropertyCampaign.Run(_settings!);
 
     public void Verify(string benchmark, object? result)
     {
-        Check.That(result is CampaignResult { Passed: true, Cases: Cases } run && run.OperationsChecked == _probe!.OperationsChecked,
-            $"the campaign did not run {Cases} passing cases with {_probe!.OperationsChecked} operations: {(result as CampaignResult)?.Summary()}");
+        Check.That(result is PropertyCampaignResult { Passed: true, Cases: Cases } run && run.OperationsChecked == _probe!.OperationsChecked,
+            $"the campaign did not run {Cases} passing cases with {_probe!.OperationsChecked} operations: {(result as PropertyCampaignResult)?.Summary()}");
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using PymallocVerify.Allocator;
 
 namespace PymallocVerify.Cli.Campaign;
 
@@ -10,21 +11,11 @@ namespace PymallocVerify.Cli.Campaign;
 /// </summary>
 public static class SeedSplitter
 {
-    private const ulong Gamma = 0x9E3779B97F4A7C15;
-
     public static ulong StreamSeed(ulong campaignSeed, string family, string configuration) =>
-        Mix(campaignSeed ^ Fnv1a($"{family}|{configuration}"));
+        SplitMix64.Mix(campaignSeed ^ Fnv1a($"{family}|{configuration}"));
 
     public static ulong CaseSeed(ulong campaignSeed, string family, string configuration, long caseIndex) =>
-        Mix(StreamSeed(campaignSeed, family, configuration) + (ulong)caseIndex * Gamma);
-
-    /// <summary>SplitMix64's finalizer: a bijection on 64-bit values with good avalanche.</summary>
-    public static ulong Mix(ulong z)
-    {
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
-        return z ^ (z >> 31);
-    }
+        SplitMix64.Mix(StreamSeed(campaignSeed, family, configuration) + (ulong)caseIndex * SplitMix64.Gamma);
 
     /// <summary>FNV-1a over UTF-8: stable across processes (string.GetHashCode is randomized per process).</summary>
     public static ulong Fnv1a(string text)

@@ -32,7 +32,7 @@ public sealed class ConcurrencyFileReplayer : ICounterexampleReplayer
         }
         output.Line(counterexample.Report());
         output.Line();
-        ReplayReport report;
+        ConcurrencyReplayReport report;
         using (new Families.Concurrency.QuietConsole()) report = ConcurrencyReplayer.Replay(counterexample);
         if (report.Verdict == ReplayVerdict.Reproduced)
         {

@@ -2,7 +2,7 @@ using System.Text.Json;
 using PymallocVerify.Cli.Reporting;
 using PymallocVerify.Model;
 using PymallocVerify.Properties;
-using PropertyReplay = PymallocVerify.Properties.ReplayReport;
+using PropertyReplay = PymallocVerify.Properties.CounterexampleReplayReport;
 
 namespace PymallocVerify.Cli.Replay;
 

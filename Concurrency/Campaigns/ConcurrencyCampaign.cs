@@ -16,7 +16,7 @@ namespace PymallocVerify.Concurrency.Campaigns;
 public static class ConcurrencyCampaign
 {
     /// <summary>One Coyote run of <paramref name="scenario"/>.</summary>
-    public static CampaignResult Run(ConcurrencyScenario scenario, ExplorationStrategy strategy, int iterations, uint seed)
+    public static ConcurrencyCampaignResult Run(ConcurrencyScenario scenario, ExplorationStrategy strategy, int iterations, uint seed)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         scenario.Validate();
@@ -54,16 +54,16 @@ public static class ConcurrencyCampaign
                 CoyoteTrace = trace,
             };
         }
-        return new CampaignResult(scenario, strategy, seed, iterationsRun, clock.Elapsed, counterexample);
+        return new ConcurrencyCampaignResult(scenario, strategy, seed, iterationsRun, clock.Elapsed, counterexample);
     }
 
     /// <summary>
     /// Runs every scenario under every strategy, round after round with fresh seeds, until
     /// <paramref name="budget"/> is spent or a run fails; failures are saved to <paramref name="counterexampleDirectory"/>.
     /// </summary>
-    public static IReadOnlyList<CampaignResult> RunForBudget(
+    public static IReadOnlyList<ConcurrencyCampaignResult> RunForBudget(
         IReadOnlyList<ConcurrencyScenario> scenarios, TimeSpan budget, uint seed,
-        int iterationsPerRun = 200, string? counterexampleDirectory = null, Action<CampaignResult>? progress = null)
+        int iterationsPerRun = 200, string? counterexampleDirectory = null, Action<ConcurrencyCampaignResult>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(scenarios);
         if (scenarios.Count == 0) throw new ArgumentException("no scenarios to run", nameof(scenarios));
@@ -84,9 +84,9 @@ public static class ConcurrencyCampaign
     /// to <paramref name="counterexampleDirectory"/> (the file holds the generated scripts, so it replays without
     /// the generator). With <paramref name="bug"/> seeded, shows what random scripts catch.
     /// </summary>
-    public static IReadOnlyList<CampaignResult> RunRandomForBudget(
+    public static IReadOnlyList<ConcurrencyCampaignResult> RunRandomForBudget(
         TimeSpan budget, uint seed, int iterationsPerScenario = 50, SeededBug bug = SeededBug.None,
-        int maxScenarios = int.MaxValue, string? counterexampleDirectory = null, Action<CampaignResult>? progress = null)
+        int maxScenarios = int.MaxValue, string? counterexampleDirectory = null, Action<ConcurrencyCampaignResult>? progress = null)
     {
         if (maxScenarios < 1) throw new ArgumentException($"maxScenarios must be at least 1; got {maxScenarios}", nameof(maxScenarios));
         IEnumerable<(ConcurrencyScenario, ExplorationStrategy, uint)> Plan()
@@ -100,12 +100,12 @@ public static class ConcurrencyCampaign
         return RunPlan(Plan(), Stopwatch.StartNew(), budget, maxScenarios, iterationsPerScenario, counterexampleDirectory, progress);
     }
 
-    private static List<CampaignResult> RunPlan(
+    private static List<ConcurrencyCampaignResult> RunPlan(
         IEnumerable<(ConcurrencyScenario Scenario, ExplorationStrategy Strategy, uint Seed)> plan, Stopwatch clock, TimeSpan budget,
-        int maxRuns, int iterationsPerRun, string? counterexampleDirectory, Action<CampaignResult>? progress)
+        int maxRuns, int iterationsPerRun, string? counterexampleDirectory, Action<ConcurrencyCampaignResult>? progress)
     {
         if (iterationsPerRun < 1) throw new ArgumentException($"iterations per run must be at least 1; got {iterationsPerRun}", nameof(iterationsPerRun));
-        var results = new List<CampaignResult>();
+        var results = new List<ConcurrencyCampaignResult>();
         foreach (var (scenario, strategy, seed) in plan)
         {
             if (clock.Elapsed >= budget || results.Count >= maxRuns) break;

@@ -9,9 +9,9 @@ namespace PymallocVerify.Concurrency.Campaigns;
 /// </summary>
 public static class ConcurrencyReplayer
 {
-    public static ReplayReport Replay(string path) => Replay(ConcurrencyCounterexample.Load(path));
+    public static ConcurrencyReplayReport Replay(string path) => Replay(ConcurrencyCounterexample.Load(path));
 
-    public static ReplayReport Replay(ConcurrencyCounterexample counterexample)
+    public static ConcurrencyReplayReport Replay(ConcurrencyCounterexample counterexample)
     {
         ArgumentNullException.ThrowIfNull(counterexample);
         IterationOutcome? outcome = null;
@@ -28,19 +28,19 @@ public static class ConcurrencyReplayer
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Coyote refuses a trace whose decisions no longer fit the program (e.g. a thread that no longer exists).
-            return new ReplayReport(ReplayVerdict.Stale, $"Coyote could not follow the recorded trace: {e.Message}", counterexample, null);
+            return new ConcurrencyReplayReport(ReplayVerdict.Stale, $"Coyote could not follow the recorded trace: {e.Message}", counterexample, null);
         }
 
         if (bugs == 0)
-            return new ReplayReport(ReplayVerdict.Stale,
+            return new ConcurrencyReplayReport(ReplayVerdict.Stale,
                 "the recorded interleaving no longer fails (Coyote found 0 bugs): the code or the scenario changed since it was recorded",
                 counterexample, null);
         var kind = outcome?.Failure ?? FailureKind.CoyoteReported;
         string summary = outcome?.Summary ?? coyoteReport;
         if (kind != counterexample.Failure || summary != counterexample.Summary)
-            return new ReplayReport(ReplayVerdict.Stale,
+            return new ConcurrencyReplayReport(ReplayVerdict.Stale,
                 $"a different failure came back: {kind}: {summary} (recorded: {counterexample.Failure}: {counterexample.Summary})",
                 counterexample, outcome);
-        return new ReplayReport(ReplayVerdict.Reproduced, $"{kind}: {summary}", counterexample, outcome);
+        return new ConcurrencyReplayReport(ReplayVerdict.Reproduced, $"{kind}: {summary}", counterexample, outcome);
     }
 }

@@ -12,11 +12,11 @@ namespace PymallocVerify.Concurrency.Harness;
 /// </summary>
 public struct CoyoteLock(IterationContext context) : IMutationLock
 {
-    private sealed class State { public int Held; }
+    private sealed class LockState { public int Held; }
 
-    private State? _state;
+    private LockState? _state;
 
-    public void Initialize() => _state ??= new State();
+    public void Initialize() => _state ??= new LockState();
 
     private readonly bool Skips(Mutation mutation) =>
         context.Bug == SeededBug.MutationSkipsLock && mutation == Mutation.Free;

@@ -28,7 +28,7 @@ public static class RandomScenarios
     /// <param name="oracle">Force an oracle; by default the seed picks one.</param>
     public static ConcurrencyScenario Generate(ulong seed, OracleKind? oracle = null)
     {
-        var random = new Random(unchecked((int)(seed ^ (seed >> 32))));
+        var random = new ScenarioDice(seed);
         var setup = new List<Operation>();
         var hot = new List<int>();
         int blocks = Setup(random, setup, hot);
@@ -72,7 +72,7 @@ public static class RandomScenarios
     /// Fills <paramref name="setup"/>; returns how many blocks it hands out. <paramref name="hot"/> gets the blocks
     /// whose free sends an arena back, which threads then free and ask about more often than chance would.
     /// </summary>
-    private static int Setup(Random random, List<Operation> setup, List<int> hot)
+    private static int Setup(ScenarioDice random, List<Operation> setup, List<int> hot)
     {
         const int perArena = 12, tableSlots = 16;
         int shape = random.Next(6);
@@ -101,7 +101,7 @@ public static class RandomScenarios
         return blocks;
     }
 
-    private static Operation Step(Random random, int setupBlocks, List<int> hot)
+    private static Operation Step(ScenarioDice random, int setupBlocks, List<int> hot)
     {
         int Block() => hot.Count > 0 && random.Next(2) == 0 ? hot[random.Next(hot.Count)] : random.Next(setupBlocks + 8);
         int Size() => Sizes[random.Next(Sizes.Length)];
@@ -119,7 +119,7 @@ public static class RandomScenarios
         };
     }
 
-    private static AddressExpr Address(Random random, int setupBlocks, Func<int> block)
+    private static AddressExpr Address(ScenarioDice random, int setupBlocks, Func<int> block)
     {
         T Pick<T>(T[] values) => values[random.Next(values.Length)];
         return random.Next(10) switch
@@ -131,5 +131,15 @@ public static class RandomScenarios
             // Spans around the first arena slot, whether or not an arena is there yet.
             _ => new AddressExpr(AddressBase.Absolute, 0, (long)(IterationArenas.RegionBase + Pick(SlotOffsets))),
         };
+    }
+
+    /// <summary>The scenario's draws: a class around the generator so the local functions below can share it.</summary>
+    private sealed class ScenarioDice(ulong seed)
+    {
+        private SplitMix64 _generator = new(seed);
+
+        public int Next(int bound) => _generator.NextInt(bound);
+
+        public int Next(int min, int maxExclusive) => _generator.NextInt(min, maxExclusive);
     }
 }

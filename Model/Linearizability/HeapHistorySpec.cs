@@ -34,10 +34,8 @@ public sealed class HeapHistorySpec
         return null;
     }
 
-    public ExpectedOwnership Classify(HeapSpecState state, ulong address) =>
-        ArenaOf(state, address) is null ? ExpectedOwnership.NotOwned
-        : state.InitializedPools.Contains(PoolOf(address)) ? ExpectedOwnership.Owned
-        : ExpectedOwnership.Unspecified;
+    public Ownership Classify(HeapSpecState state, ulong address) =>
+        OwnershipSpec.Classify(ArenaOf(state, address) is not null, state.InitializedPools.Contains(PoolOf(address)));
 
     /// <summary>Checks a concurrent history that starts from <paramref name="initial"/>.</summary>
     public LinearizabilityResult<HeapCall> Check(IReadOnlyList<TimedCall<HeapCall>> history, HeapSpecState initial, long maxStates = 2_000_000) =>
@@ -58,7 +56,7 @@ public sealed class HeapHistorySpec
         return state;
     }
 
-    public StepResult<HeapSpecState> Step(HeapSpecState state, HeapCall call) => call switch
+    public TransitionResult<HeapSpecState> Step(HeapSpecState state, HeapCall call) => call switch
     {
         MallocCall m => Adopt(state, m.Result, m.Size, BlockOrigin.System),
         CallocCall c => Adopt(state, c.Result, c.Size * c.Count, BlockOrigin.System),
@@ -72,49 +70,44 @@ public sealed class HeapHistorySpec
         _ => throw new ArgumentException($"unknown heap call {call}", nameof(call)),
     };
 
-    private StepResult<HeapSpecState> Query(HeapSpecState state, IsOwnedCall query)
+    private TransitionResult<HeapSpecState> Query(HeapSpecState state, IsOwnedCall query)
     {
         ulong p = query.Address;
-        switch (Classify(state, p))
-        {
-            case ExpectedOwnership.Owned when !query.Result:
-                return StepResult<HeapSpecState>.Reject(
-                    $"answered false, but {Hex(p)} is in initialized pool {Hex(PoolOf(p))} of live arena {Hex(ArenaOf(state, p)!.Value)}: Owned");
-            case ExpectedOwnership.NotOwned when query.Result:
-                return StepResult<HeapSpecState>.Reject($"answered true, but {Hex(p)} lies in no live arena: NotOwned");
-            default:
-                return StepResult<HeapSpecState>.Accept(state);
-        }
+        Ownership spec = Classify(state, p);
+        if (spec.Allows(query.Result)) return TransitionResult<HeapSpecState>.Accept(state);
+        return TransitionResult<HeapSpecState>.Reject(spec == Ownership.Owned
+            ? $"answered false, but {Hex(p)} is in initialized pool {Hex(PoolOf(p))} of live arena {Hex(ArenaOf(state, p)!.Value)}: Owned"
+            : $"answered true, but {Hex(p)} lies in no live arena: NotOwned");
     }
 
-    private StepResult<HeapSpecState> Realloc(HeapSpecState state, ReallocCall call)
+    private TransitionResult<HeapSpecState> Realloc(HeapSpecState state, ReallocCall call)
     {
         if (call.Address == 0) return Adopt(state, call.Result, call.Size, BlockOrigin.System);
         if (!state.Blocks.ContainsKey(call.Address))
-            return StepResult<HeapSpecState>.Reject($"{Hex(call.Address)} is not a live block");
-        if (call.Result == 0) return StepResult<HeapSpecState>.Accept(state); // failure: the old block stays valid
+            return TransitionResult<HeapSpecState>.Reject($"{Hex(call.Address)} is not a live block");
+        if (call.Result == 0) return TransitionResult<HeapSpecState>.Accept(state); // failure: the old block stays valid
         var without = state.With(blocks: state.Blocks.Remove(call.Address));
         return Adopt(without, call.Result, call.Size, BlockOrigin.System);
     }
 
     /// <param name="origin">What the block is if it lies in no arena (a heap result inside a live arena is a pool block).</param>
-    private StepResult<HeapSpecState> Adopt(HeapSpecState state, ulong address, ulong size, BlockOrigin origin)
+    private TransitionResult<HeapSpecState> Adopt(HeapSpecState state, ulong address, ulong size, BlockOrigin origin)
     {
-        if (address == 0) return StepResult<HeapSpecState>.Accept(state); // out of memory is always allowed
+        if (address == 0) return TransitionResult<HeapSpecState>.Accept(state); // out of memory is always allowed
         ulong end = address + Math.Max(size, 1UL);
-        if (end <= address) return StepResult<HeapSpecState>.Reject($"block {Hex(address)} + {size} wraps the address space");
+        if (end <= address) return TransitionResult<HeapSpecState>.Reject($"block {Hex(address)} + {size} wraps the address space");
         foreach (var (start, block) in state.Blocks)
             if (start < end && address < block.End)
-                return StepResult<HeapSpecState>.Reject(
+                return TransitionResult<HeapSpecState>.Reject(
                     $"{Hex(address)}..{Hex(end)} overlaps live {block.Origin} block {Hex(start)}..{Hex(block.End)}");
 
         var pools = state.InitializedPools;
         if (ArenaOf(state, address) is { } arena)
         {
             if (origin == BlockOrigin.Foreign)
-                return StepResult<HeapSpecState>.Reject($"foreign block {Hex(address)} lies in live arena {Hex(arena)}");
+                return TransitionResult<HeapSpecState>.Reject($"foreign block {Hex(address)} lies in live arena {Hex(arena)}");
             if (end - arena > ArenaSize)
-                return StepResult<HeapSpecState>.Reject($"pool block {Hex(address)}..{Hex(end)} runs past the end of arena {Hex(arena)}");
+                return TransitionResult<HeapSpecState>.Reject($"pool block {Hex(address)}..{Hex(end)} runs past the end of arena {Hex(arena)}");
             origin = BlockOrigin.Pool;
             pools = pools.Add(PoolOf(address));
         }
@@ -122,43 +115,43 @@ public sealed class HeapHistorySpec
         {
             foreach (ulong a in state.Arenas)
                 if (a < end && address < a + ArenaSize)
-                    return StepResult<HeapSpecState>.Reject($"{Hex(address)}..{Hex(end)} straddles live arena {Hex(a)}");
+                    return TransitionResult<HeapSpecState>.Reject($"{Hex(address)}..{Hex(end)} straddles live arena {Hex(a)}");
         }
-        return StepResult<HeapSpecState>.Accept(state.With(pools: pools, blocks: state.Blocks.Add(address, new LiveBlock(end, origin))));
+        return TransitionResult<HeapSpecState>.Accept(state.With(pools: pools, blocks: state.Blocks.Add(address, new SpecBlock(end, origin))));
     }
 
-    private static StepResult<HeapSpecState> Release(HeapSpecState state, ulong address, bool foreign)
+    private static TransitionResult<HeapSpecState> Release(HeapSpecState state, ulong address, bool foreign)
     {
-        if (address == 0 && !foreign) return StepResult<HeapSpecState>.Accept(state);
+        if (address == 0 && !foreign) return TransitionResult<HeapSpecState>.Accept(state);
         if (!state.Blocks.TryGetValue(address, out var block))
-            return StepResult<HeapSpecState>.Reject($"{Hex(address)} is not a live block");
+            return TransitionResult<HeapSpecState>.Reject($"{Hex(address)} is not a live block");
         if (foreign != (block.Origin == BlockOrigin.Foreign))
-            return StepResult<HeapSpecState>.Reject($"{Hex(address)} is a {block.Origin} block");
-        return StepResult<HeapSpecState>.Accept(state.With(blocks: state.Blocks.Remove(address)));
+            return TransitionResult<HeapSpecState>.Reject($"{Hex(address)} is a {block.Origin} block");
+        return TransitionResult<HeapSpecState>.Accept(state.With(blocks: state.Blocks.Remove(address)));
     }
 
-    private StepResult<HeapSpecState> Map(HeapSpecState state, ulong arenaBase)
+    private TransitionResult<HeapSpecState> Map(HeapSpecState state, ulong arenaBase)
     {
         ulong end = arenaBase + ArenaSize;
         if (arenaBase == 0 || end <= arenaBase)
-            return StepResult<HeapSpecState>.Reject($"arena base {Hex(arenaBase)} is not a usable address");
+            return TransitionResult<HeapSpecState>.Reject($"arena base {Hex(arenaBase)} is not a usable address");
         foreach (ulong a in state.Arenas)
             if (a < end && arenaBase < a + ArenaSize)
-                return StepResult<HeapSpecState>.Reject($"overlaps live arena {Hex(a)}");
+                return TransitionResult<HeapSpecState>.Reject($"overlaps live arena {Hex(a)}");
         foreach (var (start, block) in state.Blocks)
             if (start < end && arenaBase < block.End)
-                return StepResult<HeapSpecState>.Reject($"maps over live {block.Origin} block {Hex(start)}");
-        return StepResult<HeapSpecState>.Accept(state.With(arenas: state.Arenas.Add(arenaBase)));
+                return TransitionResult<HeapSpecState>.Reject($"maps over live {block.Origin} block {Hex(start)}");
+        return TransitionResult<HeapSpecState>.Accept(state.With(arenas: state.Arenas.Add(arenaBase)));
     }
 
-    private StepResult<HeapSpecState> Unmap(HeapSpecState state, ulong arenaBase)
+    private TransitionResult<HeapSpecState> Unmap(HeapSpecState state, ulong arenaBase)
     {
         if (!state.Arenas.Contains(arenaBase))
-            return StepResult<HeapSpecState>.Reject("not a live arena");
+            return TransitionResult<HeapSpecState>.Reject("not a live arena");
         foreach (var (start, block) in state.Blocks)
             if (start - arenaBase < ArenaSize)
-                return StepResult<HeapSpecState>.Reject($"live {block.Origin} block {Hex(start)} is still in it");
-        return StepResult<HeapSpecState>.Accept(state.With(
+                return TransitionResult<HeapSpecState>.Reject($"live {block.Origin} block {Hex(start)} is still in it");
+        return TransitionResult<HeapSpecState>.Accept(state.With(
             arenas: state.Arenas.Remove(arenaBase),
             pools: state.InitializedPools.Except(state.InitializedPools.Where(p => p - arenaBase < ArenaSize))));
     }

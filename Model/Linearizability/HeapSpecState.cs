@@ -9,11 +9,11 @@ namespace PymallocVerify.Model.Linearizability;
 /// </summary>
 public sealed class HeapSpecState : IEquatable<HeapSpecState>
 {
-    public static HeapSpecState Empty { get; } = new([], [], ImmutableSortedDictionary<ulong, LiveBlock>.Empty);
+    public static HeapSpecState Empty { get; } = new([], [], ImmutableSortedDictionary<ulong, SpecBlock>.Empty);
 
     private readonly int _hash;
 
-    private HeapSpecState(ImmutableSortedSet<ulong> arenas, ImmutableSortedSet<ulong> pools, ImmutableSortedDictionary<ulong, LiveBlock> blocks)
+    private HeapSpecState(ImmutableSortedSet<ulong> arenas, ImmutableSortedSet<ulong> pools, ImmutableSortedDictionary<ulong, SpecBlock> blocks)
     {
         Arenas = arenas;
         InitializedPools = pools;
@@ -34,12 +34,12 @@ public sealed class HeapSpecState : IEquatable<HeapSpecState>
     public ImmutableSortedSet<ulong> InitializedPools { get; }
 
     /// <summary>Live blocks by base address.</summary>
-    public ImmutableSortedDictionary<ulong, LiveBlock> Blocks { get; }
+    public ImmutableSortedDictionary<ulong, SpecBlock> Blocks { get; }
 
     internal HeapSpecState With(
         ImmutableSortedSet<ulong>? arenas = null,
         ImmutableSortedSet<ulong>? pools = null,
-        ImmutableSortedDictionary<ulong, LiveBlock>? blocks = null) =>
+        ImmutableSortedDictionary<ulong, SpecBlock>? blocks = null) =>
         new(arenas ?? Arenas, pools ?? InitializedPools, blocks ?? Blocks);
 
     public bool Equals(HeapSpecState? other) =>
@@ -59,7 +59,7 @@ public sealed class HeapSpecState : IEquatable<HeapSpecState>
 }
 
 /// <summary>A live block: <c>[base, End)</c>, and who handed it out.</summary>
-public readonly record struct LiveBlock(ulong End, BlockOrigin Origin);
+public readonly record struct SpecBlock(ulong End, BlockOrigin Origin);
 
 public enum BlockOrigin
 {

@@ -18,7 +18,7 @@ public static class LinearizabilityChecker
     public static LinearizabilityResult<TCall> Check<TState, TCall>(
         IReadOnlyList<TimedCall<TCall>> history,
         TState initial,
-        Func<TState, TCall, StepResult<TState>> step,
+        Func<TState, TCall, TransitionResult<TState>> step,
         long maxStates = 2_000_000)
         where TState : class
     {
@@ -47,7 +47,7 @@ public static class LinearizabilityChecker
             search.StatesExplored);
     }
 
-    private sealed class Search<TState, TCall>(TimedCall<TCall>[] calls, Func<TState, TCall, StepResult<TState>> step, long maxStates)
+    private sealed class Search<TState, TCall>(TimedCall<TCall>[] calls, Func<TState, TCall, TransitionResult<TState>> step, long maxStates)
         where TState : class
     {
         private readonly HashSet<(UInt128 Done, TState State)> _explored = [];

@@ -14,13 +14,13 @@ public class LinearizabilityCheckerTests
     /// <summary>Fetch-and-increment, returning the value before the increment.</summary>
     private sealed record Increment(int Before) : RegisterCall;
 
-    private static StepResult<Register> RegisterStep(Register s, RegisterCall call) => call switch
+    private static TransitionResult<Register> RegisterStep(Register s, RegisterCall call) => call switch
     {
-        Write w => StepResult<Register>.Accept(new Register(w.Value)),
-        Read r when r.Value == s.Value => StepResult<Register>.Accept(s),
-        Read r => StepResult<Register>.Reject($"read {r.Value} but the register holds {s.Value}"),
-        Increment i when i.Before == s.Value => StepResult<Register>.Accept(new Register(s.Value + 1)),
-        Increment i => StepResult<Register>.Reject($"increment saw {i.Before} but the register holds {s.Value}"),
+        Write w => TransitionResult<Register>.Accept(new Register(w.Value)),
+        Read r when r.Value == s.Value => TransitionResult<Register>.Accept(s),
+        Read r => TransitionResult<Register>.Reject($"read {r.Value} but the register holds {s.Value}"),
+        Increment i when i.Before == s.Value => TransitionResult<Register>.Accept(new Register(s.Value + 1)),
+        Increment i => TransitionResult<Register>.Reject($"increment saw {i.Before} but the register holds {s.Value}"),
         _ => throw new ArgumentException("unknown call"),
     };
 

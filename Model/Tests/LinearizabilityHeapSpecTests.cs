@@ -26,12 +26,12 @@ public class LinearizabilityHeapSpecTests
     [Fact]
     public void ClassifiesByLiveArenaAndInitializedPool()
     {
-        Assert.Equal(ExpectedOwnership.Owned, Spec.Classify(WithBlock, Block));
-        Assert.Equal(ExpectedOwnership.Owned, Spec.Classify(WithBlock, Arena + 0xff)); // same pool, not a block base
-        Assert.Equal(ExpectedOwnership.Unspecified, Spec.Classify(WithBlock, UncarvedPool));
-        Assert.Equal(ExpectedOwnership.NotOwned, Spec.Classify(WithBlock, Arena + 1024));
-        Assert.Equal(ExpectedOwnership.NotOwned, Spec.Classify(WithBlock, Arena - 1));
-        Assert.Equal(ExpectedOwnership.NotOwned, Spec.Classify(HeapSpecState.Empty, Block));
+        Assert.Equal(Ownership.Owned, Spec.Classify(WithBlock, Block));
+        Assert.Equal(Ownership.Owned, Spec.Classify(WithBlock, Arena + 0xff)); // same pool, not a block base
+        Assert.Equal(Ownership.Unspecified, Spec.Classify(WithBlock, UncarvedPool));
+        Assert.Equal(Ownership.NotOwned, Spec.Classify(WithBlock, Arena + 1024));
+        Assert.Equal(Ownership.NotOwned, Spec.Classify(WithBlock, Arena - 1));
+        Assert.Equal(Ownership.NotOwned, Spec.Classify(HeapSpecState.Empty, Block));
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public class LinearizabilityHeapSpecTests
     {
         var moved = Spec.Replay(WithBlock, [new ReallocCall(Block, 200, Arena + 0x100)]);
         Assert.False(moved.Blocks.ContainsKey(Block));
-        Assert.Equal(ExpectedOwnership.Owned, Spec.Classify(moved, Arena + 0x100));
+        Assert.Equal(Ownership.Owned, Spec.Classify(moved, Arena + 0x100));
         var failed = Spec.Replay(WithBlock, [new ReallocCall(Block, 200, 0)]);
         Assert.True(failed.Blocks.ContainsKey(Block));
         Assert.Throws<InvalidOperationException>(() => Spec.Replay(WithBlock, [new ReallocCall(Block + 0x100, 8, 0)]));
@@ -135,7 +135,7 @@ public class LinearizabilityHeapSpecTests
     public void ForeignBlocksAreNeverOwnedAndNeverFreedThroughTheHeapSpecAsPoolBlocks()
     {
         var state = Spec.Replay(WithBlock, [new ForeignAllocCall(64, 0x90000)]);
-        Assert.Equal(ExpectedOwnership.NotOwned, Spec.Classify(state, 0x90000));
+        Assert.Equal(Ownership.NotOwned, Spec.Classify(state, 0x90000));
         Assert.False(Check(state, At(1, 1, 2, new IsOwnedCall(0x90000, true))).IsLinearizable);
         Assert.Throws<InvalidOperationException>(() => Spec.Replay(state, [new ForeignFreeCall(Block)]));
         Assert.Throws<InvalidOperationException>(() => Spec.Replay(state, [new ForeignAllocCall(8, Arena + 0x200)]));
@@ -146,7 +146,7 @@ public class LinearizabilityHeapSpecTests
     public void UnmappingForgetsTheArenasInitializedPools()
     {
         var state = Spec.Replay(WithBlock, [new FreeCall(Block), new ArenaUnmappedEvent(Arena), new ArenaMappedEvent(Arena)]);
-        Assert.Equal(ExpectedOwnership.Unspecified, Spec.Classify(state, Block)); // the address came back, its pool did not
+        Assert.Equal(Ownership.Unspecified, Spec.Classify(state, Block)); // the address came back, its pool did not
     }
 
     [Fact]

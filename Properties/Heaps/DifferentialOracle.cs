@@ -42,6 +42,12 @@ public struct DifferentialOracle<TClassic, TRadix> : IOwnershipOracle
         _radix.OnArenaRemoved(arenaBase, ref hooks);
     }
 
+    public readonly void CheckInvariants(ArenaObject[] arenas, ulong arenaSize)
+    {
+        _classic.CheckInvariants(arenas, arenaSize);
+        _radix.CheckInvariants(arenas, arenaSize);
+    }
+
     public bool IsOwned<TMemory, THooks>(ref TMemory memory, ref THooks hooks, ArenaObject[] arenas, ulong address)
         where TMemory : struct, IMemorySpace where THooks : struct, IHeapHooks
     {

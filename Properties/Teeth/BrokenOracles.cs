@@ -26,6 +26,8 @@ public struct BrokenPoolIndexOracle<TRule> : IOwnershipOracle where TRule : stru
 
     public void OnArenaRemoved<THooks>(ulong arenaBase, ref THooks hooks) where THooks : struct, IHeapHooks { }
 
+    public readonly void CheckInvariants(ArenaObject[] arenas, ulong arenaSize) { }
+
     public bool IsOwned<TMemory, THooks>(ref TMemory memory, ref THooks hooks, ArenaObject[] arenas, ulong address)
         where TMemory : struct, IMemorySpace where THooks : struct, IHeapHooks =>
         TRule.Decide(memory.ReadArenaIndex((address & _poolMask) + PoolHeader.ArenaIndex), arenas, address, _arenaSize);

@@ -24,6 +24,8 @@ public struct IndexReadTwiceOracle : IOwnershipOracle
 
     public void OnArenaRemoved<THooks>(ulong arenaBase, ref THooks hooks) where THooks : struct, IHeapHooks { }
 
+    public readonly void CheckInvariants(ArenaObject[] arenas, ulong arenaSize) { }
+
     public bool IsOwned<TMemory, THooks>(ref TMemory memory, ref THooks hooks, ArenaObject[] arenas, ulong address)
         where TMemory : struct, IMemorySpace where THooks : struct, IHeapHooks
     {
@@ -52,6 +54,8 @@ public struct PeekingRadixOracle : IOwnershipOracle
 
     public readonly void OnArenaRemoved<THooks>(ulong arenaBase, ref THooks hooks) where THooks : struct, IHeapHooks =>
         _radix.OnArenaRemoved(arenaBase, ref hooks);
+
+    public readonly void CheckInvariants(ArenaObject[] arenas, ulong arenaSize) => _radix.CheckInvariants(arenas, arenaSize);
 
     public bool IsOwned<TMemory, THooks>(ref TMemory memory, ref THooks hooks, ArenaObject[] arenas, ulong address)
         where TMemory : struct, IMemorySpace where THooks : struct, IHeapHooks =>

@@ -21,7 +21,7 @@ public sealed record Tooth(string Name, string Description, HeapVariant Variant,
     public SimulatedLayout? Simulated { get; init; }
 
     /// <summary>Campaign settings that hunt this bug (stop at the first failure, shrink it).</summary>
-    public CampaignSettings Hunt(ulong seed, int cases, string? counterexampleDirectory) => new()
+    public PropertyCampaignSettings Hunt(ulong seed, int cases, string? counterexampleDirectory) => new()
     {
         Geometry = Geometry,
         Variant = Variant,

@@ -57,7 +57,7 @@ public class ExhaustiveExplorerTests(ITestOutputHelper output)
         Assert.InRange(c.Operations.Length, 1, TeethDepth + 1);
         Assert.NotNull(result.CounterexamplePath);
         Assert.False(CounterexampleReplayer.Replay(result.CounterexamplePath!, tooth.Name).Passed, "replay on the bug fails");
-        ReplayReport real = CounterexampleReplayer.Replay(c);
+        CounterexampleReplayReport real = CounterexampleReplayer.Replay(c);
         Assert.True(real.Passed, real.Format());
         // Shortest: no strictly shorter prefix-closed sequence fails — the explorer finished every shallower level.
         Assert.True(result.DepthCompleted >= c.Operations.Length - 2, result.Summary());

@@ -34,7 +34,7 @@ public class MemcheckPropertyTests(ITestOutputHelper output)
     {
         HeapVariant variant = oracle == "differential" ? HeapVariant.Differential : HeapVariant.Real(Enum.Parse<OracleKind>(oracle));
         int cases = geometry is "classic" or "modern" ? 10 : 60;
-        CampaignResult result = Campaigns.Simulated(geometry, variant, cases);
+        PropertyCampaignResult result = Campaigns.Simulated(geometry, variant, cases);
         output.WriteLine(result.Summary());
         Assert.True(result.Passed, string.Join("\n", result.Failures.Select(f => f.Report())));
         Assert.True(result.Coverage.Deliveries(GarbageDelivery.Simulated) > 0 || oracle == "RadixTree");
@@ -93,7 +93,7 @@ public class MemcheckPropertyTests(ITestOutputHelper output)
     // ---- the page rule (bpo-37211) ---------------------------------------------------------------------------
 
     /// <summary>Every foreign placement in the mix, so some foreign block sits on its own pages after an unmapped gap.</summary>
-    private static CampaignSettings PageRuleHunt(Geometry geometry, HeapVariant variant, int cases) => new()
+    private static PropertyCampaignSettings PageRuleHunt(Geometry geometry, HeapVariant variant, int cases) => new()
     {
         Geometry = geometry,
         Variant = variant,
@@ -110,7 +110,7 @@ public class MemcheckPropertyTests(ITestOutputHelper output)
     {
         Geometry waived = Geometry.Modern with { UnsafeAllowPoolHeaderOracleWithPoolsLargerThanPage = true };
         Assert.Equal(4096, waived.PageSize);
-        CampaignResult result = PropertyCampaign.Run(PageRuleHunt(waived, HeapVariant.RealPoolIndex, Effort.Scale(200)));
+        PropertyCampaignResult result = PropertyCampaign.Run(PageRuleHunt(waived, HeapVariant.RealPoolIndex, Effort.Scale(200)));
         output.WriteLine(result.Summary());
         CampaignFailure kill = Assert.Single(result.Failures);
         output.WriteLine(kill.Report());
@@ -119,7 +119,7 @@ public class MemcheckPropertyTests(ITestOutputHelper output)
         Assert.Contains("(ReadArenaIndex)", kill.Failure.Message);
         Assert.InRange(kill.ShrunkLength, 1, 3);
         Assert.Contains(kill.Counterexample.Operations, op => op is ForeignAllocOp or MallocOp);
-        ReplayReport replay = CounterexampleReplayer.Replay(kill.FilePath!);
+        CounterexampleReplayReport replay = CounterexampleReplayer.Replay(kill.FilePath!);
         output.WriteLine(replay.Format());
         Assert.False(replay.Passed, "the file replays the unmapped read on the simulated space");
     }
@@ -129,7 +129,7 @@ public class MemcheckPropertyTests(ITestOutputHelper output)
     [InlineData("modern", "RadixTree")]  // the arena map reads no pool memory
     public void The_same_hunt_is_clean_when_the_page_rule_holds_or_the_radix_tree_decides(string geometry, string oracle)
     {
-        CampaignResult result = PropertyCampaign.Run(PageRuleHunt(Geometry.FromName(geometry),
+        PropertyCampaignResult result = PropertyCampaign.Run(PageRuleHunt(Geometry.FromName(geometry),
             HeapVariant.Real(Enum.Parse<OracleKind>(oracle)), Effort.Scale(30)) with { CounterexampleDirectory = null });
         output.WriteLine(result.Summary());
         Assert.True(result.Passed, string.Join("\n", result.Failures.Select(f => f.Report())));

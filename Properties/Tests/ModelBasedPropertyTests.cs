@@ -18,7 +18,7 @@ public class ModelBasedPropertyTests(ITestOutputHelper output)
     [MemberData(nameof(Geometries))]
     public void Properties_hold_on_the_real_allocator(string geometry)
     {
-        CampaignResult result = Campaigns.Real(geometry);
+        PropertyCampaignResult result = Campaigns.Real(geometry);
         output.WriteLine(result.Summary());
         output.WriteLine(result.Coverage.Format());
         foreach (CampaignFailure f in result.Failures) output.WriteLine(f.Report());

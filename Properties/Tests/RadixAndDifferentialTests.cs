@@ -21,7 +21,7 @@ public class RadixAndDifferentialTests(ITestOutputHelper output)
     [MemberData(nameof(Geometries))]
     public void Properties_hold_with_the_radix_oracle(string geometry)
     {
-        CampaignResult result = Campaigns.Radix(geometry);
+        PropertyCampaignResult result = Campaigns.Radix(geometry);
         output.WriteLine(result.Summary());
         Assert.True(result.Passed, string.Join("\n", result.Failures.Select(f => f.Report())));
         if (geometry is "tiny" or "micro") // small arenas: many queries land inside an arena but outside its pools
@@ -32,7 +32,7 @@ public class RadixAndDifferentialTests(ITestOutputHelper output)
     [MemberData(nameof(Geometries))]
     public void Classic_radix_and_model_agree_on_every_specified_query(string geometry)
     {
-        CampaignResult result = Campaigns.Differential(geometry);
+        PropertyCampaignResult result = Campaigns.Differential(geometry);
         output.WriteLine(result.Summary());
         Assert.True(result.Passed, string.Join("\n", result.Failures.Select(f => f.Report())));
         Assert.True(result.Coverage.QueriesWith(Ownership.NotOwned) > 0);
@@ -82,6 +82,8 @@ public struct RadixMissesArenaStartOracle : IOwnershipOracle
     public void Initialize(Geometry geometry) => _radix.Initialize(geometry);
     public readonly void OnArenaAdded<THooks>(ulong arenaBase, ref THooks hooks) where THooks : struct, IHeapHooks => _radix.OnArenaAdded(arenaBase, ref hooks);
     public readonly void OnArenaRemoved<THooks>(ulong arenaBase, ref THooks hooks) where THooks : struct, IHeapHooks => _radix.OnArenaRemoved(arenaBase, ref hooks);
+
+    public readonly void CheckInvariants(ArenaObject[] arenas, ulong arenaSize) => _radix.CheckInvariants(arenas, arenaSize);
 
     public readonly bool IsOwned<TMemory, THooks>(ref TMemory memory, ref THooks hooks, ArenaObject[] arenas, ulong address)
         where TMemory : struct, IMemorySpace where THooks : struct, IHeapHooks =>

@@ -19,7 +19,7 @@ public class RegressionCorpusTests(ITestOutputHelper output)
     [MemberData(nameof(Files))]
     public void Regression_case_passes_on_the_real_allocator(string file)
     {
-        ReplayReport report = CounterexampleReplayer.Replay(Path.Combine(Directory, file));
+        CounterexampleReplayReport report = CounterexampleReplayer.Replay(Path.Combine(Directory, file));
         output.WriteLine(report.Format());
         Assert.True(report.Passed, report.Format());
     }
@@ -31,7 +31,7 @@ public class RegressionCorpusTests(ITestOutputHelper output)
     {
         Counterexample counterexample = CounterexampleFile.Read(Path.Combine(Directory, file));
         if (string.Equals(counterexample.Variant, Heaps.HeapVariant.RealName, StringComparison.OrdinalIgnoreCase)) return;
-        ReplayReport report = CounterexampleReplayer.Replay(counterexample, counterexample.Variant);
+        CounterexampleReplayReport report = CounterexampleReplayer.Replay(counterexample, counterexample.Variant);
         output.WriteLine(report.Format());
         Assert.False(report.Passed, $"{file} no longer fails on {counterexample.Variant}");
     }

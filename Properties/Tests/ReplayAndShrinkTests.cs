@@ -22,7 +22,7 @@ public class ReplayAndShrinkTests(ITestOutputHelper output)
         CampaignFailure kill = Campaigns.Hunt(Inclusive).Failures.Single();
         Assert.NotNull(kill.FilePath);
         Assert.True(File.Exists(kill.FilePath));
-        ReplayReport onBug = CounterexampleReplayer.Replay(kill.FilePath!, Inclusive.Name);
+        CounterexampleReplayReport onBug = CounterexampleReplayer.Replay(kill.FilePath!, Inclusive.Name);
         output.WriteLine(onBug.Format());
         Assert.False(onBug.Passed);
         Assert.Equal(kill.Failure.Step, onBug.Failure!.Step);

@@ -19,7 +19,7 @@ public class TeethTests(ITestOutputHelper output)
     public void Seeded_bug_is_killed_with_a_short_counterexample(string name)
     {
         Tooth tooth = TeethCatalog.Find(name);
-        CampaignResult result = Campaigns.Hunt(tooth);
+        PropertyCampaignResult result = Campaigns.Hunt(tooth);
         output.WriteLine(result.Summary());
         CampaignFailure kill = Assert.Single(result.Failures);
         output.WriteLine(kill.Report());
@@ -31,7 +31,7 @@ public class TeethTests(ITestOutputHelper output)
                 Assert.True(ProgramPrinter.OperationName(op).Length < 24, $"argument not small: {ProgramPrinter.OperationName(op)}");
 
         Assert.False(CounterexampleReplayer.Replay(kill.Counterexample, tooth.Name).Passed, "replay on the bug must still fail");
-        ReplayReport real = CounterexampleReplayer.Replay(kill.Counterexample);
+        CounterexampleReplayReport real = CounterexampleReplayer.Replay(kill.Counterexample);
         Assert.True(real.Passed, real.Format());
     }
 
@@ -43,7 +43,7 @@ public class TeethTests(ITestOutputHelper output)
         table.Append("|---|---|---|---|---|---|---|\n");
         foreach (Tooth tooth in TeethCatalog.All)
         {
-            CampaignResult result = Campaigns.Hunt(tooth);
+            PropertyCampaignResult result = Campaigns.Hunt(tooth);
             CampaignFailure? kill = result.Failures.FirstOrDefault();
             Assert.True(kill is not null, $"{tooth.Name} survived {result.Cases} cases");
             table.Append($"| `{tooth.Name}` | {kill.Failure.Family} | {kill.CaseIndex + 1} | {kill.TimeToFind.TotalMilliseconds:F0} ms " +

@@ -88,7 +88,7 @@ public sealed class ConcurrencyFamily(int iterationsPerCase = ConcurrencyFamily.
             strategy = ExplorationStrategies.All[(int)(k / scenarios.Count % ExplorationStrategies.All.Count)];
         }
 
-        CampaignResult result;
+        ConcurrencyCampaignResult result;
         using (new QuietConsole()) result = ConcurrencyCampaign.Run(scenario, strategy, iterationsPerCase, (uint)spec.Seed);
         progress.Advance(result.IterationsRun);
         if (result.Counterexample is not { } found) return new CaseOutcome(result.IterationsRun, null);

@@ -8,7 +8,7 @@ using PymallocVerify.Properties.Heaps;
 using PymallocVerify.Properties.Running;
 using PymallocVerify.Properties.Teeth;
 using CliFailure = PymallocVerify.Cli.Campaign.FailureRecord;
-using PropertySettings = PymallocVerify.Properties.CampaignSettings;
+using PropertySettings = PymallocVerify.Properties.PropertyCampaignSettings;
 
 namespace PymallocVerify.Cli.Families.Properties;
 
@@ -63,7 +63,7 @@ public abstract class PropertyCampaignFamily(int casesPerRun) : CaseListFamily
                 StopAtFirstFailure = true,
                 Simulated = Layout(geometry, spec.Seed),
             };
-        CampaignResult result = PropertyCampaign.Run(settings, context.Cancellation);
+        PropertyCampaignResult result = PropertyCampaign.Run(settings, context.Cancellation);
         progress.Advance(result.OperationsChecked);
         Record(result.Coverage, coverage);
         if (result.Failures.FirstOrDefault() is not { } failure) return new CaseOutcome(result.OperationsChecked, null);

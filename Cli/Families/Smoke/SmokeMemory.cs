@@ -32,12 +32,12 @@ public unsafe struct SmokeMemory(SmokeMemory.State state) : IMemorySpace
         internal readonly ulong PoolSize = (ulong)geometry.PoolSize;
 
         internal ulong NextArenaOffset() =>
-            _rng.Chance(50) ? 0 : (ulong)geometry.Alignment * (ulong)(1 + _rng.Next(geometry.PoolSize / geometry.Alignment - 1));
+            _rng.Chance(50) ? 0 : (ulong)geometry.Alignment * (ulong)(1 + _rng.NextInt(geometry.PoolSize / geometry.Alignment - 1));
 
         /// <summary>Mostly small indices (live, released and never-used slots, just past the table), some extremes.</summary>
-        internal uint NextGarbageIndex() => _rng.Next(10) switch
+        internal uint NextGarbageIndex() => _rng.NextInt(10) switch
         {
-            < 6 => (uint)_rng.Next(40),
+            < 6 => (uint)_rng.NextInt(40),
             < 8 => uint.MaxValue,
             _ => _rng.NextUInt32(),
         };

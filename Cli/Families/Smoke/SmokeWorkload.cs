@@ -40,22 +40,22 @@ public sealed class SmokeWorkload(Geometry geometry, WorkloadShape shape, ulong 
         if (live == 0) return Allocate();
         if (live >= MixedLiveCap) return Free(live);
         bool growing = step / MixedPhaseLength % 2 == 0;
-        int r = _rng.Next(100);
+        int r = _rng.NextInt(100);
         int allocate = growing ? 90 : 10;
         if (r < allocate) return Allocate();
-        if (r < allocate + 5) return new SmokeOp(SmokeOpKind.Realloc, Size: RequestSize(), Handle: _rng.Next(live));
+        if (r < allocate + 5) return new SmokeOp(SmokeOpKind.Realloc, Size: RequestSize(), Handle: _rng.NextInt(live));
         return Free(live);
     }
 
     private SmokeOp Churn(int live)
     {
         if (live < ChurnWorkingSet / 2) return Allocate();
-        int r = _rng.Next(100);
-        if (live >= ChurnWorkingSet) return r < 85 ? Free(live) : new SmokeOp(SmokeOpKind.Realloc, Size: RequestSize(), Handle: _rng.Next(live));
+        int r = _rng.NextInt(100);
+        if (live >= ChurnWorkingSet) return r < 85 ? Free(live) : new SmokeOp(SmokeOpKind.Realloc, Size: RequestSize(), Handle: _rng.NextInt(live));
         return r switch
         {
             < 45 => Allocate(),
-            < 55 => new SmokeOp(SmokeOpKind.Realloc, Size: RequestSize(), Handle: _rng.Next(live)),
+            < 55 => new SmokeOp(SmokeOpKind.Realloc, Size: RequestSize(), Handle: _rng.NextInt(live)),
             _ => Free(live),
         };
     }
@@ -72,7 +72,7 @@ public sealed class SmokeWorkload(Geometry geometry, WorkloadShape shape, ulong 
         if (_rng.Chance(12))
         {
             ulong total = RequestSize();
-            ulong count = total == 0 ? (ulong)_rng.Next(3) : (ulong)_rng.Next(4) + 1;
+            ulong count = total == 0 ? (ulong)_rng.NextInt(3) : (ulong)_rng.NextInt(4) + 1;
             ulong size = count == 0 ? total : Math.Max(1, total / count);
             return new SmokeOp(SmokeOpKind.Calloc, Size: size, Count: count);
         }
@@ -81,27 +81,27 @@ public sealed class SmokeWorkload(Geometry geometry, WorkloadShape shape, ulong 
 
     private SmokeOp Free(int live, bool preferEven = false)
     {
-        int handle = _rng.Next(live);
+        int handle = _rng.NextInt(live);
         if (preferEven) handle &= ~1;
         return new SmokeOp(SmokeOpKind.Free, Handle: Math.Min(handle, live - 1));
     }
 
     private SmokeOp QueryBlock(int live) =>
-        new(SmokeOpKind.QueryBlock, Handle: _rng.Next(live), Part: (BlockPart)_rng.Next(3));
+        new(SmokeOpKind.QueryBlock, Handle: _rng.NextInt(live), Part: (BlockPart)_rng.NextInt(3));
 
     private SmokeOp QueryForeign() =>
-        new(SmokeOpKind.QueryForeign, Region: _rng.Next(foreignRegions), Part: (BlockPart)_rng.Next(3),
-            Garbage: (GarbageClass)_rng.Next(Enum.GetValues<GarbageClass>().Length), RandomValue: _rng.NextUInt32());
+        new(SmokeOpKind.QueryForeign, Region: _rng.NextInt(foreignRegions), Part: (BlockPart)_rng.NextInt(3),
+            Garbage: (GarbageClass)_rng.NextInt(Enum.GetValues<GarbageClass>().Length), RandomValue: _rng.NextUInt32());
 
     /// <summary>Mostly small requests spread over every size class; some zero-byte and (when safe) large ones.</summary>
     private ulong RequestSize()
     {
-        int r = _rng.Next(100);
+        int r = _rng.NextInt(100);
         int threshold = geometry.SmallRequestThreshold;
         if (r < 3) return 0;
-        if (allowLargeRequests && r < 10) return (ulong)(threshold + 1 + _rng.Next(threshold * 7));
+        if (allowLargeRequests && r < 10) return (ulong)(threshold + 1 + _rng.NextInt(threshold * 7));
         int classes = geometry.NumSizeClasses;
-        int sizeClass = _largeClassesOnly ? classes - 1 - _rng.Next(Math.Max(1, classes / 4)) : _rng.Next(classes);
-        return (ulong)(sizeClass * geometry.Alignment + 1 + _rng.Next(geometry.Alignment));
+        int sizeClass = _largeClassesOnly ? classes - 1 - _rng.NextInt(Math.Max(1, classes / 4)) : _rng.NextInt(classes);
+        return (ulong)(sizeClass * geometry.Alignment + 1 + _rng.NextInt(geometry.Alignment));
     }
 }

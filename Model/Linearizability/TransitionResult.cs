@@ -4,11 +4,11 @@ namespace PymallocVerify.Model.Linearizability;
 /// What a sequential specification says about one call applied to a state: the next state, or why the
 /// call's observed result is impossible there. The reason is what a failing history prints.
 /// </summary>
-public readonly record struct StepResult<TState>(TState? Next, string? Rejection) where TState : class
+public readonly record struct TransitionResult<TState>(TState? Next, string? Rejection) where TState : class
 {
     public bool Accepted => Next is not null;
 
-    public static StepResult<TState> Accept(TState next) => new(next, null);
+    public static TransitionResult<TState> Accept(TState next) => new(next, null);
 
-    public static StepResult<TState> Reject(string why) => new(null, why);
+    public static TransitionResult<TState> Reject(string why) => new(null, why);
 }

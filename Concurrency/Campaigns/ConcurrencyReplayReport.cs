@@ -14,7 +14,7 @@ public enum ReplayVerdict
 }
 
 /// <summary>What replaying a counterexample showed. <see cref="ExitCode"/> is what a CLI should return.</summary>
-public sealed record ReplayReport(ReplayVerdict Verdict, string Message, ConcurrencyCounterexample Counterexample, IterationOutcome? Outcome)
+public sealed record ConcurrencyReplayReport(ReplayVerdict Verdict, string Message, ConcurrencyCounterexample Counterexample, IterationOutcome? Outcome)
 {
     public int ExitCode => Verdict == ReplayVerdict.Reproduced ? 0 : 1;
 

@@ -3,7 +3,7 @@ using PymallocVerify.Concurrency.Scripts;
 namespace PymallocVerify.Concurrency.Campaigns;
 
 /// <summary>One Coyote run of a scenario: how many iterations ran, how long it took, and the counterexample if one failed.</summary>
-public sealed record CampaignResult(
+public sealed record ConcurrencyCampaignResult(
     ConcurrencyScenario Scenario,
     ExplorationStrategy Strategy,
     uint Seed,

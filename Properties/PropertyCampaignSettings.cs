@@ -5,7 +5,7 @@ using PymallocVerify.Properties.Heaps;
 namespace PymallocVerify.Properties;
 
 /// <summary>What a property campaign runs: which allocator on which geometry, how many cases, how big, for how long.</summary>
-public sealed record CampaignSettings
+public sealed record PropertyCampaignSettings
 {
     public required Geometry Geometry { get; init; }
     public required HeapVariant Variant { get; init; }

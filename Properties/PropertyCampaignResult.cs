@@ -39,7 +39,7 @@ public sealed record CampaignFailure(
 }
 
 /// <summary>The outcome of <see cref="PropertyCampaign.Run"/>.</summary>
-public sealed record CampaignResult(
+public sealed record PropertyCampaignResult(
     string Geometry,
     string Variant,
     int Cases,

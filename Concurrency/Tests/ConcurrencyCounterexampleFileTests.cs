@@ -4,7 +4,7 @@ using PymallocVerify.Concurrency.Harness;
 
 namespace PymallocVerify.Concurrency.Tests;
 
-public class CounterexampleFileTests
+public class ConcurrencyCounterexampleFileTests
 {
     private static ConcurrencyCounterexample Sample() => new()
     {
