@@ -97,6 +97,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     {
         int fresh = NewArena();
         if (fresh == None) return 0;
+        if (_checkPointers && _usableArenas != None) Broken("usable-arenas", $"a new arena starts usable_arenas, but arena {_usableArenas} heads it");
         _usableArenas = fresh;
         _arenas[fresh].NextArena = _arenas[fresh].PrevArena = None;
         _nfp2lasta[_arenas[fresh].NFreePools] = fresh;
@@ -113,6 +114,8 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         int head = _usableArenas;
         ref ArenaObject arena = ref _arenas[head];
         ulong pool = arena.PoolAddress;
+        if (_checkPointers && pool - arena.Address > _arenaSize - _poolSize) Broken("arena-pool-address",
+            $"arena {head} at 0x{arena.Address:x} has no never-used pool left to carve (next 0x{pool:x})");
         PoolHeader.Set(ref _memory, pool, PoolHeader.ArenaIndex, (uint)head);
         PoolHeader.Set(ref _memory, pool, PoolHeader.SizeClass, PoolHeader.FreshSizeClass);
         arena.PoolAddress += _poolSize;

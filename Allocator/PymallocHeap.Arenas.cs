@@ -14,6 +14,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
 
         _unusedArenaObjects = _arenas[index].NextArena;
         ref ArenaObject arena = ref _arenas[index];
+        if (_checkPointers && arena.Address != 0) Broken("unused-list", $"slot {index} on the unused list still holds arena 0x{arena.Address:x}");
         arena.FreePools = 0;
         arena.PoolAddress = address;
         arena.NFreePools = _maxPoolsInArena;
@@ -65,6 +66,8 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     {
         ref ArenaObject arena = ref _arenas[index];
         ulong address = arena.Address;
+        if (_checkPointers && (arena.NFreePools != arena.NTotalPools || address == 0)) Broken("arena-nfreepools",
+            $"arena {index} (0x{address:x}) is released with {arena.NFreePools} of {arena.NTotalPools} pools free");
         arena.NextArena = _unusedArenaObjects;
         _unusedArenaObjects = index;
         _hooks.Interleave(SharedAccess.ArenaSlotWrite);
@@ -74,6 +77,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         _hooks.Interleave(SharedAccess.ArenaMemoryRelease);
         _memory.FreeArena(address, _arenaSize);
         _arenasCurrent--;
+        if (_checkPointers && _arenasCurrent < 0) Broken("arena-count", "more arenas released than were obtained");
     }
 
     /// <summary>Returns every live arena to the memory space. Blocks still allocated from them become invalid.</summary>

@@ -12,7 +12,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     {
         if (!IsOwned(block)) return false;
         ulong pool = block & _poolMask;
-        if (_checked) ValidateLiveBlock(block, pool, nameof(Free));
+        if (_checkPointers) ValidateLiveBlock(block, pool, nameof(Free));
 
         ulong lastFree = PoolHeader.GetLink(ref _memory, pool, PoolHeader.FreeBlock);
         _memory.WriteUInt64(block, lastFree);
@@ -107,6 +107,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     private void LinkFormerlyFullArena(int index)
     {
         ref ArenaObject arena = ref _arenas[index];
+        if (_checkPointers && arena.NFreePools != 1) Broken("arena-nfreepools", $"arena {index} re-joins usable_arenas with {arena.NFreePools} free pools, not 1");
         arena.NextArena = _usableArenas;
         arena.PrevArena = None;
         if (_usableArenas != None) _arenas[_usableArenas].PrevArena = index;
@@ -130,6 +131,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     /// an arena with the old count lies to its right), so its successor exists. Its own links are left for the caller.</summary>
     private void UnlinkUsableArena(ref ArenaObject arena)
     {
+        if (_checkPointers && arena.NextArena == None) Broken("usable-arenas", $"arena 0x{arena.Address:x} is unlinked as if it were not last, but it is");
         if (arena.PrevArena == None) _usableArenas = arena.NextArena;
         else _arenas[arena.PrevArena].NextArena = arena.NextArena;
         _arenas[arena.NextArena].PrevArena = arena.PrevArena;

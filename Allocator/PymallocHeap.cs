@@ -31,7 +31,8 @@ public sealed unsafe partial class PymallocHeap<TMemory, TOracle, THooks> : IDis
     private readonly int _alignmentShift;
     private readonly uint _poolOverhead;
     private readonly uint _maxPoolsInArena;
-    private readonly bool _checked;
+    private readonly bool _checkPointers; // HeapCheckLevel.Pointers or Full
+    private readonly bool _checkFull;
 
     /// <summary>usedpools: head of each size class's circular list of used pools; 0 = none.</summary>
     private readonly ulong[] _usedPools;
@@ -52,10 +53,9 @@ public sealed unsafe partial class PymallocHeap<TMemory, TOracle, THooks> : IDis
     private int _arenasHighwater;
     private bool _disposed;
 
-    /// <param name="checkedMode">Validate every pointer handed to <see cref="Free"/>/<see cref="Realloc"/> and
-    /// throw <see cref="HeapMisuseException"/> on a double free or a pointer that is not a live block.</param>
+    /// <param name="checks">How much the heap checks itself (<see cref="HeapCheckLevel"/>).</param>
     public PymallocHeap(Geometry geometry, TMemory memory = default, TOracle oracle = default,
-                        THooks hooks = default, bool checkedMode = false)
+                        THooks hooks = default, HeapCheckLevel checks = HeapCheckLevel.Off)
     {
         ArgumentNullException.ThrowIfNull(geometry);
         geometry.Validate(TOracle.Kind);
@@ -63,7 +63,10 @@ public sealed unsafe partial class PymallocHeap<TMemory, TOracle, THooks> : IDis
         _memory = memory;
         _oracle = oracle;
         _hooks = hooks;
-        _checked = checkedMode;
+        if (!Enum.IsDefined(checks)) throw new ArgumentOutOfRangeException(nameof(checks), checks, "not a check level");
+        Checks = checks;
+        _checkPointers = checks >= HeapCheckLevel.Pointers;
+        _checkFull = checks == HeapCheckLevel.Full;
         _poolSize = (ulong)geometry.PoolSize;
         _poolMask = ~(_poolSize - 1);
         _arenaSize = (ulong)geometry.ArenaSize;
@@ -80,6 +83,8 @@ public sealed unsafe partial class PymallocHeap<TMemory, TOracle, THooks> : IDis
     }
 
     public Geometry Geometry { get; }
+
+    public HeapCheckLevel Checks { get; }
 
     public static OracleKind OracleKind => TOracle.Kind;
 
@@ -109,6 +114,13 @@ public sealed unsafe partial class PymallocHeap<TMemory, TOracle, THooks> : IDis
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong Malloc(ulong size)
     {
+        if (_checkFull) return Audited(nameof(Malloc), size, 0, MallocUnaudited(size));
+        return MallocUnaudited(size);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong MallocUnaudited(ulong size)
+    {
         if (size - 1 < _threshold) // 1..threshold; 0 wraps and goes to the system, which serves it as 1 byte
         {
             ulong block = SmallAlloc(size);
@@ -127,7 +139,10 @@ public sealed unsafe partial class PymallocHeap<TMemory, TOracle, THooks> : IDis
     private void SystemFree(ulong address) => _memory.SystemFree(address);
 
     /// <summary>PyObject_Calloc: overflow-checked; small requests are zeroed pool blocks.</summary>
-    public ulong Calloc(ulong count, ulong size)
+    public ulong Calloc(ulong count, ulong size) =>
+        _checkFull ? Audited(nameof(Calloc), count, size, CallocUnaudited(count, size)) : CallocUnaudited(count, size);
+
+    private ulong CallocUnaudited(ulong count, ulong size)
     {
         if (size != 0 && count > long.MaxValue / size) return 0;
         ulong bytes = count * size;
@@ -149,6 +164,7 @@ public sealed unsafe partial class PymallocHeap<TMemory, TOracle, THooks> : IDis
     {
         if (address == 0) return;
         if (!SmallFree(address)) SystemFree(address);
+        if (_checkFull) Audited(nameof(Free), address, 0, 0);
     }
 
     /// <summary>
@@ -156,12 +172,15 @@ public sealed unsafe partial class PymallocHeap<TMemory, TOracle, THooks> : IDis
     /// otherwise it moves (malloc, copy the common prefix, free). Foreign blocks go to the system realloc and
     /// are never adopted (copying could run off mapped memory, SourceForge bug 1185883).
     /// </summary>
-    public ulong Realloc(ulong address, ulong size)
+    public ulong Realloc(ulong address, ulong size) =>
+        _checkFull ? Audited(nameof(Realloc), address, size, ReallocUnaudited(address, size)) : ReallocUnaudited(address, size);
+
+    private ulong ReallocUnaudited(ulong address, ulong size)
     {
-        if (address == 0) return Malloc(size);
+        if (address == 0) return MallocUnaudited(size);
         if (!IsOwned(address)) return size > long.MaxValue ? 0 : _memory.SystemRealloc(address, size);
         ulong pool = address & _poolMask;
-        if (_checked) ValidateLiveBlock(address, pool, nameof(Realloc));
+        if (_checkPointers) ValidateLiveBlock(address, pool, nameof(Realloc));
         ulong blockSize = BlockSizeOf(PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass));
         ulong keep = blockSize;
         if (size <= blockSize)
@@ -169,11 +188,11 @@ public sealed unsafe partial class PymallocHeap<TMemory, TOracle, THooks> : IDis
             if (4 * size > 3 * blockSize) return address;
             keep = size;
         }
-        ulong moved = Malloc(size);
+        ulong moved = MallocUnaudited(size);
         if (moved != 0)
         {
             _memory.Copy(moved, address, keep);
-            Free(address);
+            if (!SmallFree(address)) SystemFree(address);
         }
         return moved;
     }

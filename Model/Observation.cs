@@ -28,6 +28,9 @@ public sealed record Observation
     /// <summary>The heap or oracle threw (message); the step fails.</summary>
     public string? Fault { get; init; }
 
-    /// <summary>CheckInvariants() failed after the operation (its message); the step fails.</summary>
+    /// <summary>
+    /// A heap or oracle invariant broke (its message); the step fails. With <see cref="Fault"/> set too, the heap
+    /// stopped inside the operation at the mutation that broke it.
+    /// </summary>
     public string? InvariantViolation { get; init; }
 }

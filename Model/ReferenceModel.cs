@@ -30,7 +30,9 @@ public static class ReferenceModel
         var step = new Stepper(state with { StepCount = state.StepCount + 1 }, op, observed);
         if (SkipReason(state, op) is { } why) return new StepResult(step.State, StepVerdict.Skip(why));
         if (observed.Fault is { } fault)
-            return step.Fail(FamilyOf(op), "the operation completes", $"threw {fault}", $"{Describe(op)} threw: {fault}");
+            return observed.InvariantViolation is { } stopped
+                ? step.Fail(PropertyFamily.Invariants, "every invariant holds", stopped, $"{Describe(op)} broke a heap invariant: {stopped}")
+                : step.Fail(FamilyOf(op), "the operation completes", $"threw {fault}", $"{Describe(op)} threw: {fault}");
 
         StepResult result = op switch
         {

@@ -20,9 +20,9 @@ public sealed class ConcurrentHeap<TMemory, TOracle, THooks, TLock> : IDisposabl
     private TLock _lock; // not readonly: a readonly struct field would be copied at every call
 
     public ConcurrentHeap(Geometry geometry, TMemory memory = default, TOracle oracle = default,
-                          THooks hooks = default, TLock mutationLock = default, bool checkedMode = false)
+                          THooks hooks = default, TLock mutationLock = default, HeapCheckLevel checks = HeapCheckLevel.Off)
     {
-        _heap = new PymallocHeap<TMemory, TOracle, THooks>(geometry, memory, oracle, hooks, checkedMode);
+        _heap = new PymallocHeap<TMemory, TOracle, THooks>(geometry, memory, oracle, hooks, checks);
         _lock = mutationLock;
         _lock.Initialize();
     }

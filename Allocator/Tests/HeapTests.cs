@@ -178,7 +178,7 @@ public class HeapTests
     [Fact]
     public void A_pool_emptied_twice_through_an_overwritten_count_throws_instead_of_indexing_past_nfp2lasta()
     {
-        using var heap = TestHeaps.Create(Geometry.Classic, _ledger, checkedMode: false);
+        using var heap = TestHeaps.Create(Geometry.Classic, _ledger, checks: HeapCheckLevel.Off);
         ulong p = heap.Malloc(32);
         ulong pool = p & ~((ulong)Geometry.Classic.PoolSize - 1);
         heap.Free(p); // the only pool empties: its arena now has every pool free

@@ -37,13 +37,13 @@ public class SimulatedHeapTests(ITestOutputHelper output)
         int ops = 3000 * Effort;
         if (oracle == "radix")
         {
-            using var heap = new PymallocHeap<SimulatedMemorySpace, RadixTreeOracle, NoHooks>(g, new SimulatedMemorySpace(space), checkedMode: true);
+            using var heap = new PymallocHeap<SimulatedMemorySpace, RadixTreeOracle, NoHooks>(g, new SimulatedMemorySpace(space), checks: HeapCheckLevel.Pointers);
             Workload(heap, seed: 7, ops);
             heap.Oracle.Map.CheckInvariants();
         }
         else
         {
-            using var heap = new PymallocHeap<SimulatedMemorySpace, PoolIndexOracle, NoHooks>(g, new SimulatedMemorySpace(space), checkedMode: true);
+            using var heap = new PymallocHeap<SimulatedMemorySpace, PoolIndexOracle, NoHooks>(g, new SimulatedMemorySpace(space), checks: HeapCheckLevel.Pointers);
             Workload(heap, seed: 7, ops);
         }
         watch.Stop();

@@ -74,8 +74,8 @@ public static class TestHeaps
 {
     /// <summary>A heap over real memory with arenas at <paramref name="arenaOffset"/> from an arena boundary.</summary>
     public static PymallocHeap<TestArenaMemory, PoolIndexOracle, NoHooks> Create(
-        Geometry geometry, ArenaLedger ledger, ulong arenaOffset = 0, bool checkedMode = true) =>
-        new(geometry, new TestArenaMemory(new OffsetArenas(arenaOffset, ledger)), checkedMode: checkedMode);
+        Geometry geometry, ArenaLedger ledger, ulong arenaOffset = 0, HeapCheckLevel checks = HeapCheckLevel.Full) =>
+        new(geometry, new TestArenaMemory(new OffsetArenas(arenaOffset, ledger)), checks: checks);
 
     /// <summary>Classic pools on a Modern-sized heap are fine on real memory the test owns; the page rule guards foreign reads.</summary>
     public static Geometry ModernWithPoolIndexOracle { get; } =

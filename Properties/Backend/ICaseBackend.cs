@@ -11,8 +11,8 @@ namespace PymallocVerify.Properties.Backend;
 /// </summary>
 public interface ICaseBackend : IDisposable
 {
-    /// <summary>The variant's heap over this backend (its system boundary recorded).</summary>
-    IHeapDriver CreateHeap(HeapVariant variant, Geometry geometry);
+    /// <summary>The variant's heap over this backend (its system boundary recorded), checking itself at <paramref name="checks"/>.</summary>
+    IHeapDriver CreateHeap(HeapVariant variant, Geometry geometry, HeapCheckLevel checks);
 
     /// <summary>System-boundary events since the last call.</summary>
     ImmutableArray<SystemEvent> TakeEvents();

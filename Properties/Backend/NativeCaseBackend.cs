@@ -10,7 +10,8 @@ public sealed unsafe class NativeCaseBackend(ulong poolSize, IReadOnlyList<int> 
 {
     private readonly MemoryRecorder _recorder = new(poolSize, arenaHeadOffsets);
 
-    public IHeapDriver CreateHeap(HeapVariant variant, Geometry geometry) => variant.Create(geometry, _recorder.Memory);
+    public IHeapDriver CreateHeap(HeapVariant variant, Geometry geometry, HeapCheckLevel checks) =>
+        variant.Create(geometry, _recorder.Memory, checks);
 
     public ImmutableArray<SystemEvent> TakeEvents() => _recorder.TakeEvents();
 

@@ -69,8 +69,8 @@ public sealed class SimulatedCaseBackend : ICaseBackend
     /// <summary>Re-evaluations of a decision under another garbage value.</summary>
     public long GarbageReevaluations { get; private set; }
 
-    public IHeapDriver CreateHeap(HeapVariant variant, Geometry geometry) =>
-        variant.Create(geometry, new RecordingSimulatedMemory(_space, _events));
+    public IHeapDriver CreateHeap(HeapVariant variant, Geometry geometry, HeapCheckLevel checks) =>
+        variant.Create(geometry, new RecordingSimulatedMemory(_space, _events), checks);
 
     public ImmutableArray<SystemEvent> TakeEvents()
     {

@@ -70,11 +70,11 @@ public sealed class DifferentialHeapFactory<TClassic, TRadix> : IHeapFactory
 {
     public static DifferentialHeapFactory<TClassic, TRadix> Instance { get; } = new();
 
-    public IHeapDriver Create<TMemory>(Geometry geometry, TMemory memory) where TMemory : struct, IMemorySpace =>
-        new Driver<TMemory>(geometry, memory);
+    public IHeapDriver Create<TMemory>(Geometry geometry, TMemory memory, HeapCheckLevel checks) where TMemory : struct, IMemorySpace =>
+        new Driver<TMemory>(geometry, memory, checks);
 
-    private sealed class Driver<TMemory>(Geometry geometry, TMemory memory)
-        : HeapDriver<TMemory, DifferentialOracle<TClassic, TRadix>, NoHooks>(geometry, memory), IDifferentialDriver
+    private sealed class Driver<TMemory>(Geometry geometry, TMemory memory, HeapCheckLevel checks)
+        : HeapDriver<TMemory, DifferentialOracle<TClassic, TRadix>, NoHooks>(geometry, memory, checks), IDifferentialDriver
         where TMemory : struct, IMemorySpace
     {
         public (bool Classic, bool Radix) IsOwnedByBoth(ulong address)

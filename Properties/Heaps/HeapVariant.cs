@@ -42,8 +42,8 @@ public sealed record HeapVariant(string Name, string Description, OracleKind Ora
     public static OracleKind DefaultOracleFor(Geometry geometry) =>
         geometry.PoolSize > geometry.PageSize ? OracleKind.RadixTree : OracleKind.PoolIndex;
 
-    public IHeapDriver Create<TMemory>(Geometry geometry, TMemory memory) where TMemory : struct, IMemorySpace =>
-        Factory.Create(geometry, memory);
+    public IHeapDriver Create<TMemory>(Geometry geometry, TMemory memory, HeapCheckLevel checks) where TMemory : struct, IMemorySpace =>
+        Factory.Create(geometry, memory, checks);
 
     /// <summary>The model's semantics for this variant's oracle: the arena map must own all of a live arena.</summary>
     public bool UnspecifiedMustBeOwned => Oracle == OracleKind.RadixTree;

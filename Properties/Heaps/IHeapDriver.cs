@@ -23,7 +23,7 @@ public interface IHeapDriver : IDisposable
 /// <summary>Builds a variant's heap over any memory backend (the JIT specialises the heap per backend, oracle and hooks).</summary>
 public interface IHeapFactory
 {
-    IHeapDriver Create<TMemory>(Geometry geometry, TMemory memory) where TMemory : struct, IMemorySpace;
+    IHeapDriver Create<TMemory>(Geometry geometry, TMemory memory, HeapCheckLevel checks) where TMemory : struct, IMemorySpace;
 }
 
 /// <summary>The factory for a heap with <typeparamref name="TOracle"/> and <typeparamref name="THooks"/>.</summary>
@@ -33,18 +33,18 @@ public sealed class HeapFactory<TOracle, THooks> : IHeapFactory
 {
     public static HeapFactory<TOracle, THooks> Instance { get; } = new();
 
-    public IHeapDriver Create<TMemory>(Geometry geometry, TMemory memory) where TMemory : struct, IMemorySpace =>
-        new HeapDriver<TMemory, TOracle, THooks>(geometry, memory);
+    public IHeapDriver Create<TMemory>(Geometry geometry, TMemory memory, HeapCheckLevel checks) where TMemory : struct, IMemorySpace =>
+        new HeapDriver<TMemory, TOracle, THooks>(geometry, memory, checks);
 }
 
 /// <summary>The one generic implementation: the JIT specialises the heap per backend, oracle and hook type, as in production.</summary>
-public class HeapDriver<TMemory, TOracle, THooks>(Geometry geometry, TMemory memory, THooks hooks = default)
+public class HeapDriver<TMemory, TOracle, THooks>(Geometry geometry, TMemory memory, HeapCheckLevel checks, THooks hooks = default)
     : IHeapDriver
     where TMemory : struct, IMemorySpace
     where TOracle : struct, IOwnershipOracle
     where THooks : struct, IHeapHooks
 {
-    protected readonly PymallocHeap<TMemory, TOracle, THooks> Heap = new(geometry, memory, default, hooks);
+    protected readonly PymallocHeap<TMemory, TOracle, THooks> Heap = new(geometry, memory, default, hooks, checks);
 
     public ulong Malloc(ulong size) => Heap.Malloc(size);
     public ulong Calloc(ulong count, ulong size) => Heap.Calloc(count, size);

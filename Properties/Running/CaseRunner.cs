@@ -18,7 +18,8 @@ public sealed class CaseRunner
     private readonly HeapVariant _variant;
     private readonly bool _checkInvariants;
 
-    /// <param name="checkInvariantsEveryStep">Run CheckInvariants() after every step (property 4).</param>
+    /// <param name="checkInvariantsEveryStep">Run the heap at <see cref="HeapCheckLevel.Full"/>: its and its oracle's
+    /// invariants after every mutation (property 4).</param>
     public CaseRunner(Geometry geometry, HeapVariant variant, bool checkInvariantsEveryStep = true)
     {
         ArgumentNullException.ThrowIfNull(geometry);
@@ -42,7 +43,7 @@ public sealed class CaseRunner
         using ICaseBackend backend = testCase.Layout is { } layout
             ? new SimulatedCaseBackend(_geometry, layout)
             : new NativeCaseBackend((ulong)_geometry.PoolSize, testCase.ArenaHeadOffsets);
-        IHeapDriver heap = backend.CreateHeap(_variant, _geometry);
+        IHeapDriver heap = backend.CreateHeap(_variant, _geometry, _checkInvariants ? HeapCheckLevel.Full : HeapCheckLevel.Off);
         var run = new Execution(this, heap, backend);
         try
         {
@@ -137,23 +138,16 @@ public sealed class CaseRunner
                     _ => throw new ArgumentException($"unknown operation {op.GetType().Name}"),
                 };
             }
+            catch (HeapInvariantException e)
+            {
+                // The heap (HeapCheckLevel.Full) stopped at the mutation that broke a rule.
+                return new Observation { Fault = e.Message, InvariantViolation = e.Message, Events = backend.TakeEvents() };
+            }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 return new Observation { Fault = $"{e.GetType().Name}: {e.Message}", Events = backend.TakeEvents() };
             }
-            observed = observed with { Events = backend.TakeEvents() };
-            if (owner._checkInvariants)
-            {
-                try
-                {
-                    heap.CheckInvariants();
-                }
-                catch (Exception e) when (e is not OutOfMemoryException)
-                {
-                    observed = observed with { InvariantViolation = $"{e.GetType().Name}: {e.Message}" };
-                }
-            }
-            return observed;
+            return observed with { Events = backend.TakeEvents() };
         }
 
         /// <summary>

@@ -73,7 +73,7 @@ internal sealed unsafe class SmokeExecution<TOracle, THooks>
     private SmokeRunResult ExecuteOn(SmokeMemory.State memory, bool snapshot)
     {
         Geometry geometry = _script.Geometry;
-        using var heap = new PymallocHeap<SmokeMemory, TOracle, THooks>(geometry, new SmokeMemory(memory), checkedMode: true);
+        using var heap = new PymallocHeap<SmokeMemory, TOracle, THooks>(geometry, new SmokeMemory(memory), checks: HeapCheckLevel.Pointers);
         long operations = 0;
         int step = 0;
         string current = "setup";

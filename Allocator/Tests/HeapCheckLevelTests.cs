@@ -1,0 +1,102 @@
+using PymallocVerify.Allocator;
+
+namespace PymallocVerify.Allocator.Tests;
+
+/// <summary>
+/// The check levels: Full stops at the mutation that broke a rule and names it, Pointers only vets the pointers a
+/// caller hands in, Off checks nothing. Each test corrupts one structure by hand, as a wild write would.
+/// </summary>
+public class HeapCheckLevelTests
+{
+    private static PymallocHeap<TestArenaMemory, PoolIndexOracle, NoHooks> Heap(HeapCheckLevel checks) =>
+        TestHeaps.Create(Geometry.Tiny, new ArenaLedger(), checks: checks);
+
+    /// <summary>Two used pools of class 0 (13 blocks of 16 bytes fill a Tiny pool): A full, B with three blocks.</summary>
+    private static List<ulong> FillOnePoolAndStartAnother(PymallocHeap<TestArenaMemory, PoolIndexOracle, NoHooks> heap) =>
+        Enumerable.Range(0, 16).Select(_ => heap.Malloc(16)).ToList();
+
+    [Fact]
+    public void Full_names_the_free_after_which_a_pool_count_no_longer_matches_its_free_list()
+    {
+        using var heap = Heap(HeapCheckLevel.Full);
+        List<ulong> blocks = FillOnePoolAndStartAnother(heap);
+        ulong poolB = blocks[15] & ~255UL;
+        heap.Memory.WriteUInt32(poolB + PoolHeader.Count, 7); // a wild write: B holds 3 blocks
+
+        var broken = Assert.Throws<HeapInvariantException>(() => heap.Free(blocks[0]));
+        Assert.Equal("pool-count", broken.Invariant);
+        Assert.StartsWith($"after Free(0x{blocks[0]:x}):", broken.Detail);
+    }
+
+    [Fact]
+    public void Off_and_Pointers_let_the_same_corruption_pass_silently()
+    {
+        foreach (HeapCheckLevel level in new[] { HeapCheckLevel.Off, HeapCheckLevel.Pointers })
+        {
+            using var heap = Heap(level);
+            List<ulong> blocks = FillOnePoolAndStartAnother(heap);
+            heap.Memory.WriteUInt32((blocks[15] & ~255UL) + PoolHeader.Count, 7);
+            heap.Free(blocks[0]);
+            Assert.Throws<HeapInvariantException>(heap.CheckInvariants);
+        }
+    }
+
+    [Fact]
+    public void Pointers_stops_at_the_mutation_site_that_takes_a_live_slot_from_the_unused_list()
+    {
+        using var heap = Heap(HeapCheckLevel.Pointers);
+        heap.Malloc(64);                                  // arena 0 in slot 0; slots 1..15 on the unused list
+        heap.ArenaTableSnapshot[1].Address = 0x1000;      // a wild write into the next unused slot
+        // Three 64-byte blocks per pool, four pools: the thirteenth 64-byte block needs a second arena.
+        var broken = Assert.Throws<HeapInvariantException>(() => { for (int i = 0; i < 12; i++) heap.Malloc(64); });
+        heap.ArenaTableSnapshot[1].Address = 0; // so that Dispose does not hand the made-up arena back
+        Assert.Equal("unused-list", broken.Invariant);
+        Assert.Contains("slot 1 on the unused list still holds arena 0x1000", broken.Detail);
+    }
+
+    [Fact]
+    public void Full_names_the_malloc_right_after_the_wild_write_into_the_arena_table()
+    {
+        using var heap = Heap(HeapCheckLevel.Full);
+        heap.Malloc(64);
+        heap.ArenaTableSnapshot[1].Address = 0x1000;
+        var broken = Assert.Throws<HeapInvariantException>(() => heap.Malloc(64));
+        heap.ArenaTableSnapshot[1].Address = 0;
+        Assert.Equal("unused-list", broken.Invariant);
+        Assert.StartsWith("after Malloc(64) = 0x", broken.Detail);
+    }
+
+    [Fact]
+    public void Off_takes_the_live_slot_without_a_word()
+    {
+        using var heap = Heap(HeapCheckLevel.Off);
+        heap.Malloc(64);
+        heap.ArenaTableSnapshot[1].Address = 0x1000;
+        for (int i = 0; i < 12; i++) heap.Malloc(64); // the new arena overwrites the slot's address
+        Assert.NotEqual(0x1000UL, heap.ArenaTableSnapshot[1].Address);
+    }
+
+    [Fact]
+    public void Pointers_and_Full_refuse_a_double_free_and_Off_does_not_look()
+    {
+        foreach (HeapCheckLevel level in new[] { HeapCheckLevel.Pointers, HeapCheckLevel.Full })
+        {
+            using var heap = Heap(level);
+            ulong a = heap.Malloc(16), b = heap.Malloc(16);
+            heap.Free(a);
+            var misuse = Assert.Throws<HeapMisuseException>(() => heap.Free(a));
+            Assert.Contains("double free", misuse.Message);
+            heap.Free(b);
+        }
+        using var unchecked_ = Heap(HeapCheckLevel.Off);
+        ulong c = unchecked_.Malloc(16);
+        unchecked_.Malloc(16);
+        unchecked_.Free(c);
+        unchecked_.Free(c); // CPython's behaviour: the block is on the free list twice
+        Assert.Throws<HeapInvariantException>(unchecked_.CheckInvariants);
+    }
+
+    [Fact]
+    public void An_undefined_level_is_refused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => Heap((HeapCheckLevel)7));
+}
