@@ -4,9 +4,9 @@ using FsCheck;
 using FsCheck.Fluent;
 using PymallocVerify.Allocator;
 using PymallocVerify.Model;
-using PymallocVerify.Properties.Generation;
 using PymallocVerify.Properties.Running;
 using PymallocVerify.Properties.Shrinking;
+using PymallocVerify.Properties.Specs;
 
 namespace PymallocVerify.Properties;
 
@@ -21,8 +21,9 @@ public static class PropertyCampaign
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
-        var runner = new CaseRunner(settings.Geometry, settings.Variant, settings.CheckInvariantsEveryStep);
-        Gen<TestCase> cases = CaseGenerators.Cases(runner.Geometry, settings.ChurnPercent);
+        PropertySubject subject = settings.Subject;
+        CaseRunner runner = subject.Runner;
+        Gen<TestCase> cases = AllocatorPrograms.Cases(subject);
         var coverage = new CoverageTable();
         var failures = new List<CampaignFailure>();
         var clock = Stopwatch.StartNew();
@@ -34,9 +35,7 @@ public static class PropertyCampaign
             if (cancellation.IsCancellationRequested || (settings.Budget is { } b && clock.Elapsed >= b)) { stopped = true; break; }
             ReplaySeed seed = ReplaySeed.ForCase(settings.Seed, i, SizeOf(i, settings.MaxSize));
             TestCase testCase = Generate(cases, seed);
-            if (settings.Simulated is { } layout)
-                testCase = testCase with { Layout = layout.WithSeed(settings.Seed * 1_000_003 + (ulong)i) };
-            RunOutcome outcome = runner.Run(testCase);
+            RunOutcome outcome = AllocatorSpecs.Judge(subject, testCase, family: null, counterexampleDirectory: null).Outcome;
             ran++;
             operations += outcome.OperationsExecuted;
             coverage.Add(outcome.Coverage);
@@ -51,9 +50,8 @@ public static class PropertyCampaign
             coverage, failures, clock.Elapsed, stopped);
     }
 
-    /// <summary>The case an FsCheck replay seed stands for, on a geometry (the generators must be unchanged).</summary>
-    public static TestCase Generate(Geometry geometry, int churnPercent, ReplaySeed seed) =>
-        Generate(CaseGenerators.Cases(geometry, churnPercent), seed);
+    /// <summary>The case an FsCheck replay seed stands for, on a subject (the generators must be unchanged).</summary>
+    public static TestCase Generate(PropertySubject subject, ReplaySeed seed) => Generate(AllocatorPrograms.Cases(subject), seed);
 
     private static TestCase Generate(Gen<TestCase> cases, ReplaySeed seed) => cases.Sample(numberOfSamples: 1, seed: seed.ToRnd(), size: seed.Size)[0];
 

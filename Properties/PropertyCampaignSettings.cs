@@ -1,6 +1,7 @@
 using PymallocVerify.Allocator;
 using PymallocVerify.Properties.Backend;
 using PymallocVerify.Properties.Heaps;
+using PymallocVerify.Properties.Specs;
 
 namespace PymallocVerify.Properties;
 
@@ -37,6 +38,13 @@ public sealed record PropertyCampaignSettings
     /// (each case gets its own placement seed, derived from the campaign seed and the case index).
     /// </summary>
     public SimulatedLayout? Simulated { get; init; }
+
+    /// <summary>The subject these settings run on (named so that no two settings share one by accident).</summary>
+    public PropertySubject Subject => _subject ??= new PropertySubject(
+        $"{Variant.Name}-{Geometry.Name}-{Variant.Oracle}{(Simulated is null ? "" : $"-simulated{Simulated.Seed}")}",
+        Geometry, Variant, ChurnPercent, Simulated) { CheckInvariantsEveryStep = CheckInvariantsEveryStep };
+
+    private PropertySubject? _subject;
 
     public void Validate()
     {

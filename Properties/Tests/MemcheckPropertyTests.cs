@@ -18,28 +18,6 @@ namespace PymallocVerify.Properties.Tests;
 /// </summary>
 public class MemcheckPropertyTests(ITestOutputHelper output)
 {
-    public static TheoryData<string, string> CleanConfigurations => new()
-    {
-        { "micro", "PoolIndex" },
-        { "tiny", "PoolIndex" },
-        { "classic", "PoolIndex" },
-        { "micro", "RadixTree" },
-        { "modern", "RadixTree" },
-        { "micro", "differential" },
-    };
-
-    [Theory]
-    [MemberData(nameof(CleanConfigurations))]
-    public void The_real_allocator_is_memcheck_clean_under_adversarial_placement(string geometry, string oracle)
-    {
-        HeapVariant variant = oracle == "differential" ? HeapVariant.Differential : HeapVariant.Real(Enum.Parse<OracleKind>(oracle));
-        int cases = geometry is "classic" or "modern" ? 10 : 60;
-        PropertyCampaignResult result = Campaigns.Simulated(geometry, variant, cases);
-        output.WriteLine(result.Summary());
-        Assert.True(result.Passed, string.Join("\n", result.Failures.Select(f => f.Report())));
-        Assert.True(result.Coverage.Deliveries(GarbageDelivery.Simulated) > 0 || oracle == "RadixTree");
-    }
-
     [Fact]
     public void An_unsuppressed_error_names_its_address_operation_and_code_site()
     {

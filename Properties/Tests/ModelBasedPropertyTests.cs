@@ -1,39 +1,44 @@
 using PymallocVerify.Model;
 using PymallocVerify.Properties.Running;
+using PymallocVerify.Properties.Specs;
 using Xunit;
 using Xunit.Abstractions;
+using static PymallocVerify.Properties.Tests.AllocatorPropertyTests;
 
 namespace PymallocVerify.Properties.Tests;
 
 /// <summary>
-/// Properties 1–5 on the real allocator over real memory: ownership agrees with the spec under every garbage class,
-/// frees and reallocs route right, blocks never overlap and keep their contents, invariants hold after every step
-/// and freeing everything returns every arena — on Classic and Modern (and the small Tiny and Micro geometries).
+/// The programs of <see cref="AllocatorPropertyTests"/> reach what they must: every garbage class, address kind, spec
+/// answer and delivery on each geometry; addresses inside a live arena outside its pools for the radix tree; NotOwned
+/// questions for the oracle pair; garbage served to an unmapped read on the simulated space. A gap fails.
 /// </summary>
 public class ModelBasedPropertyTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Geometries => new() { "classic", "modern", "tiny", "micro" };
-
-    [Theory]
-    [MemberData(nameof(Geometries))]
-    public void Properties_hold_on_the_real_allocator(string geometry)
+    private CoverageTable Show(CoverageTable coverage)
     {
-        PropertyCampaignResult result = Campaigns.Real(geometry);
-        output.WriteLine(result.Summary());
-        output.WriteLine(result.Coverage.Format());
-        foreach (CampaignFailure f in result.Failures) output.WriteLine(f.Report());
-        Assert.True(result.Passed, string.Join("\n", result.Failures.Select(f => f.Report())));
-        Assert.True(result.Cases > 0 && result.OperationsChecked > result.Cases);
-    }
-
-    [Theory]
-    [MemberData(nameof(Geometries))]
-    public void Every_garbage_class_and_address_kind_is_exercised(string geometry)
-    {
-        CoverageTable coverage = Campaigns.Real(geometry).Coverage;
         output.WriteLine(coverage.Format());
-        Assert.Empty(coverage.Gaps());
+        return coverage;
     }
+
+    [Fact] public void Classic_programs_exercise_every_garbage_class_and_address_kind() => Assert.Empty(Show(AllocatorPropertyAttribute.CoverageOf<OnClassic>(Classic, LongPrograms)).Gaps());
+    [Fact] public void Modern_programs_exercise_every_garbage_class_and_address_kind() => Assert.Empty(Show(AllocatorPropertyAttribute.CoverageOf<OnModern>(Modern, LongPrograms)).Gaps());
+    [Fact] public void Tiny_programs_exercise_every_garbage_class_and_address_kind() => Assert.Empty(Show(AllocatorPropertyAttribute.CoverageOf<OnTiny>(Tiny)).Gaps());
+    [Fact] public void Micro_programs_exercise_every_garbage_class_and_address_kind() => Assert.Empty(Show(AllocatorPropertyAttribute.CoverageOf<OnMicro>(Micro)).Gaps());
+
+    [Fact]
+    public void Radix_programs_ask_inside_live_arenas_outside_their_pools()
+    {
+        Assert.True(Show(AllocatorPropertyAttribute.CoverageOf<OnTinyRadix>(Tiny / 3)).QueriesWith(Ownership.Unspecified) > 0);
+        Assert.True(Show(AllocatorPropertyAttribute.CoverageOf<OnMicroRadix>(Micro / 3)).QueriesWith(Ownership.Unspecified) > 0);
+    }
+
+    [Fact]
+    public void Differential_programs_ask_about_addresses_in_no_arena() =>
+        Assert.True(Show(AllocatorPropertyAttribute.CoverageOf<OnMicroDifferential>(Micro / 3)).QueriesWith(Ownership.NotOwned) > 0);
+
+    [Fact]
+    public void Simulated_programs_serve_garbage_to_reads_of_memory_the_test_cannot_write() =>
+        Assert.True(Show(AllocatorPropertyAttribute.CoverageOf<OnMicroSimulated>(60)).Deliveries(GarbageDelivery.Simulated) > 0);
 
     [Fact]
     public void Coverage_gaps_are_reported()

@@ -15,29 +15,6 @@ namespace PymallocVerify.Properties.Tests;
 /// </summary>
 public class RadixAndDifferentialTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Geometries => new() { "classic", "modern", "tiny", "micro" };
-
-    [Theory]
-    [MemberData(nameof(Geometries))]
-    public void Properties_hold_with_the_radix_oracle(string geometry)
-    {
-        PropertyCampaignResult result = Campaigns.Radix(geometry);
-        output.WriteLine(result.Summary());
-        Assert.True(result.Passed, string.Join("\n", result.Failures.Select(f => f.Report())));
-        if (geometry is "tiny" or "micro") // small arenas: many queries land inside an arena but outside its pools
-            Assert.True(result.Coverage.QueriesWith(Ownership.Unspecified) > 0, "no query inside a live arena outside its pools");
-    }
-
-    [Theory]
-    [MemberData(nameof(Geometries))]
-    public void Classic_radix_and_model_agree_on_every_specified_query(string geometry)
-    {
-        PropertyCampaignResult result = Campaigns.Differential(geometry);
-        output.WriteLine(result.Summary());
-        Assert.True(result.Passed, string.Join("\n", result.Failures.Select(f => f.Report())));
-        Assert.True(result.Coverage.QueriesWith(Ownership.NotOwned) > 0);
-    }
-
     [Fact]
     public void Radix_is_the_default_oracle_for_modern_only()
     {

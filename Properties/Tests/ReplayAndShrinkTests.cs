@@ -1,3 +1,4 @@
+using PymallocVerify.Properties.Specs;
 using System.Collections.Immutable;
 using FsCheck;
 using FsCheck.Fluent;
@@ -34,8 +35,8 @@ public class ReplayAndShrinkTests(ITestOutputHelper output)
     public void Replay_seed_regenerates_the_same_case()
     {
         var seed = ReplaySeed.ForCase(Campaigns.Seed, 5, 20);
-        TestCase a = PropertyCampaign.Generate(PropertyGeometries.Micro, 20, ReplaySeed.Parse(seed.ToString()));
-        TestCase b = PropertyCampaign.Generate(PropertyGeometries.Micro, 20, seed);
+        TestCase a = PropertyCampaign.Generate(OnMicro.Subject, ReplaySeed.Parse(seed.ToString()));
+        TestCase b = PropertyCampaign.Generate(OnMicro.Subject, seed);
         Assert.True(a.Operations.SequenceEqual(b.Operations));
         Assert.Throws<ArgumentException>(() => ReplaySeed.Parse("(1,2,3)")); // even gamma
     }
