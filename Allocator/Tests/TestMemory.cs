@@ -12,24 +12,64 @@ public interface ITestArenas
     void OnSystemFree() { }
 }
 
-/// <summary>Real memory (the native backend's) whose arenas come from <paramref name="arenas"/>, a policy the test picks.</summary>
+/// <summary>
+/// Real memory (the native backend's) whose arenas come from <paramref name="arenas"/>, a policy the test picks.
+/// Fenced: every read and write must lie in a live arena or system block (<see cref="MemoryFence"/>), so a heap that
+/// writes out of bounds fails its test with <see cref="WildAccessException"/> rather than corrupting the process. The
+/// classic oracle's index read is exempt: it may read any mapped word by design, and a read corrupts nothing.
+/// </summary>
 public struct TestArenaMemory(ITestArenas arenas) : IMemorySpace
 {
     private NativeMemorySpace _native;
+    private readonly MemoryFence _fence = new();
 
-    public ulong AllocateArena(ulong size) => arenas.AllocateArena(size);
-    public void FreeArena(ulong address, ulong size) => arenas.FreeArena(address, size);
-    public ulong SystemMalloc(ulong size) { arenas.OnSystemMalloc(); return _native.SystemMalloc(size); }
-    public ulong SystemCalloc(ulong count, ulong size) { arenas.OnSystemMalloc(); return _native.SystemCalloc(count, size); }
-    public ulong SystemRealloc(ulong address, ulong size) => _native.SystemRealloc(address, size);
-    public void SystemFree(ulong address) { arenas.OnSystemFree(); _native.SystemFree(address); }
-    public ulong ReadUInt64(ulong address) => _native.ReadUInt64(address);
-    public void WriteUInt64(ulong address, ulong value) => _native.WriteUInt64(address, value);
-    public uint ReadUInt32(ulong address) => _native.ReadUInt32(address);
-    public void WriteUInt32(ulong address, uint value) => _native.WriteUInt32(address, value);
+    public readonly MemoryFence Fence => _fence;
+
+    public ulong AllocateArena(ulong size)
+    {
+        ulong arena = arenas.AllocateArena(size);
+        _fence.Add(arena, size);
+        return arena;
+    }
+
+    public void FreeArena(ulong address, ulong size)
+    {
+        _fence.Remove(address);
+        arenas.FreeArena(address, size);
+    }
+
+    public ulong SystemMalloc(ulong size) { arenas.OnSystemMalloc(); return Fenced(_native.SystemMalloc(size), Math.Max(size, 1)); }
+    public ulong SystemCalloc(ulong count, ulong size) { arenas.OnSystemMalloc(); return Fenced(_native.SystemCalloc(count, size), Math.Max(count * size, 1)); }
+
+    public ulong SystemRealloc(ulong address, ulong size)
+    {
+        ulong moved = _native.SystemRealloc(address, size);
+        if (moved == 0) return 0;
+        _fence.Remove(address);
+        return Fenced(moved, Math.Max(size, 1));
+    }
+
+    public void SystemFree(ulong address) { arenas.OnSystemFree(); _fence.Remove(address); _native.SystemFree(address); }
+    public ulong ReadUInt64(ulong address) { _fence.Check("read", address, 8); return _native.ReadUInt64(address); }
+    public void WriteUInt64(ulong address, ulong value) { _fence.Check("write", address, 8); _native.WriteUInt64(address, value); }
+    public uint ReadUInt32(ulong address) { _fence.Check("read", address, 4); return _native.ReadUInt32(address); }
+    public void WriteUInt32(ulong address, uint value) { _fence.Check("write", address, 4); _native.WriteUInt32(address, value); }
     public uint ReadArenaIndex(ulong address) => _native.ReadArenaIndex(address);
-    public void Copy(ulong destination, ulong source, ulong count) => _native.Copy(destination, source, count);
-    public void Fill(ulong destination, byte value, ulong count) => _native.Fill(destination, value, count);
+
+    public void Copy(ulong destination, ulong source, ulong count)
+    {
+        _fence.Check("copy from", source, count);
+        _fence.Check("copy to", destination, count);
+        _native.Copy(destination, source, count);
+    }
+
+    public void Fill(ulong destination, byte value, ulong count) { _fence.Check("fill", destination, count); _native.Fill(destination, value, count); }
+
+    private readonly ulong Fenced(ulong block, ulong size)
+    {
+        if (block != 0) _fence.Add(block, size);
+        return block;
+    }
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
+using PymallocVerify.Allocator;
 using PymallocVerify.Model;
 
 namespace PymallocVerify.Properties.Backend;
@@ -36,7 +37,7 @@ public sealed unsafe class MemoryRecorder : IDisposable
     private readonly ulong _poolSize;
     private readonly int[] _arenaHeadOffsets;
     private readonly List<SystemEvent> _events = [];
-    private readonly List<(ulong Start, ulong End)> _regions = []; // sorted by start, disjoint
+    private readonly MemoryFence _regions = new();
     private readonly List<nint> _slabs = [];
     private readonly List<nint> _oversizedBlocks = []; // larger than a slab: from malloc, freed at Dispose
     private ulong _slabNext, _slabEnd;
@@ -77,25 +78,19 @@ public sealed unsafe class MemoryRecorder : IDisposable
         return events;
     }
 
-    public bool IsTestOwned(ulong address, ulong length)
-    {
-        int lo = 0, hi = _regions.Count - 1;
-        while (lo <= hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            var (start, end) = _regions[mid];
-            if (address < start) hi = mid - 1;
-            else if (address >= end) lo = mid + 1;
-            else return length <= end - address;
-        }
-        return false;
-    }
+    public bool IsTestOwned(ulong address, ulong length) => _regions.Contains(address, length);
 
     public void Check(string what, ulong address, ulong length)
     {
-        if (IsTestOwned(address, length)) return;
-        WildAccess ??= $"{what} of {length} byte(s) at 0x{address:x} outside every arena and test-owned region";
-        throw new WildAccessException(what, address, length);
+        try
+        {
+            _regions.Check(what, address, length);
+        }
+        catch (WildAccessException e)
+        {
+            WildAccess ??= e.Message;
+            throw;
+        }
     }
 
     /// <summary>The next arena-index read at <paramref name="address"/> returns <paramref name="value"/> (see <see cref="GarbageDelivery.Simulated"/>).</summary>
@@ -132,9 +127,7 @@ public sealed unsafe class MemoryRecorder : IDisposable
             _slabNext = raw + bytes + alignment; // the gap: no two raw blocks touch, as between malloc's blocks
         }
         NativeMemory.Fill((void*)raw, (nuint)bytes, ArenaFill); // deterministic "uninitialised" bytes, also in a reused block
-        var region = (raw, raw + bytes);
-        int at = _regions.BinarySearch(region);
-        _regions.Insert(at < 0 ? ~at : at, region);
+        _regions.Add(raw, bytes);
         return raw;
     }
 

@@ -1,0 +1,70 @@
+namespace PymallocVerify.Allocator;
+
+/// <summary>
+/// The regions of real memory a test backend handed out or owns (arenas, system blocks, scratch), sorted and
+/// disjoint. A backend checks every read and write against it, so a heap that writes out of bounds — a seeded bug,
+/// a mutant — fails the test that drove it with <see cref="WildAccessException"/> naming the address and the
+/// nearest region, instead of scribbling on the system allocator's memory and killing the test host.
+/// </summary>
+public sealed class MemoryFence
+{
+    private readonly List<(ulong Start, ulong End)> _regions = [];
+
+    public int Count => _regions.Count;
+
+    public void Add(ulong start, ulong length)
+    {
+        if (length == 0) return;
+        var region = (start, start + length);
+        int at = _regions.BinarySearch(region);
+        _regions.Insert(at < 0 ? ~at : at, region);
+    }
+
+    /// <summary>Forgets the region starting at <paramref name="start"/> (if any).</summary>
+    public void Remove(ulong start)
+    {
+        int at = IndexOf(start);
+        if (at >= 0 && _regions[at].Start == start) _regions.RemoveAt(at);
+    }
+
+    public void Clear() => _regions.Clear();
+
+    public bool Contains(ulong address, ulong length)
+    {
+        int at = IndexOf(address);
+        return at >= 0 && length <= _regions[at].End - address;
+    }
+
+    /// <summary>Throws <see cref="WildAccessException"/> unless [address, address + length) lies in one region.</summary>
+    public void Check(string what, ulong address, ulong length)
+    {
+        if (length != 0 && !Contains(address, length)) throw new WildAccessException(what, address, length, Nearest(address));
+    }
+
+    /// <summary>The region holding <paramref name="address"/>, or -1.</summary>
+    private int IndexOf(ulong address)
+    {
+        int lo = 0, hi = _regions.Count - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            var (start, end) = _regions[mid];
+            if (address < start) hi = mid - 1;
+            else if (address >= end) lo = mid + 1;
+            else return mid;
+        }
+        return -1;
+    }
+
+    private string Nearest(ulong address)
+    {
+        (ulong Start, ulong End)? best = null;
+        ulong distance = ulong.MaxValue;
+        foreach (var r in _regions)
+        {
+            ulong d = address < r.Start ? r.Start - address : address >= r.End ? address - r.End + 1 : 0;
+            if (d < distance) (best, distance) = (r, d);
+        }
+        return best is { } b ? $" (nearest: [0x{b.Start:x}, 0x{b.End:x}), {distance} byte(s) away)" : "";
+    }
+}
