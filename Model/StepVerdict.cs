@@ -1,6 +1,6 @@
 namespace PymallocVerify.Model;
 
-/// <summary>Which property a failing step broke (the properties of issue 4, numbered as in docs/properties.md).</summary>
+/// <summary>Which property a failing step broke (numbered as in docs/properties.md).</summary>
 public enum PropertyFamily
 {
     /// <summary>1: every query agrees with the ownership spec.</summary>

@@ -34,7 +34,7 @@ public class GeometryTests
     public void Size_class_spot_checks(string name, int request, int sizeClass) =>
         Assert.Equal(sizeClass, Geometry.FromName(name).SizeClassOf(request));
 
-    [Theory] // CPython 3.11 live pool headers / _debugmallocstats (REFERENCE §1)
+    [Theory] // CPython 3.11 live pool headers and _debugmallocstats, as observed (docs/design.md, "Faithful parts")
     [InlineData("modern", 16, 1021)]
     [InlineData("modern", 32, 510)]
     [InlineData("modern", 48, 340)]

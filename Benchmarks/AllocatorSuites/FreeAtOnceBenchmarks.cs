@@ -7,7 +7,7 @@ using PymallocVerify.Benchmarks.Workloads;
 namespace PymallocVerify.Benchmarks.AllocatorSuites;
 
 /// <summary>
-/// malloc + immediate free. One operation = one malloc/free pair. Reference (issue 7): C pymalloc 3.11 runs this at
+/// malloc + immediate free. One operation = one malloc/free pair. Reference (docs/performance.md): C pymalloc 3.11 runs this at
 /// 0.83× of glibc; the port's target is ≤ 0.80×. With a single live block the pool empties on every free, so each
 /// pair takes pymalloc's slow paths (pool to the arena's free list and back), exactly as in CPython.
 /// </summary>

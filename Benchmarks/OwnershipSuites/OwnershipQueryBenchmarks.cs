@@ -11,7 +11,7 @@ namespace PymallocVerify.Benchmarks.OwnershipSuites;
 /// "Is this pointer mine?" per query, over <see cref="Queries"/> addresses in random order (independent queries, so
 /// this is throughput: the CPU overlaps consecutive queries' loads). Each oracle asks about its own heap's live
 /// blocks (the same size sequence) and the same foreign region. The baseline loads each address and does a trivial
-/// test: the loop's own cost. Target (issue 7): a few nanoseconds, as it is two or three dependent loads.
+/// test: the loop's own cost. Target (docs/performance.md): a few nanoseconds, as it is two or three dependent loads.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(SingleThreadedSuiteConfig))]

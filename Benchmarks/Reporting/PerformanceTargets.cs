@@ -10,7 +10,7 @@ public enum TargetMetric
     RatioToCPython,
 }
 
-/// <summary>A target from issue 7, and which benchmark rows it applies to.</summary>
+/// <summary>A target of docs/performance.md, and which benchmark rows it applies to.</summary>
 /// <param name="Parameter">One exact "Name=Value" the row's parameters must include ("Blocks=1000" is not "Blocks=100000"), or null for all rows.</param>
 public sealed record PerformanceTarget(string Name, string Type, string Method, string? Parameter, TargetMetric Metric, double Limit)
 {

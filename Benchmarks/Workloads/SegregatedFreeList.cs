@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace PymallocVerify.Benchmarks.Workloads;
 
 /// <summary>
-/// The floor from issue 7: a bare segregated free list, one singly linked list per 16-byte size class, blocks carved
+/// The floor of the allocator targets (docs/performance.md): a bare segregated free list, one singly linked list per 16-byte size class, blocks carved
 /// from 4 KiB-aligned pages whose first word names the class (so free finds the class from the address, as pymalloc
 /// does). No pool accounting, no ownership check, no pool or arena lists, nothing is ever returned before Dispose:
 /// what pymalloc's design costs on top of the cheapest allocator of the same shape. Requests are 1..512 bytes.

@@ -13,7 +13,7 @@ public sealed record ShrinkResult(TestCase Case, RunOutcome Outcome, int Attempt
 /// (the run stops there, so later operations are noise), then candidates are tried in order of how much they
 /// remove — chunks of operations (halves down to single ops), then simpler arguments (sizes toward 1, handles and
 /// offsets toward 0, garbage toward the simplest class that still fails), then pool-aligned arenas. FsCheck's own
-/// state-machine shrinking only drops whole operations (TOOLING §2); this also shrinks every argument.
+/// state-machine shrinking (FsCheck.Experimental) only drops whole operations; this also shrinks every argument.
 /// </summary>
 public static class CaseShrinker
 {
