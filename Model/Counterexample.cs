@@ -17,7 +17,10 @@ public sealed record Counterexample
 
     public required ModelGeometry Geometry { get; init; }
 
-    /// <summary>The ownership oracle's name ("PoolIndex" or "RadixTree").</summary>
+    /// <summary>The oracle names a file may give (the allocator's <c>OracleKind</c> names; a test keeps the two equal).</summary>
+    public static IReadOnlyList<string> Oracles { get; } = ["PoolIndex", "RadixTree"];
+
+    /// <summary>The ownership oracle's name: one of <see cref="Oracles"/>.</summary>
     public required string Oracle { get; init; }
 
     /// <summary>The allocator variant it was found on: "real", or the name of a seeded bug from the teeth catalog.</summary>

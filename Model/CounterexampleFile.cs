@@ -1,25 +1,26 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace PymallocVerify.Model;
 
 /// <summary>
-/// Reads and writes counterexample files (versioned JSON). Reading never throws anything but
-/// <see cref="CounterexampleFormatException"/> with a one-line message: malformed JSON, a missing field, a newer
-/// format version, an invalid geometry or an out-of-range operation all name the file and the problem.
+/// Reads and writes counterexample files (versioned JSON, read strictly: <see cref="StrictJson"/>). Reading never
+/// throws anything but <see cref="CounterexampleFormatException"/> with a one-line message: malformed JSON, a missing
+/// or unknown field, a newer format version, an invalid geometry, an out-of-range operation or an input over the caps
+/// (<see cref="MaxFileBytes"/>, <see cref="MaxOperations"/>, <see cref="MaxProgramBytes"/>) all name the file, the JSON
+/// path and the problem.
 /// </summary>
 public static class CounterexampleFile
 {
-    public static JsonSerializerOptions Options { get; } = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // keep ⇒ and quotes readable in the file
-        AllowOutOfOrderMetadataProperties = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    /// <summary>The largest file read (a shrunk counterexample is a few KiB).</summary>
+    public const int MaxFileBytes = 16 << 20;
+
+    /// <summary>The most operations a file may hold.</summary>
+    public const int MaxOperations = 100_000;
+
+    /// <summary>The most bytes a program may request in all (malloc, calloc, realloc and foreign blocks added up).</summary>
+    public const long MaxProgramBytes = 256L << 20;
+
+    public static JsonSerializerOptions Options { get; } = StrictJson.Options();
 
     public static string Serialize(Counterexample counterexample) => JsonSerializer.Serialize(counterexample, Options);
 
@@ -35,11 +36,11 @@ public static class CounterexampleFile
         string json;
         try
         {
-            json = File.ReadAllText(path);
+            json = StrictJson.ReadFile(path, MaxFileBytes);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        catch (InvalidDataException e)
         {
-            throw new CounterexampleFormatException($"{path}: cannot read the file: {e.Message}", e);
+            throw new CounterexampleFormatException($"{path}: {e.Message}", e);
         }
         return Parse(json, path);
     }
@@ -73,12 +74,15 @@ public static class CounterexampleFile
         }
         catch (JsonException e)
         {
-            string where = e.LineNumber is long line ? $"line {line + 1}: " : "";
-            throw Bad($"malformed counterexample JSON: {where}{FirstLine(e.Message)}", e);
+            throw Bad(StrictJson.Describe(e), e);
+        }
+        catch (NotSupportedException e) // System.Text.Json's word for a polymorphic value without its kind
+        {
+            throw Bad(StrictJson.Describe(new JsonException(e.Message, PathOf(e.Message), null, null)), e);
         }
         catch (ArgumentException e)
         {
-            throw Bad(FirstLine(e.Message), e);
+            throw Bad(StrictJson.FirstLine(e.Message), e);
         }
     }
 
@@ -87,7 +91,13 @@ public static class CounterexampleFile
         if (c.Geometry is null) throw bad("missing \"geometry\"", null);
         c.Geometry.Validate();
         if (string.IsNullOrWhiteSpace(c.Oracle)) throw bad("missing \"oracle\"", null);
+        if (!Counterexample.Oracles.Contains(c.Oracle))
+            throw bad($"at $.oracle: unknown oracle \"{c.Oracle}\"; expected one of: {string.Join(", ", Counterexample.Oracles)}", null);
         if (c.Operations.IsDefault) throw bad("missing \"operations\"", null);
+        if (c.Operations.IsEmpty) throw bad("at $.operations: a counterexample needs at least one operation", null);
+        if (c.Operations.Length > MaxOperations)
+            throw bad($"{c.Operations.Length} operations; a file may hold at most {MaxOperations}", null);
+        long requested = 0;
         for (int i = 0; i < c.Operations.Length; i++)
         {
             Operation? op = c.Operations[i];
@@ -98,18 +108,34 @@ public static class CounterexampleFile
             }
             catch (ArgumentException e)
             {
-                throw bad($"operation {i} ({op.GetType().Name}): {FirstLine(e.Message)}", e);
+                throw bad($"at $.operations[{i}]: {StrictJson.FirstLine(e.Message)}", e);
             }
+            requested += op switch
+            {
+                MallocOp m => m.Size,
+                CallocOp k => (long)k.Count * k.Size,
+                ReallocOp r => r.Size,
+                ForeignAllocOp f => f.Size,
+                _ => 0,
+            };
+            if (requested > MaxProgramBytes)
+                throw bad($"at $.operations[{i}]: the program requests more than {MaxProgramBytes >> 20} MiB in all, the cap", null);
         }
+        if (!c.ArenaHeadOffsets.IsDefault && c.ArenaHeadOffsets.IsEmpty)
+            throw bad("at $.arenaHeadOffsets: give at least one offset, or leave the field out for [0]", null);
         if (!c.ArenaHeadOffsets.IsDefault)
             foreach (int offset in c.ArenaHeadOffsets)
                 if (offset < 0 || offset >= c.Geometry.PoolSize || offset % 16 != 0)
                     throw bad($"arena head offset {offset} must be a multiple of 16 in [0, pool size)", null);
     }
 
-    private static string FirstLine(string message)
+
+    /// <summary>The JSON path System.Text.Json puts in its own messages ("Path: $.x | LineNumber: …").</summary>
+    private static string? PathOf(string message)
     {
-        int end = message.IndexOfAny(['\r', '\n']);
-        return end < 0 ? message : message[..end];
+        int at = message.IndexOf("Path: ", StringComparison.Ordinal);
+        if (at < 0) return null;
+        int end = message.IndexOf(" |", at, StringComparison.Ordinal);
+        return end < 0 ? message[(at + 6)..] : message[(at + 6)..end];
     }
 }

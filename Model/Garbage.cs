@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace PymallocVerify.Model;
 
 /// <summary>
@@ -29,7 +31,7 @@ public enum GarbageClass
 /// for <see cref="GarbageClass.Random"/>). Resolved against the arena table when the query runs, so a saved
 /// counterexample means the same thing on another run even though addresses differ.
 /// </summary>
-public sealed record Garbage(GarbageClass Class, uint Value = 0)
+public sealed record Garbage(GarbageClass Class, [property: JsonRequired] uint Value = 0)
 {
     public static Garbage Of(GarbageClass garbageClass) => new(garbageClass);
 }

@@ -37,12 +37,12 @@ public class CounterexampleFileTests
     }
 
     [Theory]
-    [InlineData("{ not json", "malformed counterexample JSON")]
+    [InlineData("{ not json", "line 1: ")]
     [InlineData("[]", "expected a JSON object")]
     [InlineData("{\"version\":1}", "\"format\" must be")]
     [InlineData("{\"format\":\"pymalloc-verify/counterexample\",\"version\":99}", "written by format version 99")]
     [InlineData("{\"format\":\"pymalloc-verify/counterexample\",\"version\":\"one\"}", "non-integer \"version\"")]
-    [InlineData("{\"format\":\"pymalloc-verify/counterexample\",\"version\":1,\"oracle\":\"PoolIndex\",\"operations\":[]}", "malformed")]
+    [InlineData("{\"format\":\"pymalloc-verify/counterexample\",\"version\":1,\"oracle\":\"PoolIndex\",\"operations\":[]}", "missing field \"geometry\"")]
     public void Bad_files_give_one_line_errors(string json, string expected)
     {
         var e = Assert.Throws<CounterexampleFormatException>(() => CounterexampleFile.Parse(json, "x.json"));
@@ -55,8 +55,8 @@ public class CounterexampleFileTests
     public void Invalid_contents_are_rejected_with_the_reason()
     {
         string good = CounterexampleFile.Serialize(Sample());
-        Assert.Contains("unrecognized type discriminator", Assert.Throws<CounterexampleFormatException>(() =>
-            CounterexampleFile.Parse(good.Replace("\"foreignAlloc\"", "\"teleport\""))).Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("unknown kind \"teleport\"", Assert.Throws<CounterexampleFormatException>(() =>
+            CounterexampleFile.Parse(good.Replace("\"foreignAlloc\"", "\"teleport\""))).Message);
         Assert.Contains("malloc size", Assert.Throws<CounterexampleFormatException>(() =>
             CounterexampleFile.Parse(good.Replace("\"size\": 1", "\"size\": -4"))).Message);
         Assert.Contains("pool size", Assert.Throws<CounterexampleFormatException>(() =>

@@ -15,6 +15,10 @@ public class RegressionCorpusTests(ITestOutputHelper output)
     [Fact]
     public void Corpus_is_not_empty() => Assert.NotEmpty(Files);
 
+    [Fact]
+    public void The_file_format_knows_every_oracle_by_its_name() =>
+        Assert.Equal(Enum.GetNames<PymallocVerify.Allocator.OracleKind>(), Counterexample.Oracles);
+
     [Theory]
     [MemberData(nameof(Files))]
     public void Regression_case_passes_on_the_real_allocator(string file)
