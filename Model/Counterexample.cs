@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace PymallocVerify.Model;
 
@@ -48,6 +49,13 @@ public sealed record Counterexample
 
     /// <summary>The program as printed when saved (for humans; ignored when read).</summary>
     public ImmutableArray<string> Program { get; init; } = [];
+
+    /// <summary>
+    /// True when shrinking was cut short (its budget ran out): the operations are the shortest failing program found so
+    /// far, not a local minimum. Absent means false.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool ShrinkingIncomplete { get; init; }
 
     /// <summary>Free-form note, e.g. which seeded bug this case once killed.</summary>
     public string? Note { get; init; }

@@ -42,7 +42,11 @@ public static class PropertyCampaign
             if (!outcome.Failed) continue;
 
             TimeSpan found = clock.Elapsed;
-            ShrinkResult shrunk = CaseShrinker.Shrink(testCase, outcome, c => runner.Run(c), settings.MaxShrinkAttempts, cancellation: cancellation);
+            // Shrinking draws on the campaign's budget, and never takes longer than MaxShrinkTime.
+            TimeSpan shrinkTime = settings.Budget is { } total
+                ? TimeSpan.FromTicks(Math.Clamp((total - found).Ticks, 0, settings.MaxShrinkTime.Ticks))
+                : settings.MaxShrinkTime;
+            ShrinkResult shrunk = CaseShrinker.Shrink(testCase, outcome, c => runner.Run(c), settings.MaxShrinkAttempts, shrinkTime, cancellation);
             failures.Add(Record(settings, runner, seed, i, testCase.Length, shrunk, found));
             if (settings.StopAtFirstFailure) break;
         }
@@ -62,7 +66,10 @@ public static class PropertyCampaign
         int originalLength, ShrinkResult shrunk, TimeSpan found)
     {
         Counterexample counterexample = ToCounterexample(runner, shrunk.Case, shrunk.Outcome, seed.ToString(),
-            $"found by case {caseIndex} of a campaign seeded {settings.Seed}; shrunk from {originalLength} operations");
+            $"found by case {caseIndex} of a campaign seeded {settings.Seed}; shrunk from {originalLength} operations") with
+            {
+                ShrinkingIncomplete = !shrunk.Complete,
+            };
         string? path = null;
         if (settings.CounterexampleDirectory is { } directory)
         {

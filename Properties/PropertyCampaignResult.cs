@@ -29,7 +29,8 @@ public sealed record CampaignFailure(
             ? $"simulated space (placement seed {sim.Seed})"
             : $"arena head offsets [{string.Join(", ", Counterexample.ArenaHeadOffsets)}]";
         text.Append($"  case {CaseIndex}, FsCheck replay seed {ReplaySeed}, {layout}\n");
-        text.Append($"  shrunk from {OriginalLength} to {ShrunkLength} operations ({Shrink.Accepted} of {Shrink.Attempts} candidates accepted)\n");
+        text.Append($"  shrunk from {OriginalLength} to {ShrunkLength} operations ({Shrink.Accepted} of {Shrink.Attempts} candidates accepted)" +
+            (Shrink.Complete ? "\n" : $"; shrinking stopped at its budget after {Shrink.Elapsed.TotalSeconds:F1} s, not fully shrunk\n"));
         text.Append(ProgramPrinter.Print(Counterexample.Operations, i => i == f.Step ? "<-- fails here" : null));
         if (f.Step >= Counterexample.Operations.Length) text.Append("     (fails in the teardown: free everything, then dispose)\n");
         text.Append($"  {f.Message}\n  expected: {f.Expected}\n  observed: {f.Observed}\n");

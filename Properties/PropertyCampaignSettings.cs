@@ -25,6 +25,9 @@ public sealed record PropertyCampaignSettings
 
     public int MaxShrinkAttempts { get; init; } = 3000;
 
+    /// <summary>The longest one shrink may take (it also stops when <see cref="Budget"/> runs out).</summary>
+    public TimeSpan MaxShrinkTime { get; init; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Where failing cases are written; null = do not write.</summary>
     public string? CounterexampleDirectory { get; init; } = ArtifactPaths.CounterexampleDirectory();
 
@@ -54,5 +57,6 @@ public sealed record PropertyCampaignSettings
         if (MaxSize < 2) throw new ArgumentException($"max size must be at least 2; got {MaxSize}");
         if (ChurnPercent is < 0 or > 100) throw new ArgumentException($"churn percent must be in 0..100; got {ChurnPercent}");
         if (MaxShrinkAttempts < 0) throw new ArgumentException($"shrink attempts must not be negative; got {MaxShrinkAttempts}");
+        if (MaxShrinkTime < TimeSpan.Zero) throw new ArgumentException($"shrink time must not be negative; got {MaxShrinkTime}");
     }
 }

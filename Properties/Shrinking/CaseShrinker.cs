@@ -5,8 +5,12 @@ using PymallocVerify.Properties.Running;
 
 namespace PymallocVerify.Properties.Shrinking;
 
-/// <summary>The shrunk case, how it failed, and what shrinking cost.</summary>
-public sealed record ShrinkResult(TestCase Case, RunOutcome Outcome, int Attempts, int Accepted, TimeSpan Elapsed);
+/// <summary>
+/// The shrunk case, how it failed, and what shrinking cost. <see cref="Complete"/>: no candidate of the last case
+/// still fails (a local minimum); false when the attempts, the time or a cancellation cut shrinking short — the
+/// case is then the shortest failing one found so far.
+/// </summary>
+public sealed record ShrinkResult(TestCase Case, RunOutcome Outcome, int Attempts, int Accepted, TimeSpan Elapsed, bool Complete = true);
 
 /// <summary>
 /// Greedy shrinking to a local minimum: after each accepted candidate the case is cut just after its failing step
@@ -42,7 +46,7 @@ public static class CaseShrinker
                 break;
             }
         }
-        return new ShrinkResult(best, outcome, attempts, accepted, clock.Elapsed);
+        return new ShrinkResult(best, outcome, attempts, accepted, clock.Elapsed, Complete: !improved);
     }
 
     /// <summary>Drops the operations after the failing one (teardown failures keep the whole case).</summary>

@@ -1,4 +1,3 @@
-using PymallocVerify.Properties.Specs;
 using System.Collections.Immutable;
 using FsCheck;
 using FsCheck.Fluent;
@@ -7,6 +6,7 @@ using PymallocVerify.Properties.Generation;
 using PymallocVerify.Properties.Heaps;
 using PymallocVerify.Properties.Running;
 using PymallocVerify.Properties.Shrinking;
+using PymallocVerify.Properties.Specs;
 using PymallocVerify.Properties.Teeth;
 using Xunit;
 using Xunit.Abstractions;
@@ -29,6 +29,21 @@ public class ReplayAndShrinkTests(ITestOutputHelper output)
         Assert.Equal(kill.Failure.Step, onBug.Failure!.Step);
         Assert.Contains("expected", onBug.Format());
         Assert.Equal(kill.Counterexample.Operations.Length, onBug.Steps.Count);
+    }
+
+    [Fact]
+    public void A_shrink_cut_short_by_its_budget_is_still_written_and_marked_not_fully_shrunk()
+    {
+        string directory = Directory.CreateTempSubdirectory("cut-short-").FullName;
+        PropertyCampaignResult result = PropertyCampaign.Run(Inclusive.Hunt(Campaigns.Seed, 2000, directory) with { MaxShrinkTime = TimeSpan.Zero });
+        CampaignFailure kill = result.Failures.Single();
+        Assert.False(kill.Shrink.Complete);
+        Assert.Contains("not fully shrunk", kill.Report());
+        Counterexample saved = CounterexampleFile.Read(kill.FilePath!);
+        Assert.True(saved.ShrinkingIncomplete);
+        Assert.False(CounterexampleReplayer.Replay(saved, Inclusive.Name).Passed);
+        Assert.True(Campaigns.Hunt(Inclusive).Failures.Single().Shrink.Complete); // with time to shrink, it finishes
+        Directory.Delete(directory, recursive: true);
     }
 
     [Fact]
