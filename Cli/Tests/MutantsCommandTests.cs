@@ -20,9 +20,9 @@ public class MutantsCommandTests
         void Killed(string bug, string family, string configuration) =>
             Assert.Matches($@"\| {bug} +\| {family}" + string.Format(Kill, configuration), run.Out);
         foreach (string bug in CliSeededBugs.Names) Killed(bug, "smoke", "tiny/classic");
-        var races = SeededBugCatalog.Cases.Select(c => ConcurrencyFamily.BugName(c.Bug)).ToList();
+        var races = ScenarioCatalog.Bugs.Select(b => b.Name).ToList();
         foreach (string bug in races) Killed(bug, "concurrency", "tiny/(classic|radix)");
-        foreach (Tooth tooth in TeethCatalog.All.Where(t => t.Simulated is null)) Killed(tooth.Name, "properties", "micro/classic");
+        foreach (Tooth tooth in TeethCatalog.All.Where(t => t.Simulated is null)) Killed(tooth.Name, "properties", "micro/(classic|radix)");
         foreach (Tooth tooth in TeethCatalog.All.Where(t => t.Simulated is not null)) Killed(tooth.Name, "memcheck", "micro/(classic|radix)");
         foreach (Tooth tooth in TeethCatalog.All.Where(t => t.IsOracleBug)) Killed(tooth.Name, "exhaustive", "tiny/(classic|radix)");
 

@@ -1,6 +1,7 @@
-using PymallocVerify.Concurrency.Bugs;
 using PymallocVerify.Concurrency.Campaigns;
 using PymallocVerify.Concurrency.Scripts;
+using PymallocVerify.SeededBugs;
+using PymallocVerify.SeededBugs.Races;
 using Xunit.Abstractions;
 
 namespace PymallocVerify.Concurrency.Tests;
@@ -48,19 +49,20 @@ public class RandomScenarioTests(ITestOutputHelper output)
     /// <summary>
     /// Random scripts have teeth too: a seeded bug is caught within a few generated scenarios, without the scenario
     /// written for it. (The seeds are the first that find each bug quickly; random scripts also find
-    /// TablePublishedBeforeFilled, but rarely ArenaReturnedBeforeUnpublished — see docs/teeth.md, "Concurrency".)
+    /// table-published-before-filled, but rarely arena-returned-before-unpublished — see docs/teeth.md, "Concurrency".)
     /// </summary>
     [Theory]
-    [InlineData(SeededBug.TableReclaimedWhileRead, 2001u)]
-    [InlineData(SeededBug.MutationSkipsLock, 1001u)]
-    [InlineData(SeededBug.RadixNodeLinkedBeforeFilled, 1001u)]
-    public void RandomScriptsCatchSeededBugs(SeededBug bug, uint seed)
+    [InlineData("table-reclaimed-while-read", 2001u)]
+    [InlineData("mutation-skips-lock", 1001u)]
+    [InlineData("radix-node-linked-before-filled", 1001u)]
+    public void RandomScriptsCatchSeededBugs(string name, uint seed)
     {
         const int maxScenarios = 40;
+        var bug = (ConcurrencyBug)SeededBugCatalog.Find(name);
         var results = ConcurrencyCampaign.RunRandomForBudget(TimeSpan.MaxValue, seed, iterationsPerScenario: 50, bug, maxScenarios);
         var last = results[^1];
         output.WriteLine($"{results.Count} scenarios, {results.Sum(r => r.IterationsRun)} iterations: {last}");
-        Assert.True(last.BugFound, $"{bug} survived {maxScenarios} random scenarios from seed {seed}");
+        Assert.True(last.BugFound, $"{bug.Name} survived {maxScenarios} random scenarios from seed {seed}");
         var replay = ConcurrencyReplayer.Replay(last.Counterexample!);
         Assert.True(replay.Verdict == ReplayVerdict.Reproduced, replay.Report());
     }

@@ -4,6 +4,7 @@ using PymallocVerify.Cli.Options;
 using PymallocVerify.Concurrency.Bugs;
 using PymallocVerify.Concurrency.Campaigns;
 using PymallocVerify.Concurrency.Scripts;
+using PymallocVerify.SeededBugs.Races;
 
 namespace PymallocVerify.Cli.Families.Concurrency;
 
@@ -35,24 +36,20 @@ public sealed class ConcurrencyFamily(int iterationsPerCase = ConcurrencyFamily.
         "with seeded random scenarios; histories checked for linearizability";
 
     public override IReadOnlyList<SeededBugInfo> SeededBugs { get; } =
-        SeededBugCatalog.Cases.Select(c => new SeededBugInfo(BugName(c.Bug), c.Description)).ToList();
-
-    /// <summary>The command line's name for a catalogued bug: <c>TableReclaimedWhileRead</c> → <c>table-reclaimed-while-read</c>.</summary>
-    public static string BugName(SeededBug bug) =>
-        string.Concat(bug.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+        ScenarioCatalog.Bugs.Select(b => new SeededBugInfo(b.Name, b.Description)).ToList();
 
     /// <summary>The scenarios are written for the tiny geometry (a few pools per arena); other geometries are skipped.</summary>
     public override IReadOnlyList<FamilyConfiguration> Configurations(CampaignSelection selection)
     {
         var list = new List<FamilyConfiguration>();
         bool tinySelected = selection.Geometries.Contains(Geometry.Tiny);
-        SeededBugCase? bug = FindBug(selection.SeededBug);
+        ConcurrencyBug? bug = FindBug(selection.SeededBug);
         foreach (OracleKind oracle in selection.Oracles)
         {
             string? skip = OracleCatalog.UnavailableReason(oracle);
             if (skip is null && !tinySelected) skip = "the concurrency scenarios run on the tiny geometry, which is not selected";
-            if (skip is null && bug is not null && bug.Scenario.Oracle != oracle)
-                skip = $"seeded bug {selection.SeededBug} is catalogued for the {OracleNames.Of(bug.Scenario.Oracle)} oracle";
+            if (skip is null && bug is not null && ScenarioCatalog.Exposing(bug).Oracle != oracle)
+                skip = $"seeded bug {selection.SeededBug} is catalogued for the {OracleNames.Of(ScenarioCatalog.Exposing(bug).Oracle)} oracle";
             list.Add(new FamilyConfiguration(Geometry.Tiny, oracle, skip));
         }
         return list;
@@ -66,7 +63,7 @@ public sealed class ConcurrencyFamily(int iterationsPerCase = ConcurrencyFamily.
         ExplorationStrategy strategy;
         if (FindBug(context.SeededBug) is { } bug)
         {
-            scenario = bug.Seeded;
+            scenario = ScenarioCatalog.Exposing(bug);
             strategy = ExplorationStrategies.All[(int)(spec.Index % ExplorationStrategies.All.Count)];
         }
         else if (spec.Index % 2 == 1)
@@ -100,6 +97,6 @@ public sealed class ConcurrencyFamily(int iterationsPerCase = ConcurrencyFamily.
             $"{scenario.Name} under {strategy}, iteration {result.IterationsRun}: {found.Failure}: {found.Summary}", path, length));
     }
 
-    private static SeededBugCase? FindBug(string? name) =>
-        name is null ? null : SeededBugCatalog.Cases.FirstOrDefault(c => BugName(c.Bug) == name);
+    private static ConcurrencyBug? FindBug(string? name) =>
+        name is null ? null : ScenarioCatalog.Bugs.FirstOrDefault(b => b.Name == name);
 }

@@ -1,4 +1,4 @@
-using PymallocVerify.Properties.Teeth;
+using PymallocVerify.SeededBugs.Oracles;
 using PymallocVerify.Allocator;
 using PymallocVerify.Allocator.Radix;
 using PymallocVerify.Cli.Campaign;
