@@ -125,10 +125,18 @@ public static class ConcurrencyCampaign
     public static string FileNameFor(ConcurrencyCounterexample counterexample) =>
         $"concurrency-{counterexample.Scenario.Name}-{counterexample.Scenario.Bug?.Name ?? "none"}-{counterexample.Strategy}-{counterexample.Seed}.json".ToLowerInvariant();
 
+    /// <summary>
+    /// How long (ms) Coyote's background monitor waits for an iteration to take a step before it reports a "potential
+    /// deadlock". Its default, one second, is shorter than a loaded 2-core machine may leave a thread unscheduled, and its
+    /// reports are false bugs; a real deadlock of the controlled threads (all of them paused) is reported at once anyway.
+    /// </summary>
+    public const uint DeadlockTimeoutMilliseconds = 60_000;
+
     /// <summary>Runs a Coyote engine quietly; returns the number of bugs, the reproducible trace and Coyote's bug text.</summary>
     internal static (int Bugs, string Trace, string Report) Execute(Configuration configuration, Action test)
     {
-        using var engine = TestingEngine.Create(configuration.WithTelemetryEnabled(false).WithConsoleLoggingEnabled(false), test);
+        using var engine = TestingEngine.Create(configuration.WithTelemetryEnabled(false).WithConsoleLoggingEnabled(false)
+            .WithDeadlockTimeout(DeadlockTimeoutMilliseconds), test);
         engine.Run();
         var report = engine.TestReport;
         return (report.NumOfFoundBugs, engine.ReproducibleTrace ?? "", string.Join("; ", report.BugReports));
