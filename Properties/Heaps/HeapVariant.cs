@@ -15,6 +15,11 @@ public sealed record HeapVariant(string Name, string Description, OracleKind Ora
 
     public bool IsReal => Name.StartsWith(RealName, StringComparison.Ordinal);
 
+    /// <summary>One production variant per oracle (declared first: the properties below read it).</summary>
+    private static readonly Dictionary<OracleKind, HeapVariant> RealVariants = Enum.GetValues<OracleKind>().ToDictionary(k => k,
+        k => new HeapVariant(RealName, $"the production allocator, {HeapTypeArguments.Real(k)}", k,
+            HeapTypeArguments.Real(k).Apply(HeapFactories.Instance)));
+
     /// <summary>The production heap with the classic pool-header oracle.</summary>
     public static HeapVariant RealPoolIndex { get; } = Real(OracleKind.PoolIndex);
 
@@ -31,8 +36,7 @@ public sealed record HeapVariant(string Name, string Description, OracleKind Ora
 
     /// <summary>The production heap with <paramref name="oracle"/> (<see cref="HeapTypeArguments.Real"/> names its oracle struct).</summary>
     public static HeapVariant Real(OracleKind oracle) =>
-        new(RealName, $"the production allocator, {HeapTypeArguments.Real(oracle)}", oracle,
-            HeapTypeArguments.Real(oracle).Apply(HeapFactories.Instance));
+        RealVariants.TryGetValue(oracle, out HeapVariant? variant) ? variant : throw new ArgumentException($"unknown oracle {oracle}");
 
     /// <summary>The oracle a geometry runs with by default: the radix tree where pools are larger than a page (Modern).</summary>
     public static OracleKind DefaultOracleFor(Geometry geometry) =>
