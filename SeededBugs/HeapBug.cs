@@ -24,7 +24,9 @@ public sealed record HeapBug(string Name, string Description, HeapTypeArguments 
     /// <summary>Only memcheck in the loop sees it: it must be hunted on the simulated space.</summary>
     public bool OnlyMemcheckSees => KilledByFamily == PropertyFamily.Memcheck;
 
+    public override OracleKind? RequiredOracle => Oracle;
+
     public override string Carrier => Heap.ToString();
 
-    public override string KilledBy => $"properties: {KilledByFamily}";
+    public override string KilledBy => $"the {KilledByFamily} property";
 }

@@ -1,3 +1,5 @@
+using PymallocVerify.Allocator;
+
 namespace PymallocVerify.SeededBugs;
 
 /// <summary>
@@ -12,4 +14,7 @@ public abstract record SeededBug(string Name, string Description)
 
     /// <summary>The check that kills it, as the catalog's table prints it.</summary>
     public abstract string KilledBy { get; }
+
+    /// <summary>The oracle a run of this bug must use (the one it breaks or whose reads it corrupts); null for any.</summary>
+    public abstract OracleKind? RequiredOracle { get; }
 }

@@ -27,7 +27,7 @@ public class ConcurrencyFamilyTests
             "--cases", "6", "--out", dir.Path);
 
         Assert.Equal(ExitCodes.Failed, check.ExitCode);
-        Assert.Contains("skipped concurrency tiny/radix: seeded bug table-reclaimed-while-read is catalogued for the classic oracle", check.Out);
+        Assert.DoesNotContain("tiny/radix", check.Out); // the bug corrupts the classic oracle's reads: only that oracle runs it
         string[] replayArgs = Assert.Single(check.ReplayCommands);
 
         CliRun replay = CliHarness.Invoke(replayArgs);

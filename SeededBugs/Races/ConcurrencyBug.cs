@@ -13,9 +13,11 @@ namespace PymallocVerify.SeededBugs.Races;
 public abstract record ConcurrencyBug(string Name, string Description, string Scenario, OracleKind? Oracle, string Detection)
     : SeededBug(Name, Description)
 {
+    public override OracleKind? RequiredOracle => Oracle;
+
     public override string Carrier => GetType().Name;
 
-    public override string KilledBy => $"concurrency: {Detection}";
+    public override string KilledBy => Detection;
 
     /// <summary>An arena's slot was just cleared (see <see cref="IHeapHooks.AfterArenaSlotCleared"/>).</summary>
     public virtual void AfterArenaSlotCleared(ref ArenaObject slot, ulong formerAddress) { }

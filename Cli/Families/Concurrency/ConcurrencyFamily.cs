@@ -1,9 +1,9 @@
 using PymallocVerify.Allocator;
 using PymallocVerify.Cli.Campaign;
-using PymallocVerify.Cli.Options;
 using PymallocVerify.Concurrency.Bugs;
 using PymallocVerify.Concurrency.Campaigns;
 using PymallocVerify.Concurrency.Scripts;
+using PymallocVerify.SeededBugs;
 using PymallocVerify.SeededBugs.Races;
 
 namespace PymallocVerify.Cli.Families.Concurrency;
@@ -35,25 +35,11 @@ public sealed class ConcurrencyFamily(int iterationsPerCase = ConcurrencyFamily.
         $"Coyote: {iterationsPerCase} iterations per case, alternating the scenarios {string.Join(", ", ScenarioCatalog.All.Select(s => s.Name))} " +
         "with seeded random scenarios; histories checked for linearizability";
 
-    public override IReadOnlyList<SeededBugInfo> SeededBugs { get; } =
-        ScenarioCatalog.Bugs.Select(b => new SeededBugInfo(b.Name, b.Description)).ToList();
+    public override bool Runs(SeededBug bug) => bug is ConcurrencyBug;
 
-    /// <summary>The scenarios are written for the tiny geometry (a few pools per arena); other geometries are skipped.</summary>
-    public override IReadOnlyList<FamilyConfiguration> Configurations(CampaignSelection selection)
-    {
-        var list = new List<FamilyConfiguration>();
-        bool tinySelected = selection.Geometries.Contains(Geometry.Tiny);
-        ConcurrencyBug? bug = FindBug(selection.SeededBug);
-        foreach (OracleKind oracle in selection.Oracles)
-        {
-            string? skip = OracleCatalog.UnavailableReason(oracle);
-            if (skip is null && !tinySelected) skip = "the concurrency scenarios run on the tiny geometry, which is not selected";
-            if (skip is null && bug is not null && ScenarioCatalog.Exposing(bug).Oracle != oracle)
-                skip = $"seeded bug {selection.SeededBug} is catalogued for the {OracleNames.Of(ScenarioCatalog.Exposing(bug).Oracle)} oracle";
-            list.Add(new FamilyConfiguration(Geometry.Tiny, oracle, skip));
-        }
-        return list;
-    }
+    /// <summary>The scenarios are written for the tiny geometry (a few pools per arena); other geometries are not run.</summary>
+    public override IReadOnlyList<FamilyConfiguration> Configurations(CampaignSelection selection) =>
+        FamilyConfiguration.Cross(selection, [Geometry.Tiny], mustBeSelected: true);
 
     public override Coverage NewCoverage(FamilyConfiguration configuration) => new([], []);
 
@@ -61,9 +47,10 @@ public sealed class ConcurrencyFamily(int iterationsPerCase = ConcurrencyFamily.
     {
         ConcurrencyScenario scenario;
         ExplorationStrategy strategy;
-        if (FindBug(context.SeededBug) is { } bug)
+        if (context.SeededBug is ConcurrencyBug bug)
         {
-            scenario = ScenarioCatalog.Exposing(bug);
+            // The scenario written for the bug, on the configuration's oracle (the bug's own, when it needs one).
+            scenario = ScenarioCatalog.Exposing(bug) with { Oracle = context.Configuration.Oracle };
             strategy = ExplorationStrategies.All[(int)(spec.Index % ExplorationStrategies.All.Count)];
         }
         else if (spec.Index % 2 == 1)
@@ -93,10 +80,7 @@ public sealed class ConcurrencyFamily(int iterationsPerCase = ConcurrencyFamily.
         string path = context.CounterexamplePath(Name, spec);
         found.Save(path);
         int length = found.Scenario.Threads.Sum(t => t.Count);
-        return new CaseOutcome(result.IterationsRun, new FailureRecord(spec.Index, spec.Seed,
+        return new CaseOutcome(result.IterationsRun, new StreamFailure(spec.Index, spec.Seed,
             $"{scenario.Name} under {strategy}, iteration {result.IterationsRun}: {found.Failure}: {found.Summary}", path, length));
     }
-
-    private static ConcurrencyBug? FindBug(string? name) =>
-        name is null ? null : ScenarioCatalog.Bugs.FirstOrDefault(b => b.Name == name);
 }
