@@ -124,7 +124,12 @@ public static class CliOptions
     private static bool TryParseWorkload(string? text, out WorkloadShape shape, out string? error)
     {
         error = null;
-        if (Enum.TryParse(text, ignoreCase: true, out shape) && Enum.IsDefined(shape) && !int.TryParse(text, out _)) return true;
+        foreach (WorkloadShape s in Enum.GetValues<WorkloadShape>())
+        {
+            shape = s;
+            if (string.Equals(s.ToString(), text, StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        shape = WorkloadShape.Mixed;
         error = $"unknown workload '{text}'; expected one of: {string.Join(", ", Enum.GetNames<WorkloadShape>().Select(n => n.ToLowerInvariant()))}";
         return false;
     }
