@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using PymallocVerify.Allocator.Radix;
 using PymallocVerify.Allocator.Simulated;
+using PymallocVerify.SeededBugs.Hooks;
+using PymallocVerify.SeededBugs.Oracles;
 using Xunit.Abstractions;
 
 namespace PymallocVerify.Allocator.Tests;
@@ -9,7 +11,7 @@ namespace PymallocVerify.Allocator.Tests;
 /// <summary>
 /// The heap on the simulated space, with both oracles: memcheck-clean workloads, the classic oracle's decision
 /// on foreign pointers under every garbage value, the radix oracle reading nothing, the pool-larger-than-page
-/// failure, and seeded bugs showing each check can fail.
+/// failure, and seeded bugs (from the seeded-bug catalog) showing each check can fail.
 /// </summary>
 public class SimulatedHeapTests(ITestOutputHelper output)
 {
@@ -69,11 +71,11 @@ public class SimulatedHeapTests(ITestOutputHelper output)
     public void The_workload_check_fails_when_the_heap_reads_a_released_arena()
     {
         var space = SimulatedAddressSpace.For(Geometry.Tiny, seed: 1);
-        using (var heap = new PymallocHeap<UseAfterReleaseMemory, PoolIndexOracle, NoHooks>(Geometry.Tiny, new UseAfterReleaseMemory(space)))
+        using (var heap = new PymallocHeap<SimulatedMemorySpace, PoolIndexOracle, ReadsReleasedArenaHooks>(Geometry.Tiny, new SimulatedMemorySpace(space)))
             Workload(heap, seed: 7, 400);
         MemcheckError e = space.Errors.First();
         Assert.Equal(MemcheckErrorKind.UnmappedRead, e.Kind);
-        Assert.Equal("UseAfterReleaseMemory.FreeArena", e.Site);
+        Assert.Equal("ReadsReleasedArenaHooks.AfterPoolCarved", e.Site);
         Assert.Contains("freed at op #", e.Description);
     }
 
@@ -148,7 +150,7 @@ public class SimulatedHeapTests(ITestOutputHelper output)
     [Fact]
     public void The_garbage_agreement_check_fails_for_an_oracle_without_the_zero_base_check()
     {
-        var (heap, space, probes) = HeapWithForeignNeighbours<NoZeroBaseCheckOracle>(Geometry.Classic);
+        var (heap, space, probes) = HeapWithForeignNeighbours<BrokenPoolIndexOracle<NoZeroBaseCheck>>(Geometry.Classic);
         using (heap)
         {
             ulong low = probes.First(p => p < (ulong)Geometry.Classic.ArenaSize);
@@ -161,7 +163,7 @@ public class SimulatedHeapTests(ITestOutputHelper output)
     [Fact]
     public void The_only_suppressed_reads_check_fails_for_an_oracle_that_reads_the_index_twice()
     {
-        var (heap, space, probes) = HeapWithForeignNeighbours<DoubleReadPoolIndexOracle>(Geometry.Classic);
+        var (heap, space, probes) = HeapWithForeignNeighbours<IndexReadTwiceOracle>(Geometry.Classic);
         using (heap)
         {
             space.CurrentOperationIndex = 99;
@@ -337,13 +339,11 @@ public class SimulatedHeapTests(ITestOutputHelper output)
     /// Random malloc/calloc/realloc/free of small and large sizes; every block is filled with a tag and checked
     /// before it is freed or moved; invariants every 100 operations; everything freed at the end, then Dispose.
     /// </summary>
-    private static void Workload<TMemory, TOracle>(PymallocHeap<TMemory, TOracle, NoHooks> heap, int seed, int ops)
-        where TMemory : struct, IMemorySpace where TOracle : struct, IOwnershipOracle
+    private static void Workload<TOracle, THooks>(PymallocHeap<SimulatedMemorySpace, TOracle, THooks> heap, int seed, int ops)
+        where TOracle : struct, IOwnershipOracle where THooks : struct, IHeapHooks
     {
         var rng = new Random(seed);
-        SimulatedAddressSpace space = heap.Memory is SimulatedMemorySpace s ? s.Space
-            : heap.Memory is UseAfterReleaseMemory u ? u.Space
-            : throw new ArgumentException("the workload reads blocks back through a simulated space");
+        SimulatedAddressSpace space = heap.Memory.Space;
         var live = new List<(ulong Address, ulong Size, byte Tag)>();
         ulong threshold = (ulong)heap.Geometry.SmallRequestThreshold;
         ulong NextSize() => rng.Next(10) switch
@@ -404,95 +404,4 @@ public class SimulatedHeapTests(ITestOutputHelper output)
         heap.CheckInvariants();
         heap.Dispose();
     }
-}
-
-// ---- seeded bugs (test-only oracles and memory) ----------------------------------------------------------------
-
-/// <summary>Seeded bug: reads the index twice, the second time with an ordinary (unsuppressed) load.</summary>
-public struct DoubleReadPoolIndexOracle : IOwnershipOracle
-{
-    private PoolIndexOracle _inner;
-    private ulong _poolMask;
-
-    public static OracleKind Kind => OracleKind.PoolIndex;
-    public void Initialize(Geometry geometry) { _inner.Initialize(geometry); _poolMask = ~((ulong)geometry.PoolSize - 1); }
-    public void OnArenaAdded<THooks>(ulong arenaBase, ref THooks hooks) where THooks : struct, IHeapHooks { }
-    public void OnArenaRemoved<THooks>(ulong arenaBase, ref THooks hooks) where THooks : struct, IHeapHooks { }
-
-    public readonly void CheckInvariants(ArenaObject[] arenas, ulong arenaSize) { }
-
-    public bool IsOwned<TMemory, THooks>(ref TMemory memory, ref THooks hooks, ArenaObject[] arenas, ulong address)
-        where TMemory : struct, IMemorySpace where THooks : struct, IHeapHooks
-    {
-        bool first = _inner.IsOwned(ref memory, ref hooks, arenas, address);
-        uint again = memory.ReadUInt32((address & _poolMask) + PoolHeader.ArenaIndex);
-        return first && again < (uint)arenas.Length;
-    }
-}
-
-/// <summary>Seeded bug: the classic decision without the "slot is live (base ≠ 0)" clause.</summary>
-public struct NoZeroBaseCheckOracle : IOwnershipOracle
-{
-    private ulong _poolMask;
-    private ulong _arenaSize;
-
-    public static OracleKind Kind => OracleKind.PoolIndex;
-    public void Initialize(Geometry geometry) { _poolMask = ~((ulong)geometry.PoolSize - 1); _arenaSize = (ulong)geometry.ArenaSize; }
-    public void OnArenaAdded<THooks>(ulong arenaBase, ref THooks hooks) where THooks : struct, IHeapHooks { }
-    public void OnArenaRemoved<THooks>(ulong arenaBase, ref THooks hooks) where THooks : struct, IHeapHooks { }
-
-    public readonly void CheckInvariants(ArenaObject[] arenas, ulong arenaSize) { }
-
-    public bool IsOwned<TMemory, THooks>(ref TMemory memory, ref THooks hooks, ArenaObject[] arenas, ulong address)
-        where TMemory : struct, IMemorySpace where THooks : struct, IHeapHooks
-    {
-        uint index = memory.ReadArenaIndex((address & _poolMask) + PoolHeader.ArenaIndex);
-        return index < (uint)arenas.Length && address - arenas[index].Address < _arenaSize;
-    }
-}
-
-/// <summary>Seeded bug: a radix oracle that also consults the pool header (a "fast path" reading foreign memory).</summary>
-public struct PeekingRadixOracle : IOwnershipOracle
-{
-    private RadixTreeOracle _radix;
-    private PoolIndexOracle _classic;
-
-    public static OracleKind Kind => OracleKind.RadixTree;
-    public void Initialize(Geometry geometry) { _radix.Initialize(geometry); _classic.Initialize(geometry); }
-    public readonly void OnArenaAdded<THooks>(ulong arenaBase, ref THooks hooks) where THooks : struct, IHeapHooks => _radix.OnArenaAdded(arenaBase, ref hooks);
-    public readonly void OnArenaRemoved<THooks>(ulong arenaBase, ref THooks hooks) where THooks : struct, IHeapHooks => _radix.OnArenaRemoved(arenaBase, ref hooks);
-
-    public readonly void CheckInvariants(ArenaObject[] arenas, ulong arenaSize) => _radix.CheckInvariants(arenas, arenaSize);
-
-    public bool IsOwned<TMemory, THooks>(ref TMemory memory, ref THooks hooks, ArenaObject[] arenas, ulong address)
-        where TMemory : struct, IMemorySpace where THooks : struct, IHeapHooks =>
-        _classic.IsOwned(ref memory, ref hooks, arenas, address) || _radix.IsOwned(ref memory, ref hooks, arenas, address);
-}
-
-/// <summary>Seeded bug: a heap variant that reads an arena's first pool header after returning the arena.</summary>
-public readonly struct UseAfterReleaseMemory(SimulatedAddressSpace space) : IMemorySpace
-{
-    private readonly SimulatedMemorySpace _inner = new(space);
-
-    public SimulatedAddressSpace Space => _inner.Space;
-
-    public ulong AllocateArena(ulong size) => _inner.AllocateArena(size);
-
-    public void FreeArena(ulong address, ulong size)
-    {
-        _inner.FreeArena(address, size);
-        _ = _inner.ReadUInt32(address + PoolHeader.Count); // e.g. a stats walk that still visits the released arena
-    }
-
-    public ulong SystemMalloc(ulong size) => _inner.SystemMalloc(size);
-    public ulong SystemCalloc(ulong count, ulong size) => _inner.SystemCalloc(count, size);
-    public ulong SystemRealloc(ulong address, ulong size) => _inner.SystemRealloc(address, size);
-    public void SystemFree(ulong address) => _inner.SystemFree(address);
-    public ulong ReadUInt64(ulong address) => _inner.ReadUInt64(address);
-    public void WriteUInt64(ulong address, ulong value) => _inner.WriteUInt64(address, value);
-    public uint ReadUInt32(ulong address) => _inner.ReadUInt32(address);
-    public void WriteUInt32(ulong address, uint value) => _inner.WriteUInt32(address, value);
-    public uint ReadArenaIndex(ulong address) => _inner.ReadArenaIndex(address);
-    public void Copy(ulong destination, ulong source, ulong count) => _inner.Copy(destination, source, count);
-    public void Fill(ulong destination, byte value, ulong count) => _inner.Fill(destination, value, count);
 }

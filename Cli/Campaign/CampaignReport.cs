@@ -3,7 +3,7 @@ namespace PymallocVerify.Cli.Campaign;
 /// <summary>The outcome of a <c>check</c> run: one result per family × configuration, in run order.</summary>
 public sealed record CampaignReport(CampaignSettings Settings, IReadOnlyList<FamilyResult> Results, TimeSpan Elapsed)
 {
-    public IEnumerable<(FamilyResult Stream, FailureRecord Failure)> Failures =>
+    public IEnumerable<(FamilyResult Stream, StreamFailure Failure)> Failures =>
         Results.SelectMany(r => r.Failures.Select(f => (r, f)));
 
     public bool Holds => !Results.Any(r => r.Failed);

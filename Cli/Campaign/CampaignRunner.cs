@@ -19,8 +19,8 @@ public static class CampaignRunner
             foreach (FamilyConfiguration configuration in family.Configurations(settings.Selection))
             {
                 FamilyConfiguration c = configuration;
-                if (c.Runnable && settings.SeededBug is { } bug && !family.SeededBugs.Any(b => b.Name == bug))
-                    c = c with { SkipReason = $"{family.Name} has no seeded bug '{bug}'" };
+                if (c.Runnable && settings.SeededBug is { } bug && !family.Runs(bug))
+                    c = c with { SkipReason = $"{family.Name} does not run seeded bug {bug.Name}" };
                 streams.Add((family, c));
             }
         }
@@ -45,7 +45,6 @@ public static class CampaignRunner
                 TimeSlice = slice,
                 MaxCases = settings.MaxCases,
                 CounterexampleDirectory = settings.CounterexampleDirectory,
-                Workload = settings.Selection.Workload,
                 SeededBug = settings.SeededBug,
                 Cancellation = cancellation,
             };

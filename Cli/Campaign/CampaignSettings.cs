@@ -1,4 +1,5 @@
 using PymallocVerify.Cli.Options;
+using PymallocVerify.SeededBugs;
 
 namespace PymallocVerify.Cli.Campaign;
 
@@ -11,7 +12,7 @@ public sealed record CampaignSettings
     public int? MaxCases { get; init; }
     public required CampaignSelection Selection { get; init; }
     public required string OutputDirectory { get; init; }
-    public string? SeededBug => Selection.SeededBug;
+    public SeededBug? SeededBug => Selection.SeededBug;
 
     public string CounterexampleDirectory => Path.Combine(OutputDirectory, "counterexamples");
 }

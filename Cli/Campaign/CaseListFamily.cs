@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PymallocVerify.SeededBugs;
 
 namespace PymallocVerify.Cli.Campaign;
 
@@ -12,7 +13,7 @@ public abstract class CaseListFamily : IVerificationFamily
     public abstract string Name { get; }
     public abstract string Description { get; }
     public virtual string OperationUnit => "ops";
-    public virtual IReadOnlyList<SeededBugInfo> SeededBugs => [];
+    public virtual bool Runs(SeededBug bug) => false;
 
     public abstract IReadOnlyList<FamilyConfiguration> Configurations(CampaignSelection selection);
 
@@ -35,7 +36,7 @@ public abstract class CaseListFamily : IVerificationFamily
         var clock = Stopwatch.StartNew();
         Coverage coverage = NewCoverage(context.Configuration);
         var cases = new List<CaseRecord>();
-        var failures = new List<FailureRecord>();
+        var failures = new List<StreamFailure>();
         long operations = 0;
         StopReason stop = StopReason.Exhausted;
 

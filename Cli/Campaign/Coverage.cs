@@ -1,3 +1,6 @@
+using PymallocVerify.Model;
+using PymallocVerify.Properties.Running;
+
 namespace PymallocVerify.Cli.Campaign;
 
 /// <summary>
@@ -24,10 +27,13 @@ public sealed class Coverage
 
     public void CountAddress(string addressKind, long times = 1) => Add(_addresses, addressKind, times);
 
-    public void Merge(Coverage other)
+    /// <summary>Adds what a properties run counted: queries whose oracle read saw each garbage class, queries per address kind.</summary>
+    public void Record(CoverageTable table)
     {
-        foreach ((string k, long v) in other._garbage) Add(_garbage, k, v);
-        foreach ((string k, long v) in other._addresses) Add(_addresses, k, v);
+        foreach (GarbageClass c in Enum.GetValues<GarbageClass>())
+            if (table.GarbageHits(c) is > 0 and var hits) CountGarbage(c.ToString(), hits);
+        foreach (AddressKind k in Enum.GetValues<AddressKind>())
+            if (table.QueriesAt(k) is > 0 and var queries) CountAddress(k.ToString(), queries);
     }
 
     public IReadOnlyList<string> MissingGarbageClasses => ExpectedGarbageClasses.Where(c => !_garbage.ContainsKey(c)).ToList();

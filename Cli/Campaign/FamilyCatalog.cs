@@ -1,11 +1,11 @@
 using PymallocVerify.Cli.Families.Concurrency;
 using PymallocVerify.Cli.Families.Exhaustive;
 using PymallocVerify.Cli.Families.Properties;
-using PymallocVerify.Cli.Families.Smoke;
+using PymallocVerify.Cli.Families.Workloads;
 
 namespace PymallocVerify.Cli.Campaign;
 
-/// <summary>The verification families <c>check</c> runs, in run order.</summary>
+/// <summary>The verification families <c>check</c> runs, in run order (also the order <c>mutants</c> picks a bug's family in).</summary>
 public static class FamilyCatalog
 {
     public static IReadOnlyList<IVerificationFamily> Default() =>
@@ -13,7 +13,7 @@ public static class FamilyCatalog
         new PropertiesFamily(),
         new MemcheckFamily(),
         new ExhaustiveFamily(),
-        new AllocatorSmokeFamily(),
+        new WorkloadsFamily(),
         new ConcurrencyFamily(),
     ];
 }

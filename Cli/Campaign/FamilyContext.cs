@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using PymallocVerify.Cli.Options;
+using PymallocVerify.SeededBugs;
 
 namespace PymallocVerify.Cli.Campaign;
 
@@ -21,10 +22,11 @@ public sealed class FamilyContext
     /// <summary>Where counterexample files go (created on first use).</summary>
     public required string CounterexampleDirectory { get; init; }
 
-    public WorkloadShape Workload { get; init; } = WorkloadShape.Mixed;
-
     /// <summary>Hidden <c>--seeded-bug</c>: run against a deliberately broken variant (tests and <c>mutants</c>).</summary>
-    public string? SeededBug { get; init; }
+    public SeededBug? SeededBug { get; init; }
+
+    /// <summary>The <c>replay</c> option that replays a counterexample on <see cref="SeededBug"/> (null without one).</summary>
+    public string? SeededBugReplayOption => SeededBug is null ? null : $"--seeded-bug {SeededBug.Name}";
 
     public CancellationToken Cancellation { get; init; }
 
@@ -54,7 +56,7 @@ public sealed class FamilyContext
     {
         Directory.CreateDirectory(CounterexampleDirectory);
         string name = $"{family}-{Configuration.Geometry.Name}-{OracleNames.Of(Configuration.Oracle)}" +
-                      (SeededBug is null ? "" : $"-{SeededBug}") + $"-case{spec.Index}-{spec.Seed:x16}{extension}";
+                      (SeededBug is null ? "" : $"-{SeededBug.Name}") + $"-case{spec.Index}-{spec.Seed:x16}{extension}";
         return Path.Combine(CounterexampleDirectory, name);
     }
 }

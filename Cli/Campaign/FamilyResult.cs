@@ -7,7 +7,7 @@ public sealed record FamilyResult(
     IReadOnlyList<CaseRecord> Cases,
     long Operations,
     Coverage Coverage,
-    IReadOnlyList<FailureRecord> Failures,
+    IReadOnlyList<StreamFailure> Failures,
     StopReason StoppedBy,
     TimeSpan Elapsed)
 {

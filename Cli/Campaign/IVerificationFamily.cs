@@ -1,7 +1,9 @@
+using PymallocVerify.SeededBugs;
+
 namespace PymallocVerify.Cli.Campaign;
 
 /// <summary>
-/// One way of checking the allocator (allocator smoke, properties, memcheck, exhaustive, concurrency) that
+/// One way of checking the allocator (properties, memcheck, exhaustive, workloads, concurrency) that
 /// <c>check</c> runs for a share of the budget, under each configuration it supports.
 /// </summary>
 public interface IVerificationFamily
@@ -21,8 +23,11 @@ public interface IVerificationFamily
     /// under <paramref name="configuration"/>.</summary>
     Coverage NewCoverage(FamilyConfiguration configuration);
 
-    /// <summary>The seeded bugs this family accepts in <see cref="FamilyContext.SeededBug"/> (what <c>mutants</c> runs).</summary>
-    IReadOnlyList<SeededBugInfo> SeededBugs { get; }
+    /// <summary>
+    /// Whether this family can run <paramref name="bug"/> (<see cref="FamilyContext.SeededBug"/>). <c>mutants</c> hunts
+    /// each bug of the catalog with the first family, in run order, that runs it.
+    /// </summary>
+    bool Runs(SeededBug bug);
 
     /// <summary>Runs this shard's cases in order until the time slice, the case limit or a failure stops it.</summary>
     FamilyResult Run(FamilyContext context, IProgressReporter progress);

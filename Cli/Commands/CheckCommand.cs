@@ -3,6 +3,7 @@ using PymallocVerify.Allocator;
 using PymallocVerify.Cli.Campaign;
 using PymallocVerify.Cli.Options;
 using PymallocVerify.Cli.Reporting;
+using PymallocVerify.SeededBugs;
 using Spectre.Console;
 
 namespace PymallocVerify.Cli.Commands;
@@ -23,7 +24,6 @@ public static class CheckCommand
         Option<Shard> shard = CliOptions.Shard();
         Option<string> output = CliOptions.OutputDirectory();
         Option<string?> junit = new("--junit") { Description = "Also write a JUnit XML report to FILE.", HelpName = "FILE" };
-        Option<WorkloadShape> workload = CliOptions.Workload("Workload shape for the allocator smoke family: mixed, churn, fill. Default mixed.");
         Option<int?> cases = CliOptions.PositiveInt("--cases",
             "At most N cases per family and configuration: with it, a run checks exactly the same cases whatever the machine's speed.");
         Option<string[]> family = new("--family", "-f")
@@ -31,11 +31,11 @@ public static class CheckCommand
             Description = "Run only this family (repeatable). Default: all.",
             HelpName = "NAME",
         };
-        Option<string?> seededBug = CliOptions.SeededBug();
+        Option<SeededBug?> seededBug = CliOptions.SeededBug();
 
         var command = new Command("check", "Run every verification family for a time budget; exit 0 when everything holds.")
         {
-            budget, seed, geometry, oracle, shard, output, junit, workload, cases, family, seededBug,
+            budget, seed, geometry, oracle, shard, output, junit, cases, family, seededBug,
         };
         command.SetAction(parse =>
         {
@@ -47,30 +47,23 @@ public static class CheckCommand
                 Budget = parse.GetValue(budget),
                 MaxCases = parse.GetValue(cases),
                 OutputDirectory = parse.GetValue(output)!,
-                Selection = new CampaignSelection(parse.GetValue(geometry)!, oracles.Kinds, parse.GetValue(workload),
-                    parse.GetValue(seededBug)),
+                Selection = new CampaignSelection(parse.GetValue(geometry)!, oracles.Kinds, parse.GetValue(seededBug)),
             };
-            return Run(app, settings, oracles.Explicit, parse.GetValue(family) ?? [], parse.GetValue(junit));
+            return Run(app, settings, parse.GetValue(family) ?? [], parse.GetValue(junit));
         });
         return command;
     }
 
-    public static int Run(CliApp app, CampaignSettings settings, bool oraclesExplicit, IReadOnlyList<string> familyNames,
-                          string? junitPath)
+    public static int Run(CliApp app, CampaignSettings settings, IReadOnlyList<string> familyNames, string? junitPath)
     {
         CliOutput output = app.Output;
         IReadOnlyList<IVerificationFamily> families = SelectFamilies(app.Families(), familyNames, settings.SeededBug);
-        if (oraclesExplicit)
-        {
-            foreach (OracleKind kind in settings.Selection.Oracles)
-                if (OracleCatalog.UnavailableReason(kind) is { } why) throw new UsageException($"--oracle {OracleNames.Of(kind)}: {why}");
-        }
         RequireSomethingRunnable(families, settings);
         PrepareOutputs(settings.OutputDirectory, junitPath);
 
         output.Line($"pymalloc-verify check: seed {settings.Seed}, shard {settings.Shard}, budget {settings.Budget}" +
                     (settings.MaxCases is { } m ? $", at most {m} case{(m == 1 ? "" : "s")} per stream" : "") +
-                    (settings.SeededBug is { } bug ? $", SEEDED BUG {bug}" : ""));
+                    (settings.SeededBug is { } bug ? $", SEEDED BUG {bug.Name}" : ""));
 
         CampaignReport report = output.Interactive
             ? output.Console.Progress()
@@ -95,7 +88,7 @@ public static class CheckCommand
     }
 
     private static IReadOnlyList<IVerificationFamily> SelectFamilies(IReadOnlyList<IVerificationFamily> all,
-                                                                     IReadOnlyList<string> names, string? seededBug)
+                                                                     IReadOnlyList<string> names, SeededBug? seededBug)
     {
         var chosen = new List<IVerificationFamily>();
         foreach (string name in names.SelectMany(n => n.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
@@ -105,10 +98,10 @@ public static class CheckCommand
             if (!chosen.Contains(family)) chosen.Add(family);
         }
         if (chosen.Count == 0) chosen.AddRange(all);
-        if (seededBug is not null && !chosen.Any(f => f.SeededBugs.Any(b => b.Name == seededBug)))
+        if (seededBug is not null && !chosen.Any(f => f.Runs(seededBug)))
         {
-            var known = chosen.SelectMany(f => f.SeededBugs.Select(b => b.Name)).Distinct();
-            throw new UsageException($"unknown seeded bug '{seededBug}'; the selected families know: {string.Join(", ", known)}");
+            var runners = all.Where(f => f.Runs(seededBug)).Select(f => f.Name);
+            throw new UsageException($"seeded bug {seededBug.Name} is run by {string.Join(", ", runners)}, which is not selected");
         }
         return chosen;
     }

@@ -4,21 +4,23 @@ using PymallocVerify.Allocator;
 using PymallocVerify.Cli.Campaign;
 using PymallocVerify.Cli.Options;
 using PymallocVerify.Cli.Reporting;
+using PymallocVerify.SeededBugs;
 using Spectre.Console;
 
 namespace PymallocVerify.Cli.Commands;
 
 /// <summary>
-/// <c>mutants</c>: the suite has teeth. Every family's seeded bugs are run by that family until one of its cases
-/// fails; per bug it reports killed or not, by which family and configuration, the time to kill and the
-/// counterexample's length. Exit 0 when every seeded bug is killed, 1 when one survives.
+/// <c>mutants</c>: the suite has teeth. Every bug of the seeded-bug catalog, once, is hunted by the first family (in run
+/// order) that runs it until one of its cases fails; per bug it reports killed or not, by which family and
+/// configuration, the time to kill and the counterexample's length. Exit 0 when every bug that ran is killed, 1 when one
+/// survives. <c>--list</c> prints the catalog instead (<c>--markdown</c>: as docs/teeth.md).
 /// </summary>
 public static class MutantsCommand
 {
-    /// <summary>One seeded bug tried by one family.</summary>
-    public sealed record MutantOutcome(string Bug, string Description, string Family, bool Killed, string? Configuration,
-                                       TimeSpan TimeToKill, long CasesRun, int? CounterexampleLength, string? CounterexamplePath,
-                                       string? Message, string? ReplayOptions = null)
+    /// <summary>One seeded bug hunted by its family (<see cref="Family"/> is null when no selected family runs it).</summary>
+    public sealed record MutantOutcome(SeededBug Bug, string? Family, bool Killed, string? Configuration, TimeSpan TimeToKill,
+                                       long CasesRun, int? CounterexampleLength, string? CounterexamplePath, string? Message,
+                                       string? ReplayOptions = null)
     {
         /// <summary>False when no configuration of the selection can run the bug (e.g. a radix bug with --oracle classic).</summary>
         public bool Ran => Killed || CasesRun > 0;
@@ -26,57 +28,79 @@ public static class MutantsCommand
 
     public static Command Create(CliApp app)
     {
-        Option<Budget> budget = CliOptions.Budget("20s", "Time budget per seeded bug and family. Default 20s.");
+        Option<Budget> budget = CliOptions.Budget("20s", "Time budget per seeded bug. Default 20s.");
         Option<ulong> seed = CliOptions.Seed();
         Option<IReadOnlyList<Geometry>> geometry = CliOptions.Geometries("all");
         Option<OracleSelection?> oracle = CliOptions.Oracles("all", "Ownership oracle: classic, radix, all. Default all.");
         Option<string> output = CliOptions.OutputDirectory();
         Option<int?> cases = CliOptions.PositiveInt("--cases", "At most N cases per configuration for each seeded bug.");
         Option<string[]> only = new("--bug") { Description = "Run only this seeded bug (repeatable).", HelpName = "NAME" };
-        var command = new Command("mutants", "Run every seeded bug of the teeth catalogs; each must be killed by some family.")
+        var list = new Option<bool>("--list") { Description = "List the catalog and the family that hunts each bug; run nothing." };
+        var markdown = new Option<bool>("--markdown") { Description = "With --list: print docs/teeth.md." };
+        var command = new Command("mutants", "Run every bug of the seeded-bug catalog; each must be killed.")
         {
-            budget, seed, geometry, oracle, output, cases, only,
+            budget, seed, geometry, oracle, output, cases, only, list, markdown,
         };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(list))
+            {
+                IReadOnlyList<IVerificationFamily> families = app.Families();
+                if (parse.GetValue(markdown)) app.Output.Out.Write(TeethMarkdown.Render(families));
+                else SeededBugTable.Write(app.Output, families);
+                return ExitCodes.Holds;
+            }
+            if (parse.GetValue(markdown)) throw new UsageException("--markdown goes with --list");
             OracleSelection oracles = parse.GetValue(oracle) ?? OracleSelection.Everything;
             IReadOnlyList<MutantOutcome> outcomes = Run(app, parse.GetValue(seed), parse.GetValue(budget),
                 new CampaignSelection(parse.GetValue(geometry)!, oracles.Kinds), parse.GetValue(output)!,
                 parse.GetValue(cases), parse.GetValue(only) ?? []);
             if (outcomes.Count > 0 && !outcomes.Any(o => o.Ran))
                 throw new UsageException("no selected seeded bug can run with this selection: " +
-                    string.Join("; ", outcomes.Select(o => $"{o.Bug}: {o.Message}").Distinct()));
+                    string.Join("; ", outcomes.Select(o => $"{o.Bug.Name}: {o.Message}").Distinct()));
             Print(app.Output, outcomes);
-            return Survivors(outcomes).Count == 0 ? ExitCodes.Holds : ExitCodes.Failed;
+            return outcomes.Any(o => o.Ran && !o.Killed) ? ExitCodes.Failed : ExitCodes.Holds;
         });
         return command;
     }
 
+    /// <summary>The family <c>mutants</c> hunts <paramref name="bug"/> with: the first, in run order, that runs it.</summary>
+    public static IVerificationFamily? HuntingFamily(IReadOnlyList<IVerificationFamily> families, SeededBug bug) =>
+        families.FirstOrDefault(f => f.Runs(bug));
+
     public static IReadOnlyList<MutantOutcome> Run(CliApp app, ulong seed, Budget budget, CampaignSelection selection,
                                                    string outputDirectory, int? maxCases, IReadOnlyList<string> onlyBugs)
     {
-        var all = app.Families().SelectMany(f => f.SeededBugs.Select(b => (Family: f, Bug: b))).ToList();
+        var bugs = new List<SeededBug>();
         foreach (string name in onlyBugs)
-            if (!all.Any(x => x.Bug.Name == name))
-                throw new UsageException($"unknown seeded bug '{name}'; known: {string.Join(", ", all.Select(x => x.Bug.Name).Distinct())}");
+            bugs.Add(SeededBugCatalog.Named(name) ?? throw new UsageException(
+                $"unknown seeded bug '{name}'; known: {string.Join(", ", SeededBugCatalog.All.Select(b => b.Name))}"));
+        if (bugs.Count == 0) bugs.AddRange(SeededBugCatalog.All);
+
+        IReadOnlyList<IVerificationFamily> families = app.Families();
         var outcomes = new List<MutantOutcome>();
-        foreach ((IVerificationFamily family, SeededBugInfo bug) in all)
+        foreach (SeededBug bug in bugs.Distinct())
         {
-            if (onlyBugs.Count > 0 && !onlyBugs.Contains(bug.Name)) continue;
             if (app.Cancellation.IsCancellationRequested) break;
+            if (HuntingFamily(families, bug) is not { } family)
+            {
+                outcomes.Add(new MutantOutcome(bug, null, false, null, TimeSpan.Zero, 0, null, null, "no selected family runs it"));
+                continue;
+            }
             app.Output.Line($"[mutants] {bug.Name} vs {family.Name} ...");
-            outcomes.Add(Hunt(app, family, bug, seed, budget, selection with { SeededBug = bug.Name },
+            outcomes.Add(Hunt(app, family, bug, seed, budget, selection with { SeededBug = bug },
                 Path.Combine(outputDirectory, "mutants"), maxCases));
         }
         return outcomes;
     }
 
     /// <summary>Runs the family's configurations in order, sharing the budget, until a case fails.</summary>
-    private static MutantOutcome Hunt(CliApp app, IVerificationFamily family, SeededBugInfo bug, ulong seed, Budget budget,
+    private static MutantOutcome Hunt(CliApp app, IVerificationFamily family, SeededBug bug, ulong seed, Budget budget,
                                       CampaignSelection selection, string outputDirectory, int? maxCases)
     {
         var clock = Stopwatch.StartNew();
-        var runnable = family.Configurations(selection).Where(c => c.Runnable).ToList();
+        IReadOnlyList<FamilyConfiguration> configurations = family.Configurations(selection);
+        var runnable = configurations.Where(c => c.Runnable).ToList();
         long casesRun = 0;
         for (int i = 0; i < runnable.Count; i++)
         {
@@ -90,25 +114,20 @@ public static class MutantsCommand
                 TimeSlice = remaining / (runnable.Count - i),
                 MaxCases = maxCases,
                 CounterexampleDirectory = Path.Combine(outputDirectory, "counterexamples"),
-                Workload = selection.Workload,
-                SeededBug = bug.Name,
+                SeededBug = bug,
                 Cancellation = app.Cancellation,
             };
             FamilyResult result = family.Run(context, SilentProgress.Instance);
             casesRun += result.Cases.Count;
             if (result.Failures.FirstOrDefault() is { } failure)
-                return new MutantOutcome(bug.Name, bug.Description, family.Name, true, runnable[i].Label, clock.Elapsed, casesRun,
+                return new MutantOutcome(bug, family.Name, true, runnable[i].Label, clock.Elapsed, casesRun,
                     failure.CounterexampleLength, failure.CounterexamplePath, failure.Message, failure.ReplayOptions);
         }
         string? why = runnable.Count == 0
-            ? family.Configurations(selection).FirstOrDefault(c => !c.Runnable)?.SkipReason ?? "no configuration of the selection can run it"
+            ? configurations.FirstOrDefault(c => !c.Runnable)?.SkipReason ?? "no configuration of the selection can run it"
             : null;
-        return new MutantOutcome(bug.Name, bug.Description, family.Name, false, null, clock.Elapsed, casesRun, null, null, why);
+        return new MutantOutcome(bug, family.Name, false, null, clock.Elapsed, casesRun, null, null, why);
     }
-
-    /// <summary>Seeded bugs that ran and that no family killed (a bug nothing could run is "not run", not a survivor).</summary>
-    public static IReadOnlyList<string> Survivors(IReadOnlyList<MutantOutcome> outcomes) =>
-        outcomes.GroupBy(o => o.Bug).Where(g => g.Any(o => o.Ran) && !g.Any(o => o.Killed)).Select(g => g.Key).ToList();
 
     public static void Print(CliOutput output, IReadOnlyList<MutantOutcome> outcomes)
     {
@@ -117,7 +136,7 @@ public static class MutantsCommand
             table.AddColumn(column);
         foreach (MutantOutcome o in outcomes)
         {
-            table.AddRow(Markup.Escape(o.Bug), Markup.Escape(o.Family),
+            table.AddRow(Markup.Escape(o.Bug.Name), Markup.Escape(o.Family ?? "-"),
                 o.Killed ? "[green]killed[/]" : o.Ran ? "[red]SURVIVED[/]" : "not run",
                 Markup.Escape(o.Configuration ?? "-"), o.Killed ? RateText.Duration(o.TimeToKill) : "-",
                 o.CasesRun.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -127,21 +146,19 @@ public static class MutantsCommand
         output.Console.Write(table);
         foreach (MutantOutcome o in outcomes)
         {
-            output.Line($"  {o.Bug}: {o.Description}");
+            output.Line($"  {o.Bug.Name}: {o.Bug.Description}");
             if (o.Killed && o.CounterexamplePath is { } path)
                 output.Line($"    {o.Message}\n    reproduce with: {ReplayCommand.For(path, o.ReplayOptions)}");
             else if (!o.Ran)
-                output.Line($"    not run by {o.Family}: {o.Message}");
+                output.Line($"    not run{(o.Family is null ? "" : $" by {o.Family}")}: {o.Message}");
             else if (!o.Killed)
                 output.Line($"    survived {o.Family} ({RateText.Plural(o.CasesRun, "case")} in {RateText.Seconds(o.TimeToKill)})");
         }
-        var byBug = outcomes.GroupBy(o => o.Bug).ToList();
-        int ran = byBug.Count(g => g.Any(o => o.Ran));
-        int killed = byBug.Count(g => g.Any(o => o.Killed));
-        string notRun = ran < byBug.Count ? $" ({byBug.Count - ran} not run with this selection)" : "";
-        IReadOnlyList<string> survivors = Survivors(outcomes);
+        int ran = outcomes.Count(o => o.Ran);
+        var survivors = outcomes.Where(o => o.Ran && !o.Killed).Select(o => o.Bug.Name).ToList();
+        string notRun = ran < outcomes.Count ? $" ({outcomes.Count - ran} not run with this selection)" : "";
         output.Line(survivors.Count == 0
-            ? $"ALL KILLED: {killed}/{ran} seeded bugs{notRun}."
+            ? $"ALL KILLED: {outcomes.Count(o => o.Killed)}/{ran} seeded bugs{notRun}."
             : $"SURVIVORS: {survivors.Count} of {ran} seeded bugs were not killed: {string.Join(", ", survivors)}{notRun}.");
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using PymallocVerify.Cli.Replay;
+using PymallocVerify.SeededBugs;
 
 namespace PymallocVerify.Cli.Commands;
 
@@ -13,15 +14,14 @@ public static class ReplayCommandLine
     public static Command Create(CliApp app)
     {
         var file = new Argument<string>("FILE") { Description = "A counterexample file (JSON) written by check or dotnet test." };
-        Option<string?> seededBug = Options.CliOptions.SeededBug();
+        Option<SeededBug?> seededBug = Options.CliOptions.SeededBug();
         seededBug.Hidden = false;
         seededBug.Description = "Replay on this seeded-bug variant instead of the real allocator (check prints it when the failure was found on one).";
-        var allSteps = new Option<bool>("--all-steps") { Description = "Print every step, not only the last ones before the failure." };
         var command = new Command("replay", "Re-run a saved counterexample and print it; exit 1 while it still fails.")
         {
-            file, seededBug, allSteps,
+            file, seededBug,
         };
-        command.SetAction(parse => Run(app, parse.GetValue(file)!, new ReplayOptions(parse.GetValue(seededBug), parse.GetValue(allSteps))));
+        command.SetAction(parse => Run(app, parse.GetValue(file)!, new ReplayOptions(parse.GetValue(seededBug))));
         return command;
     }
 

@@ -1,16 +1,19 @@
 using System.CommandLine;
 using PymallocVerify.Allocator;
-using PymallocVerify.Cli.Campaign;
-using PymallocVerify.Cli.Families.Smoke;
 using PymallocVerify.Cli.Options;
 using PymallocVerify.Cli.Stats;
-using Spectre.Console;
+using PymallocVerify.Model;
+using PymallocVerify.Properties.Generation;
+using PymallocVerify.Properties.Heaps;
+using PymallocVerify.Properties.Running;
 
 namespace PymallocVerify.Cli.Commands;
 
 /// <summary>
-/// <c>stats</c>: runs a workload on the heap (real memory) and prints the allocator's tables: the
-/// sys._debugmallocstats() table and the arena table, after checking the invariants.
+/// <c>stats</c>: runs a workload in the operation language (<see cref="WorkloadGenerator"/>, from the seed) on the real
+/// heap over real memory, each step checked against the model, and prints the allocator's tables before the teardown
+/// frees everything: the sys._debugmallocstats() table, the radix tree's node counts, and the arena table. The heap's
+/// invariants are checked there, once (the <c>workloads</c> family of <c>check</c> checks them after every step).
 /// </summary>
 public static class StatsCommand
 {
@@ -20,7 +23,7 @@ public static class StatsCommand
     {
         Option<IReadOnlyList<Geometry>> geometry = CliOptions.Geometries("modern");
         Option<OracleSelection?> oracle = CliOptions.Oracles(null,
-            "Ownership oracle: classic or radix. Default: radix for modern when this build has it, else classic.");
+            "Ownership oracle: classic or radix. Default: radix where pools are larger than a page (modern), else classic.");
         Option<WorkloadShape> workload = CliOptions.Workload("Workload: mixed, churn, fill. Default mixed.");
         Option<ulong> seed = CliOptions.Seed();
         Option<int?> operations = CliOptions.PositiveInt("--operations", $"Workload length. Default {DefaultOperations}.");
@@ -38,58 +41,54 @@ public static class StatsCommand
         return command;
     }
 
-    public static int Run(CliApp app, IReadOnlyList<Geometry> geometries, OracleKind? oracle, WorkloadShape workload,
+    public static int Run(CliApp app, IReadOnlyList<Geometry> geometries, OracleKind? oracle, WorkloadShape shape,
                           ulong seed, int operations)
     {
         int exit = ExitCodes.Holds;
-        foreach (Geometry preset in geometries)
+        foreach (Geometry geometry in geometries)
         {
-            (Geometry geometry, OracleKind kind, string? note) = Choose(preset, oracle);
-            app.Output.Line($"stats: geometry {geometry.Name}, oracle {OracleNames.Of(kind)}, workload {WorkloadShapes.Name(workload)}, " +
+            OracleKind kind = oracle ?? HeapVariant.DefaultOracleFor(geometry);
+            app.Output.Line($"stats: geometry {geometry.Name}, oracle {OracleNames.Of(kind)}, workload {shape.ToString().ToLowerInvariant()}, " +
                             $"seed {seed}, {operations:N0} operations");
-            if (note is not null) app.Output.Line($"note: {note}");
-            var script = new SmokeScript(geometry, kind, workload, seed, operations, InvariantInterval: 1024, Queries: false);
-            SmokeRunResult result = SmokeExecutor.Run(script, SmokeCoverage.New(), snapshot: true);
-            if (result.Snapshot is { } snapshot)
+            if (kind == OracleKind.PoolIndex && geometry.PoolSize > geometry.PageSize)
+                app.Output.Line($"note: {geometry.Name} pools ({geometry.PoolSize} bytes) are larger than a page, so the classic oracle runs " +
+                                "with the page rule waived, as in the properties: every pool-base read stays in mapped, test-owned memory");
+
+            TestCase workload = WorkloadGenerator.Generate(shape, geometry, seed, operations);
+            WorkloadTables? tables = null;
+            string? broken = null;
+            RunOutcome outcome = new CaseRunner(geometry, HeapVariant.Real(kind), checkInvariantsEveryStep: false).Run(workload,
+                snapshotAfter: workload.Length, (state, heap, _) =>
+                {
+                    tables = new WorkloadTables(heap.GetStats(), heap.ArenaMapStats, [.. heap.ArenaTable], state.Blocks.Count);
+                    try { heap.CheckInvariants(); }
+                    catch (HeapInvariantException e) { broken = e.Message; }
+                });
+            if (tables is not null)
             {
                 app.Output.Line();
-                app.Output.Out.Write(snapshot.Stats.Format());
-                if (snapshot.OracleStats is { } oracleStats) app.Output.Line(oracleStats);
+                app.Output.Out.Write(tables.Stats.Format());
+                if (tables.ArenaMap is { } map) app.Output.Line(map.ToString());
                 app.Output.Line();
-                app.Output.Line($"{snapshot.LiveBlocks:N0} live blocks after the workload.");
-                app.Output.Console.Write(ArenaSummary.Build(geometry, snapshot.ArenaTable, !app.Output.Interactive));
+                app.Output.Line($"{tables.LiveBlocks:N0} live blocks after the workload.");
+                app.Output.Console.Write(ArenaSummary.Build(geometry, tables.ArenaTable, !app.Output.Interactive));
             }
-            if (result.Failed)
+            if (outcome.Failure is { } failure)
             {
-                app.Output.Line($"FAILED: {result.Describe()}");
+                app.Output.Line($"FAILED at step {failure.Step + 1} ({failure.Family}): {failure.Message}");
+                exit = ExitCodes.Failed;
+            }
+            else if (broken is not null)
+            {
+                app.Output.Line($"FAILED: CheckInvariants() after the workload: {broken}");
                 exit = ExitCodes.Failed;
             }
             else
             {
-                app.Output.Line("invariants: hold after the workload and after freeing every block.");
+                app.Output.Line("invariants: hold after the workload; every step matched the model; every block freed and every arena returned.");
             }
             app.Output.Line();
         }
         return exit;
-    }
-
-    /// <summary>
-    /// The oracle for a geometry. Modern's pools are larger than a page, which the classic oracle is not allowed
-    /// by default: without the radix oracle, stats waives that rule explicitly — safe here, because the stats
-    /// workload only ever asks about blocks pymalloc handed out (no foreign pointers, no large requests).
-    /// </summary>
-    private static (Geometry Geometry, OracleKind Oracle, string? Note) Choose(Geometry preset, OracleKind? requested)
-    {
-        bool radixAvailable = OracleCatalog.IsAvailable(OracleKind.RadixTree);
-        OracleKind kind = requested ?? (radixAvailable && preset.PoolSize > preset.PageSize ? OracleKind.RadixTree : OracleKind.PoolIndex);
-        if (OracleCatalog.UnavailableReason(kind) is { } why) throw new UsageException($"--oracle {OracleNames.Of(kind)}: {why}");
-        if (kind == OracleKind.PoolIndex && preset.PoolSize > preset.PageSize)
-        {
-            return (preset with { UnsafeAllowPoolHeaderOracleWithPoolsLargerThanPage = true }, kind,
-                $"{preset.Name} pools ({preset.PoolSize} bytes) are larger than a page, so the classic oracle runs with the page rule " +
-                "waived; the workload then only touches pymalloc's own blocks (no large requests)" +
-                (radixAvailable ? "" : "; the radix oracle, modern's default, is not in this build yet"));
-        }
-        return (preset, kind, null);
     }
 }

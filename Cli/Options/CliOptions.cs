@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using PymallocVerify.Allocator;
-using PymallocVerify.Cli.Families.Smoke;
+using PymallocVerify.Properties.Generation;
+using PymallocVerify.SeededBugs;
 
 namespace PymallocVerify.Cli.Options;
 
@@ -67,7 +68,7 @@ public static class CliOptions
         Description = description,
         HelpName = "SHAPE",
         DefaultValueFactory = _ => WorkloadShape.Mixed,
-        CustomParser = Parser<WorkloadShape>(WorkloadShapes.TryParse, () => WorkloadShape.Mixed),
+        CustomParser = Parser<WorkloadShape>(TryParseWorkload, () => WorkloadShape.Mixed),
     };
 
     public static Option<int?> PositiveInt(string name, string description, string helpName = "N") => new(name)
@@ -91,19 +92,45 @@ public static class CliOptions
         DefaultValueFactory = _ => "artifacts",
     };
 
-    public static Option<string?> SeededBug() => new("--seeded-bug")
+    /// <summary>Hidden <c>--seeded-bug NAME</c>: a bug of the seeded-bug catalog (docs/teeth.md).</summary>
+    public static Option<SeededBug?> SeededBug() => new("--seeded-bug")
     {
-        Description = "Test-only: run against a deliberately broken variant (see docs/counterexamples.md).",
+        Description = "Test-only: run against a deliberately broken variant (see docs/teeth.md).",
         HelpName = "NAME",
         Hidden = true,
+        CustomParser = r =>
+        {
+            if (r.Tokens.Count == 0) return null;
+            string name = r.Tokens[^1].Value;
+            if (SeededBugCatalog.Named(name) is { } bug) return bug;
+            r.AddError($"unknown seeded bug '{name}'; known: {string.Join(", ", SeededBugCatalog.All.Select(b => b.Name))}");
+            return null;
+        },
     };
 
+    /// <summary>Decimal or 0x-prefixed hexadecimal.</summary>
     private static bool TryParseSeed(string? text, out ulong seed, out string? error)
     {
         error = null;
-        if (text is not null && SmokeCaseFile.TryParseSeed(text, out seed)) return true;
         seed = 0;
+        bool parsed = text is not null && (text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            ? ulong.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out seed)
+            : ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out seed));
+        if (parsed) return true;
         error = $"seed '{text}' must be a non-negative integer (decimal or 0x hex)";
+        return false;
+    }
+
+    private static bool TryParseWorkload(string? text, out WorkloadShape shape, out string? error)
+    {
+        error = null;
+        foreach (WorkloadShape s in Enum.GetValues<WorkloadShape>())
+        {
+            shape = s;
+            if (string.Equals(s.ToString(), text, StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        shape = WorkloadShape.Mixed;
+        error = $"unknown workload '{text}'; expected one of: {string.Join(", ", Enum.GetNames<WorkloadShape>().Select(n => n.ToLowerInvariant()))}";
         return false;
     }
 

@@ -1,8 +1,9 @@
 using PymallocVerify.Allocator;
+using PymallocVerify.Properties;
 
 namespace PymallocVerify.Cli.Options;
 
-/// <summary><c>--geometry classic|modern|tiny|all</c> (or a comma-separated list of presets).</summary>
+/// <summary><c>--geometry classic|modern|tiny|all</c> (or a comma-separated list of names <see cref="PropertyGeometries.FromName"/> knows).</summary>
 public static class GeometrySelection
 {
     public const string All = "all";
@@ -19,14 +20,15 @@ public static class GeometrySelection
                 chosen.AddRange(Geometry.Presets);
                 continue;
             }
-            Geometry? preset = Geometry.Presets.FirstOrDefault(
-                g => string.Equals(g.Name, name, StringComparison.OrdinalIgnoreCase));
-            if (preset is null)
+            try
             {
-                error = $"unknown geometry '{name}'; expected one of: {string.Join(", ", Geometry.Presets.Select(p => p.Name))}, all";
+                chosen.Add(PropertyGeometries.FromName(name));
+            }
+            catch (ArgumentException e)
+            {
+                error = e.Message + $", {All}";
                 return false;
             }
-            chosen.Add(preset);
         }
         geometries = chosen.Distinct().ToList();
         return true;

@@ -2,29 +2,21 @@ using PymallocVerify.Allocator;
 
 namespace PymallocVerify.Cli.Options;
 
-/// <summary>
-/// <c>--oracle classic|radix|all</c>. <see cref="Explicit"/> says the user named the oracles, so an oracle this
-/// build lacks is an error rather than a skipped row.
-/// </summary>
-public sealed record OracleSelection(IReadOnlyList<OracleKind> Kinds, bool Explicit)
+/// <summary><c>--oracle classic|radix|all</c> (or a comma-separated list).</summary>
+public sealed record OracleSelection(IReadOnlyList<OracleKind> Kinds)
 {
     public const string All = "all";
 
-    public static OracleSelection Everything { get; } = new([OracleKind.PoolIndex, OracleKind.RadixTree], false);
+    public static OracleSelection Everything { get; } = new([OracleKind.PoolIndex, OracleKind.RadixTree]);
 
     public static bool TryParse(string? text, out OracleSelection selection, out string? error)
     {
         selection = Everything;
         error = null;
         var kinds = new List<OracleKind>();
-        bool explicitNames = true;
         foreach (string name in (text ?? "").Split(',', StringSplitOptions.TrimEntries))
         {
-            if (string.Equals(name, All, StringComparison.OrdinalIgnoreCase))
-            {
-                kinds.AddRange(Everything.Kinds);
-                explicitNames = false;
-            }
+            if (string.Equals(name, All, StringComparison.OrdinalIgnoreCase)) kinds.AddRange(Everything.Kinds);
             else if (OracleNames.TryParse(name, out OracleKind kind)) kinds.Add(kind);
             else
             {
@@ -32,7 +24,7 @@ public sealed record OracleSelection(IReadOnlyList<OracleKind> Kinds, bool Expli
                 return false;
             }
         }
-        selection = new OracleSelection(kinds.Distinct().ToList(), explicitNames);
+        selection = new OracleSelection(kinds.Distinct().ToList());
         return true;
     }
 }

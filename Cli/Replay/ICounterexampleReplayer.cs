@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PymallocVerify.Cli.Reporting;
+using PymallocVerify.SeededBugs;
 
 namespace PymallocVerify.Cli.Replay;
 
@@ -20,6 +21,5 @@ public interface ICounterexampleReplayer
 }
 
 /// <summary>Options of the <c>replay</c> command that a replayer may honour.</summary>
-/// <param name="SeededBug">Overrides the variant recorded in the file (hidden <c>--seeded-bug</c>).</param>
-/// <param name="AllSteps">Print every step, not only the last ones before the failure.</param>
-public sealed record ReplayOptions(string? SeededBug = null, bool AllSteps = false);
+/// <param name="SeededBug">Replay on this variant instead of the real allocator (<c>--seeded-bug</c>).</param>
+public sealed record ReplayOptions(SeededBug? SeededBug = null);

@@ -2,7 +2,7 @@ using System.Text.Json;
 using PymallocVerify.Cli.Reporting;
 using PymallocVerify.Model;
 using PymallocVerify.Properties;
-using PropertyReplay = PymallocVerify.Properties.CounterexampleReplayReport;
+using PymallocVerify.SeededBugs;
 
 namespace PymallocVerify.Cli.Replay;
 
@@ -17,11 +17,13 @@ public sealed class PropertiesReplayer : ICounterexampleReplayer
 
     public int Replay(string path, JsonElement root, CliOutput output, ReplayOptions options)
     {
-        PropertyReplay report;
+        if (options.SeededBug is { } bug and not HeapBug)
+            throw new UsageException($"seeded bug {bug.Name} is a race: it replays from a concurrency counterexample file, not a sequential one");
+        CounterexampleReplayReport report;
         try
         {
             Counterexample counterexample = CounterexampleFile.Parse(root.GetRawText(), path);
-            report = CounterexampleReplayer.Replay(counterexample, options.SeededBug);
+            report = CounterexampleReplayer.Replay(counterexample, options.SeededBug?.Name);
         }
         catch (CounterexampleFormatException e)
         {

@@ -6,7 +6,6 @@ public static class ReplayCatalog
     public static IReadOnlyList<ICounterexampleReplayer> Default() =>
     [
         new PropertiesReplayer(),
-        new SmokeReplayer(),
         new ConcurrencyFileReplayer(),
     ];
 }

@@ -18,7 +18,7 @@ public static class FailureListing
         }
         output.Line($"FAILED: {failures.Count} failure{(failures.Count == 1 ? "" : "s")} " +
                     $"(seed {report.Settings.Seed}, shard {report.Settings.Shard}).");
-        foreach ((FamilyResult stream, FailureRecord failure) in failures)
+        foreach ((FamilyResult stream, StreamFailure failure) in failures)
         {
             output.Line($"  {stream.Family} {stream.Configuration.Label} case {failure.CaseIndex} " +
                         $"(seed 0x{failure.Seed:x16}): {failure.Message}");

@@ -50,7 +50,7 @@ public static class JUnitReport
                 }
                 else
                 {
-                    foreach (FailureRecord f in r.Failures)
+                    foreach (StreamFailure f in r.Failures)
                     {
                         string detail = $"case {f.CaseIndex} (seed 0x{f.Seed:x16}): {f.Message}";
                         if (f.CounterexamplePath is { } path)

@@ -17,7 +17,7 @@ public sealed class LiveProgress(ProgressContext context) : ICampaignProgress
     {
         string label = $"{family.Name} {configuration.Label}";
         _task = context.AddTask(Markup.Escape(label), maxValue: Math.Max(1, timeSlice.TotalMilliseconds));
-        return new Reporter(_task, label, family.OperationUnit);
+        return new LiveStreamReporter(_task, label, family.OperationUnit);
     }
 
     public void EndStream(FamilyResult result)
@@ -30,7 +30,7 @@ public sealed class LiveProgress(ProgressContext context) : ICampaignProgress
         _task.StopTask();
     }
 
-    private sealed class Reporter(ProgressTask task, string label, string unit) : IProgressReporter
+    private sealed class LiveStreamReporter(ProgressTask task, string label, string unit) : IProgressReporter
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private TimeSpan _nextUpdate;

@@ -15,7 +15,7 @@ public sealed class PlainProgress(TextWriter output, TimeSpan? every = null) : I
     {
         string label = $"[{family.Name} {configuration.Label}]";
         output.WriteLine($"{label} start: time slice {RateText.Seconds(timeSlice)}");
-        return new Reporter(output, label, family.OperationUnit, Interval);
+        return new PlainStreamReporter(output, label, family.OperationUnit, Interval);
     }
 
     public void EndStream(FamilyResult result)
@@ -26,7 +26,7 @@ public sealed class PlainProgress(TextWriter output, TimeSpan? every = null) : I
                          $"({RateText.PerSecond(result.Operations, result.Elapsed)}), stopped by {StopText.Of(result.StoppedBy)}");
     }
 
-    private sealed class Reporter(TextWriter output, string label, string unit, TimeSpan interval) : IProgressReporter
+    private sealed class PlainStreamReporter(TextWriter output, string label, string unit, TimeSpan interval) : IProgressReporter
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private TimeSpan _nextLine;

@@ -67,8 +67,7 @@ public static class ReportJson
             ["maxCases"] = s.MaxCases,
             ["geometries"] = new JsonArray(s.Selection.Geometries.Select(g => (JsonNode)JsonValue.Create(g.Name)!).ToArray()),
             ["oracles"] = new JsonArray(s.Selection.Oracles.Select(o => (JsonNode)JsonValue.Create(OracleNames.Of(o))!).ToArray()),
-            ["workload"] = WorkloadShapes.Name(s.Selection.Workload),
-            ["seededBug"] = s.SeededBug,
+            ["seededBug"] = s.SeededBug?.Name,
             ["holds"] = report.Holds,
             ["streams"] = streams,
             ["timing"] = new JsonObject

@@ -48,7 +48,8 @@ public static class SummaryTable
             {
                 var missing = r.Coverage.MissingGarbageClasses.Concat(r.Coverage.MissingAddressKinds).ToList();
                 if (missing.Count > 0)
-                    output.Line($"  {r.Family} {r.Configuration.Label} never exercised: {string.Join(", ", missing)}");
+                    output.Line($"  {r.Family} {r.Configuration.Label} has not reached {string.Join(", ", missing)} yet " +
+                                "(more cases reach them: a longer --budget or a larger --cases)");
             }
         }
     }

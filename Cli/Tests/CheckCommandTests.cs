@@ -1,23 +1,32 @@
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
+using PymallocVerify.Cli.Campaign;
+using PymallocVerify.Cli.Families.Properties;
+using PymallocVerify.Cli.Families.Workloads;
 
 namespace PymallocVerify.Cli.Tests;
 
 public class CheckCommandTests
 {
+    /// <summary>The plumbing tests run short workloads: what they check is the command, not the workload.</summary>
+    public static IReadOnlyList<IVerificationFamily> ShortWorkloads() => [new WorkloadsFamily(stepsPerCase: 200)];
+
+    /// <summary>A family with a configuration it refuses: memcheck keeps the page rule (no classic oracle on modern).</summary>
+    private static IReadOnlyList<IVerificationFamily> ShortMemcheck() => [new MemcheckFamily(casesPerRun: 2)];
+
     [Fact]
     public void A_healthy_allocator_holds_exit_0_with_progress_summary_table_and_report()
     {
         using var dir = new TempDirectory();
-        CliRun run = CliHarness.Invoke("check", "--family", "smoke", "--budget", "5m", "--cases", "2", "--geometry", "classic,tiny",
+        CliRun run = CliHarness.Invoke(ShortWorkloads, "check", "--budget", "5m", "--cases", "2", "--geometry", "classic,tiny",
             "--oracle", "classic", "--out", dir.Path);
 
         Assert.Equal(ExitCodes.Holds, run.ExitCode);
         Assert.Equal("", run.Err);
-        Assert.Contains("[smoke classic/classic] start", run.Out);              // plain progress lines (no terminal)
-        Assert.Contains("[smoke tiny/classic] holds: 2 cases", run.Out);
-        Assert.Contains("| Family | Geometry/oracle | Cases | Case indices |", run.Out); // summary table header
-        Assert.Matches(@"\| smoke +\| tiny/classic +\| +2 \| 0\.\.1 +\|", run.Out);
+        Assert.Contains("[workloads classic/classic] start", run.Out);              // plain progress lines (no terminal)
+        Assert.Contains("[workloads tiny/classic] holds: 2 cases", run.Out);
+        Assert.Matches(@"\| Family +\| Geometry/oracle +\| Cases +\| Case indices +\|", run.Out); // summary table header
+        Assert.Matches(@"\| workloads +\| tiny/classic +\| +2 \| 0\.\.1 +\|", run.Out);
         Assert.Contains("HOLDS: 2 streams, 4 cases", run.Out);
         Assert.DoesNotContain("reproduce with:", run.Out);
 
@@ -31,26 +40,12 @@ public class CheckCommandTests
     public void Unrunnable_configurations_are_listed_as_skipped_with_the_reason()
     {
         using var dir = new TempDirectory();
-        CliRun run = CliHarness.Invoke("check", "--family", "smoke", "--budget", "5m", "--cases", "1", "--geometry", "modern,tiny",
+        CliRun run = CliHarness.Invoke(ShortMemcheck, "check", "--budget", "5m", "--cases", "1", "--geometry", "modern,tiny",
             "--oracle", "classic", "--out", dir.Path);
 
         Assert.Equal(ExitCodes.Holds, run.ExitCode);
-        Assert.Matches(@"\| smoke +\| modern/classic +\| +- \|.*\| skipped +\|", run.Out);
-        Assert.Contains("skipped smoke modern/classic: invalid geometry 'modern': the pool-header oracle needs POOL_SIZE <= page size", run.Out);
-    }
-
-    [Fact]
-    public void The_smoke_family_covers_every_garbage_class_and_address_kind_on_tiny()
-    {
-        using var dir = new TempDirectory();
-        CliRun run = CliHarness.Invoke("check", "--family", "smoke", "--budget", "5m", "--cases", "3", "--geometry", "tiny",
-            "--oracle", "classic", "--out", dir.Path);
-
-        Assert.Equal(ExitCodes.Holds, run.ExitCode);
-        JsonNode coverage = JsonNode.Parse(File.ReadAllText(dir.File("report.json")))!["streams"]![0]!["coverage"]!;
-        Assert.Empty(coverage["missing"]!.AsArray());
-        Assert.Equal(7, coverage["garbageClasses"]!.AsObject().Count);
-        Assert.Equal(7, coverage["addressKinds"]!.AsObject().Count);
+        Assert.Matches(@"\| memcheck +\| modern/classic +\| +- \|.*\| skipped +\|", run.Out);
+        Assert.Contains("skipped memcheck modern/classic: invalid geometry 'modern': the pool-header oracle needs POOL_SIZE <= page size", run.Out);
     }
 
     [Fact]
@@ -58,7 +53,7 @@ public class CheckCommandTests
     {
         using var dir = new TempDirectory();
         string junit = dir.File("reports/junit.xml");
-        CliRun run = CliHarness.Invoke("check", "--family", "smoke", "--budget", "5m", "--cases", "1", "--geometry", "modern,tiny",
+        CliRun run = CliHarness.Invoke(ShortMemcheck, "check", "--budget", "5m", "--cases", "1", "--geometry", "modern,tiny",
             "--oracle", "classic", "--out", dir.Path, "--junit", junit);
 
         Assert.Equal(ExitCodes.Holds, run.ExitCode);
@@ -68,7 +63,7 @@ public class CheckCommandTests
         Assert.Equal("0", suites.Attribute("failures")!.Value);
         Assert.Equal("1", suites.Attribute("skipped")!.Value);
         XElement suite = Assert.Single(suites.Elements("testsuite"));
-        Assert.Equal("smoke", suite.Attribute("name")!.Value);
+        Assert.Equal("memcheck", suite.Attribute("name")!.Value);
         Assert.Contains(suite.Element("properties")!.Elements("property"),
             p => p.Attribute("name")!.Value == "shard" && p.Attribute("value")!.Value == "1/1");
         var cases = suite.Elements("testcase").ToList();
@@ -82,8 +77,8 @@ public class CheckCommandTests
     {
         using var dir = new TempDirectory();
         string junit = dir.File("junit.xml");
-        CliRun run = CliHarness.Invoke("check", "--family", "smoke", "--budget", "5m", "--cases", "2", "--geometry", "tiny", "--oracle", "classic",
-            "--out", dir.Path, "--junit", junit, "--seeded-bug", "oracle-ignores-arena-base");
+        CliRun run = CliHarness.Invoke("check", "--family", "properties", "--budget", "5m", "--cases", "2", "--oracle", "classic",
+            "--out", dir.Path, "--junit", junit, "--seeded-bug", "no-range-check");
 
         Assert.Equal(ExitCodes.Failed, run.ExitCode);
         XElement failure = XDocument.Load(junit).Descendants("failure").Single();
@@ -100,13 +95,13 @@ public class InteractiveOutputTests
         using var dir = new TempDirectory();
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var app = new CliApp(new Reporting.CliOutput(stdout, stderr, interactive: true));
-        int exit = app.Run(["check", "--family", "smoke", "--cases", "2", "--geometry", "tiny", "--oracle", "classic", "--out", dir.Path]);
+        var app = new CliApp(new Reporting.CliOutput(stdout, stderr, interactive: true), CheckCommandTests.ShortWorkloads);
+        int exit = app.Run(["check", "--cases", "2", "--geometry", "tiny", "--oracle", "classic", "--out", dir.Path]);
 
         string output = stdout.ToString();
         Assert.Equal(ExitCodes.Holds, exit);
-        Assert.DoesNotContain("[smoke tiny/classic] start", output); // no plain progress lines on a terminal
-        Assert.Contains("smoke tiny/classic: 2 cases", output);      // the live task's final description
+        Assert.DoesNotContain("[workloads tiny/classic] start", output); // no plain progress lines on a terminal
+        Assert.Contains("workloads tiny/classic: 2 cases", output);  // the live task's final description
         Assert.Contains("HOLDS: 1 stream, 2 cases", output);
         Assert.Equal("", stderr.ToString());
     }

@@ -27,7 +27,7 @@ public class ConcurrencyFamilyTests
             "--cases", "6", "--out", dir.Path);
 
         Assert.Equal(ExitCodes.Failed, check.ExitCode);
-        Assert.Contains("skipped concurrency tiny/radix: seeded bug table-reclaimed-while-read is catalogued for the classic oracle", check.Out);
+        Assert.DoesNotContain("tiny/radix", check.Out); // the bug corrupts the classic oracle's reads: only that oracle runs it
         string[] replayArgs = Assert.Single(check.ReplayCommands);
 
         CliRun replay = CliHarness.Invoke(replayArgs);
@@ -37,18 +37,11 @@ public class ConcurrencyFamilyTests
 
         // The same interleaving without the bug: the replay runs clean and exits 0.
         JsonNode file = JsonNode.Parse(File.ReadAllText(replayArgs[1]))!;
-        file["bug"] = "None";
+        file["bug"] = null;
         string fixedPath = dir.File("fixed.json");
         File.WriteAllText(fixedPath, file.ToJsonString());
         CliRun fixedReplay = CliHarness.Invoke("replay", fixedPath);
         Assert.Equal(ExitCodes.Holds, fixedReplay.ExitCode);
         Assert.Contains("HOLDS under the recorded interleaving", fixedReplay.Out);
-    }
-
-    [Fact]
-    public void Catalogued_bug_names_are_kebab_case()
-    {
-        Assert.Equal("table-reclaimed-while-read", ConcurrencyFamily.BugName(PymallocVerify.Concurrency.Bugs.SeededBug.TableReclaimedWhileRead));
-        Assert.Equal("mutation-skips-lock", ConcurrencyFamily.BugName(PymallocVerify.Concurrency.Bugs.SeededBug.MutationSkipsLock));
     }
 }

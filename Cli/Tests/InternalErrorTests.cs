@@ -21,7 +21,7 @@ public class InternalErrorTests
         public override string Name => "crash";
         public override string Description => "throws from its harness";
         public override IReadOnlyList<FamilyConfiguration> Configurations(CampaignSelection selection) =>
-            FamilyConfiguration.CrossProduct(selection);
+            FamilyConfiguration.Cross(selection, selection.Geometries);
         public override Coverage NewCoverage(FamilyConfiguration configuration) => new([], []);
         protected override CaseOutcome RunCase(FamilyContext context, CaseSpec spec, Coverage coverage, IProgressReporter progress) =>
             throw new InvalidOperationException("harness bug");

@@ -24,12 +24,12 @@ public class ProcessTests
     public void Exit_codes_0_1_2_from_a_real_process_and_the_printed_replay_command_reproduces()
     {
         using var dir = new TempDirectory();
-        var holds = Run("check", "--cases", "1", "--geometry", "tiny", "--oracle", "classic", "--out", dir.Path);
+        var holds = Run("check", "--family", "properties", "--cases", "1", "--geometry", "tiny", "--oracle", "classic", "--out", dir.Path);
         Assert.True(holds.Exit == ExitCodes.Holds, holds.Out + holds.Err);
         Assert.Contains("HOLDS", holds.Out);
 
-        var fails = Run("check", "--cases", "1", "--geometry", "tiny", "--oracle", "classic", "--out", dir.Path,
-            "--seeded-bug", "oracle-ignores-arena-base");
+        var fails = Run("check", "--family", "properties", "--cases", "1", "--oracle", "classic", "--out", dir.Path,
+            "--seeded-bug", "no-range-check");
         Assert.Equal(ExitCodes.Failed, fails.Exit);
         string command = fails.Out.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("reproduce with: ", StringComparison.Ordinal));
         string[] words = CliRun.ShellWords(command["reproduce with: ".Length..]);

@@ -1,16 +1,15 @@
+using PymallocVerify.Cli.Campaign;
+using PymallocVerify.Cli.Commands;
+using PymallocVerify.Properties;
 using PymallocVerify.Properties.Teeth;
+using PymallocVerify.SeededBugs;
 
 namespace PymallocVerify.Cli.Tests;
 
 /// <summary>The FsCheck properties through the command line: run, fail on a seeded bug, replay, and the corpus.</summary>
 public class PropertiesFamilyTests
 {
-    private static string RepositoryFile(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Verification.sln"))) return Path.Combine(dir.FullName, relative);
-        throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
-    }
+    private static string RepositoryFile(string relative) => Path.Combine(ArtifactPaths.RepositoryRoot(), relative);
 
     [Fact]
     public void Check_runs_the_properties_on_every_geometry_with_the_classic_oracle()
@@ -68,17 +67,20 @@ public class PropertiesFamilyTests
         CliRun run = CliHarness.Invoke("replay", RepositoryFile("Properties/Regressions/teeth-no-bound-check.json"), "--seeded-bug", "nope");
         Assert.Equal(ExitCodes.BadUsage, run.ExitCode);
         Assert.Contains("unknown seeded bug 'nope'", Assert.Single(run.ErrLines));
+
+        CliRun race = CliHarness.Invoke("replay", RepositoryFile("Properties/Regressions/teeth-no-bound-check.json"), "--seeded-bug", "mutation-skips-lock");
+        Assert.Equal(ExitCodes.BadUsage, race.ExitCode);
+        Assert.Contains("mutation-skips-lock is a race", Assert.Single(race.ErrLines));
     }
 
     [Fact]
-    public void Every_tooth_of_the_catalog_is_hunted_by_the_family_the_catalog_names()
+    public void Every_heap_bug_is_hunted_on_the_backend_the_teeth_tests_hunt_it_on()
     {
-        var properties = new Families.Properties.PropertiesFamily().SeededBugs.Select(b => b.Name).ToList();
-        var memcheck = new Families.Properties.MemcheckFamily().SeededBugs.Select(b => b.Name).ToList();
-        var exhaustive = new Families.Exhaustive.ExhaustiveFamily().SeededBugs.Select(b => b.Name).ToList();
-
-        Assert.Equal(TeethCatalog.All.Select(t => t.Name).Order(), properties.Concat(memcheck).Order());
-        Assert.All(TeethCatalog.All.Where(t => t.Simulated is not null), t => Assert.Contains(t.Name, memcheck));
-        Assert.Equal(TeethCatalog.All.Where(t => t.IsOracleBug).Select(t => t.Name), exhaustive);
+        IReadOnlyList<IVerificationFamily> families = FamilyCatalog.Default();
+        foreach (Tooth tooth in TeethCatalog.All)
+            Assert.Equal(tooth.Simulated is null ? "properties" : "memcheck", MutantsCommand.HuntingFamily(families, tooth.Bug)?.Name);
+        var exhaustive = new Families.Exhaustive.ExhaustiveFamily();
+        Assert.Equal(TeethCatalog.All.Where(t => t.IsOracleBug).Select(t => t.Name),
+            SeededBugCatalog.All.Where(exhaustive.Runs).Select(b => b.Name));
     }
 }

@@ -11,7 +11,7 @@ public class ShardDeterminismTests
     private static (JsonNode Report, CliRun Run) RunShard(string shard, int cases, string seed = "7")
     {
         using var dir = new TempDirectory();
-        CliRun run = CliHarness.Invoke("check", "--family", "smoke", "--budget", "10m", "--cases", cases.ToString(CultureInfo.InvariantCulture),
+        CliRun run = CliHarness.Invoke(CheckCommandTests.ShortWorkloads, "check", "--budget", "10m", "--cases", cases.ToString(CultureInfo.InvariantCulture),
             "--seed", seed, "--shard", shard, "--geometry", "classic,tiny", "--oracle", "classic", "--out", dir.Path);
         Assert.Equal(ExitCodes.Holds, run.ExitCode);
         return (JsonNode.Parse(File.ReadAllText(dir.File("report.json")))!, run);
@@ -68,7 +68,7 @@ public class ShardDeterminismTests
             return JsonNode.Parse(File.ReadAllText(dir.File("report.json")))!;
         }
         JsonNode first = Run();
-        Assert.Equal(["properties", "memcheck", "exhaustive", "smoke", "concurrency"],
+        Assert.Equal(["properties", "memcheck", "exhaustive", "workloads", "concurrency"],
             first["streams"]!.AsArray().Select(s => s!["family"]!.GetValue<string>()).Distinct());
         Assert.Equal(WithoutTiming(first), WithoutTiming(Run()));
     }

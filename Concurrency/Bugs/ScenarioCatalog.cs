@@ -1,6 +1,8 @@
 using PymallocVerify.Allocator;
 using PymallocVerify.Concurrency.Harness;
 using PymallocVerify.Concurrency.Scripts;
+using PymallocVerify.SeededBugs;
+using PymallocVerify.SeededBugs.Races;
 
 namespace PymallocVerify.Concurrency.Bugs;
 
@@ -85,6 +87,12 @@ public static class ScenarioCatalog
     private static string Slot(ulong offset) => $"0x{IterationArenas.RegionBase + offset:x}";
 
     public static IReadOnlyList<ConcurrencyScenario> All { get; } = [GrowWhileReading, ReleaseWhileReading, RacingMutations, RadixFirstArena];
+
+    /// <summary>The concurrency bugs of the seeded-bug catalog, in catalog order.</summary>
+    public static IReadOnlyList<ConcurrencyBug> Bugs { get; } = SeededBugCatalog.All.OfType<ConcurrencyBug>().ToList();
+
+    /// <summary>The catalogued scenario that exposes <paramref name="bug"/>, with the bug seeded.</summary>
+    public static ConcurrencyScenario Exposing(ConcurrencyBug bug) => FromName(bug.Scenario).WithBug(bug);
 
     public static ConcurrencyScenario FromName(string name) =>
         All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))

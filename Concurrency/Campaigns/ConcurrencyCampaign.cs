@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Coyote;
 using Microsoft.Coyote.SystematicTesting;
-using PymallocVerify.Concurrency.Bugs;
 using PymallocVerify.Concurrency.Harness;
 using PymallocVerify.Concurrency.Scripts;
+using PymallocVerify.SeededBugs.Races;
 
 namespace PymallocVerify.Concurrency.Campaigns;
 
@@ -78,14 +78,14 @@ public static class ConcurrencyCampaign
     }
 
     /// <summary>
-    /// Runs seeded random scenarios (<see cref="RandomScenarios.Generate(ulong, SeededBug)"/> for seeds
+    /// Runs seeded random scenarios (<see cref="RandomScenarios.Generate(ulong, ConcurrencyBug)"/> for seeds
     /// <paramref name="seed"/>, <paramref name="seed"/> + 1, …), each under the next strategy in turn, until
     /// <paramref name="budget"/> is spent, <paramref name="maxScenarios"/> have run, or one fails; failures are saved
     /// to <paramref name="counterexampleDirectory"/> (the file holds the generated scripts, so it replays without
     /// the generator). With <paramref name="bug"/> seeded, shows what random scripts catch.
     /// </summary>
     public static IReadOnlyList<ConcurrencyCampaignResult> RunRandomForBudget(
-        TimeSpan budget, uint seed, int iterationsPerScenario = 50, SeededBug bug = SeededBug.None,
+        TimeSpan budget, uint seed, int iterationsPerScenario = 50, ConcurrencyBug? bug = null,
         int maxScenarios = int.MaxValue, string? counterexampleDirectory = null, Action<ConcurrencyCampaignResult>? progress = null)
     {
         if (maxScenarios < 1) throw new ArgumentException($"maxScenarios must be at least 1; got {maxScenarios}", nameof(maxScenarios));
@@ -123,12 +123,20 @@ public static class ConcurrencyCampaign
 
     /// <summary>A stable file name: scenario, bug, strategy and seed.</summary>
     public static string FileNameFor(ConcurrencyCounterexample counterexample) =>
-        $"concurrency-{counterexample.Scenario.Name}-{counterexample.Scenario.Bug}-{counterexample.Strategy}-{counterexample.Seed}.json".ToLowerInvariant();
+        $"concurrency-{counterexample.Scenario.Name}-{counterexample.Scenario.Bug?.Name ?? "none"}-{counterexample.Strategy}-{counterexample.Seed}.json".ToLowerInvariant();
+
+    /// <summary>
+    /// How long (ms) Coyote's background monitor waits for an iteration to take a step before it reports a "potential
+    /// deadlock". Its default, one second, is shorter than a loaded 2-core machine may leave a thread unscheduled, and its
+    /// reports are false bugs; a real deadlock of the controlled threads (all of them paused) is reported at once anyway.
+    /// </summary>
+    public const uint DeadlockTimeoutMilliseconds = 60_000;
 
     /// <summary>Runs a Coyote engine quietly; returns the number of bugs, the reproducible trace and Coyote's bug text.</summary>
     internal static (int Bugs, string Trace, string Report) Execute(Configuration configuration, Action test)
     {
-        using var engine = TestingEngine.Create(configuration.WithTelemetryEnabled(false).WithConsoleLoggingEnabled(false), test);
+        using var engine = TestingEngine.Create(configuration.WithTelemetryEnabled(false).WithConsoleLoggingEnabled(false)
+            .WithDeadlockTimeout(DeadlockTimeoutMilliseconds), test);
         engine.Run();
         var report = engine.TestReport;
         return (report.NumOfFoundBugs, engine.ReproducibleTrace ?? "", string.Join("; ", report.BugReports));

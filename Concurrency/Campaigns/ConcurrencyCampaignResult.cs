@@ -16,7 +16,7 @@ public sealed record ConcurrencyCampaignResult(
     public double IterationsPerSecond => Elapsed.TotalSeconds > 0 ? IterationsRun / Elapsed.TotalSeconds : 0;
 
     public override string ToString() =>
-        $"{Scenario.Name} [{Scenario.Oracle}, bug {Scenario.Bug}] {Strategy} seed {Seed}: " +
+        $"{Scenario.Name} [{Scenario.Oracle}, bug {Scenario.Bug?.Name ?? "none"}] {Strategy} seed {Seed}: " +
         (BugFound ? $"FAILED at iteration {IterationsRun} ({Counterexample!.Failure}: {Counterexample.Summary})" : $"{IterationsRun} iterations passed") +
         $" in {Elapsed.TotalSeconds:F2} s ({IterationsPerSecond:F0} it/s)";
 }

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using PymallocVerify.Allocator;
-using PymallocVerify.Concurrency.Bugs;
 using PymallocVerify.Concurrency.Harness;
 using PymallocVerify.Concurrency.Scripts;
+using PymallocVerify.SeededBugs;
+using PymallocVerify.SeededBugs.Races;
 
 namespace PymallocVerify.Concurrency.Campaigns;
 
@@ -14,7 +15,8 @@ namespace PymallocVerify.Concurrency.Campaigns;
 /// </summary>
 public sealed record ConcurrencyCounterexample
 {
-    public const string FormatName = "pymalloc-verify/concurrency-counterexample/1";
+    /// <summary>Version 2 names a seeded bug by its catalog name (version 1 wrote an enum member that no longer exists).</summary>
+    public const string FormatName = "pymalloc-verify/concurrency-counterexample/2";
 
     public string Format { get; init; } = FormatName;
     public required ConcurrencyScenario Scenario { get; init; }
@@ -63,19 +65,20 @@ public sealed record ConcurrencyCounterexample
         try { file = JsonSerializer.Deserialize<FileForm>(json, Json); }
         catch (JsonException e) { throw new ArgumentException($"{source}: not a concurrency counterexample ({e.Message})", e); }
         if (file is null || file.Format != FormatName)
-            throw new ArgumentException($"{source}: expected format '{FormatName}', got '{file?.Format}'");
+            throw new ArgumentException($"{source}: expected format '{FormatName}', got '{file?.Format}'" +
+                (file?.Format == FormatName[..^1] + "1" ? " (recorded before the seeded-bug catalog: find the failure again with check)" : ""));
         return file.ToCounterexample(source);
     }
 
     /// <summary>The JSON shape: scripts as operation-language text, so the file is readable and editable.</summary>
     private sealed record FileForm(
-        string Format, string Name, string Geometry, OracleKind Oracle, SeededBug Bug, bool InterleaveMemoryAccesses,
+        string Format, string Name, string Geometry, OracleKind Oracle, string? Bug, bool InterleaveMemoryAccesses,
         ulong ArenaMisalignment, string Setup, IReadOnlyList<string> Threads,
         ExplorationStrategy Strategy, uint Seed, int Iteration, FailureKind Failure, string Summary,
         IReadOnlyList<string> History, string Explanation, string CoyoteTrace)
     {
         public static FileForm From(ConcurrencyCounterexample c) => new(
-            c.Format, c.Scenario.Name, c.Scenario.Geometry, c.Scenario.Oracle, c.Scenario.Bug, c.Scenario.InterleaveMemoryAccesses,
+            c.Format, c.Scenario.Name, c.Scenario.Geometry, c.Scenario.Oracle, c.Scenario.Bug?.Name, c.Scenario.InterleaveMemoryAccesses,
             c.Scenario.ArenaMisalignment, ScriptText.Format(c.Scenario.Setup), c.Scenario.Threads.Select(ScriptText.Format).ToArray(),
             c.Strategy, c.Seed, c.Iteration, c.Failure, c.Summary, c.History, c.Explanation, c.CoyoteTrace);
 
@@ -87,7 +90,8 @@ public sealed record ConcurrencyCounterexample
                 Name = Name ?? throw new ArgumentException($"{source}: the scenario name is missing"),
                 Geometry = Geometry,
                 Oracle = Oracle,
-                Bug = Bug,
+                Bug = Bug is null ? null : SeededBugCatalog.Named(Bug) as ConcurrencyBug
+                      ?? throw new ArgumentException($"{source}: '{Bug}' is not a concurrency bug of the seeded-bug catalog"),
                 InterleaveMemoryAccesses = InterleaveMemoryAccesses,
                 ArenaMisalignment = ArenaMisalignment,
                 Setup = ScriptText.Parse(Setup ?? ""),

@@ -42,17 +42,7 @@ public readonly struct ControlledMemory(SimulatedAddressSpace space, IterationAr
         context.Recorder.RecordEventSince(IterationContext.CurrentThread, since == 0 ? long.MaxValue : since, new ArenaUnmappedEvent(address));
         arenas.Unmapped(address);
         space.FreeArena(address, size);
-        DeferredUnpublish(address);
-    }
-
-    /// <summary>Seeded bug <see cref="Bugs.SeededBug.ArenaReturnedBeforeUnpublished"/>: the slot is cleared only now, after the memory went back.</summary>
-    private void DeferredUnpublish(ulong address)
-    {
-        if (!context.UnpublishAfterRelease.Remove(address)) return;
-        context.Interleave(); // the window: memory gone, slot still published
-        var table = context.ArenaTable?.Invoke() ?? throw new InvalidOperationException("the arena table source is not set");
-        for (int i = 0; i < table.Length; i++)
-            if (Volatile.Read(ref table[i].Address) == address) Volatile.Write(ref table[i].Address, 0UL);
+        context.Bug?.AfterArenaMemoryReturned(address, context);
     }
 
     public ulong SystemMalloc(ulong size) => space.SystemMalloc(size);

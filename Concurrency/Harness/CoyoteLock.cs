@@ -1,6 +1,5 @@
 using Microsoft.Coyote.Runtime;
 using PymallocVerify.Allocator.Concurrent;
-using PymallocVerify.Concurrency.Bugs;
 
 namespace PymallocVerify.Concurrency.Harness;
 
@@ -8,7 +7,7 @@ namespace PymallocVerify.Concurrency.Harness;
 /// A mutation lock Coyote can schedule around: a waiting thread pauses as a controlled operation instead of
 /// blocking the OS thread (a real lock held across a scheduling point is reported as a deadlock). Entering
 /// is a scheduling point, so contention is explored. Outside an active iteration it is a plain spin-free flag.
-/// Seeds <see cref="SeededBug.MutationSkipsLock"/>: <c>Free</c> then walks straight in.
+/// A seeded bug may skip it (<see cref="SeededBugs.Races.ConcurrencyBug.SkipsLock"/>).
 /// </summary>
 public struct CoyoteLock(IterationContext context) : IMutationLock
 {
@@ -18,8 +17,7 @@ public struct CoyoteLock(IterationContext context) : IMutationLock
 
     public void Initialize() => _state ??= new LockState();
 
-    private readonly bool Skips(Mutation mutation) =>
-        context.Bug == SeededBug.MutationSkipsLock && mutation == Mutation.Free;
+    private readonly bool Skips(Mutation mutation) => context.Bug?.SkipsLock(mutation) == true;
 
     public readonly void Enter(Mutation mutation)
     {

@@ -1,19 +1,21 @@
 using PymallocVerify.Allocator;
-using PymallocVerify.Concurrency.Bugs;
+using PymallocVerify.SeededBugs.Races;
 
 namespace PymallocVerify.Concurrency.Harness;
 
 /// <summary>
 /// Everything one iteration's test structs share: the hooks, the lock and the memory space are structs
 /// (generic parameters of the heap), so they carry a reference to this object. Scheduling points are
-/// only taken while <see cref="Active"/> — the sequential setup runs without them.
+/// only taken while <see cref="Active"/> — the sequential setup runs without them. It is also the race window a seeded
+/// <see cref="ConcurrencyBug"/> is handed.
 /// </summary>
-public sealed class IterationContext(SeededBug bug, bool interleaveMemoryAccesses)
+public sealed class IterationContext(ConcurrencyBug? bug, bool interleaveMemoryAccesses) : IRaceWindow
 {
     [ThreadStatic] private static int t_thread;
     [ThreadStatic] private static long t_invocation;
 
-    public SeededBug Bug { get; } = bug;
+    /// <summary>The seeded race the hooks, the lock and the memory call into; null for the real protocol.</summary>
+    public ConcurrencyBug? Bug { get; } = bug;
 
     /// <summary>Every pool-memory read and write becomes a scheduling point (to expose races inside mutations).</summary>
     public bool InterleaveMemoryAccesses { get; } = interleaveMemoryAccesses;
@@ -28,11 +30,11 @@ public sealed class IterationContext(SeededBug bug, bool interleaveMemoryAccesse
     /// <summary>Invocation stamp of the heap call this OS thread is in (0 = none): when an arena release it causes may begin.</summary>
     public static long CurrentInvocation { get => t_invocation; set => t_invocation = value; }
 
-    /// <summary>How the seeded "arena returned before it is unpublished" bug finds the slot it left published.</summary>
-    public Func<ArenaObject[]>? ArenaTable { get; set; }
+    /// <summary>Where <see cref="ArenaTable"/> comes from (the iteration's heap, set once it exists).</summary>
+    public Func<ArenaObject[]>? ArenaTableSource { get; set; }
 
-    /// <summary>Arena bases the seeded "returned before unpublished" bug must clear only after the memory is gone.</summary>
-    public HashSet<ulong> UnpublishAfterRelease { get; } = [];
+    public ArenaObject[] ArenaTable =>
+        ArenaTableSource?.Invoke() ?? throw new InvalidOperationException("the arena table source is not set");
 
     public void Interleave()
     {

@@ -2,11 +2,11 @@ using System.Runtime.CompilerServices;
 using Microsoft.Coyote.Specifications;
 using PymallocVerify.Allocator;
 using PymallocVerify.Allocator.Concurrent;
-using PymallocVerify.Allocator.Radix;
 using PymallocVerify.Allocator.Simulated;
 using PymallocVerify.Concurrency.Scripts;
 using PymallocVerify.Model;
 using PymallocVerify.Model.Linearizability;
+using PymallocVerify.SeededBugs;
 
 namespace PymallocVerify.Concurrency.Harness;
 
@@ -20,12 +20,15 @@ public static class IterationRunner
     public static IterationOutcome Run(ConcurrencyScenario scenario)
     {
         ArgumentNullException.ThrowIfNull(scenario);
-        return scenario.Oracle switch
-        {
-            OracleKind.PoolIndex => Run<PoolIndexOracle>(scenario),
-            OracleKind.RadixTree => Run<RadixTreeOracle>(scenario),
-            _ => throw new ArgumentException($"scenario '{scenario.Name}': oracle {scenario.Oracle} is not wired into the concurrency harness"),
-        };
+        return HeapTypeArguments.Real(scenario.Oracle).Apply(new ScenarioRun(scenario));
+    }
+
+    /// <summary>Runs the scenario on the real heap's oracle; the hooks are the harness's own (<see cref="CoyoteHooks"/>).</summary>
+    private sealed class ScenarioRun(ConcurrencyScenario scenario) : IHeapTypeVisitor<IterationOutcome>
+    {
+        public IterationOutcome Visit<TOracle, THooks>()
+            where TOracle : struct, IOwnershipOracle
+            where THooks : struct, IHeapHooks => Run<TOracle>(scenario);
     }
 
     private static IterationOutcome Run<TOracle>(ConcurrencyScenario scenario) where TOracle : struct, IOwnershipOracle
@@ -38,7 +41,7 @@ public static class IterationRunner
             context);
         var heap = new ConcurrentHeap<ControlledMemory, TOracle, CoyoteHooks, CoyoteLock>(
             geometry, memory, default, new CoyoteHooks(context), new CoyoteLock(context));
-        context.ArenaTable = () => heap.ArenaTableSnapshot;
+        context.ArenaTableSource = () => heap.ArenaTableSnapshot;
         var board = new IterationBoard();
         var spec = new HeapHistorySpec((ulong)geometry.ArenaSize, (ulong)geometry.PoolSize);
 

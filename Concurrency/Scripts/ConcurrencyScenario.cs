@@ -1,13 +1,13 @@
 using PymallocVerify.Allocator;
-using PymallocVerify.Concurrency.Bugs;
 using PymallocVerify.Model;
+using PymallocVerify.SeededBugs.Races;
 
 namespace PymallocVerify.Concurrency.Scripts;
 
 /// <summary>
 /// What one Coyote test runs every iteration: a fresh heap of <see cref="Geometry"/> with
 /// <see cref="Oracle"/>, a sequential <see cref="Setup"/>, then 2–4 <see cref="Threads"/> running their
-/// scripts concurrently, optionally with a <see cref="Bug"/> seeded into the test structs.
+/// scripts concurrently, optionally with a <see cref="Bug"/> seeded into the harness (hooks, lock, memory).
 /// </summary>
 public sealed record ConcurrencyScenario
 {
@@ -17,7 +17,8 @@ public sealed record ConcurrencyScenario
     public required string Name { get; init; }
     public string Geometry { get; init; } = Allocator.Geometry.Tiny.Name;
     public OracleKind Oracle { get; init; } = OracleKind.PoolIndex;
-    public SeededBug Bug { get; init; } = SeededBug.None;
+    /// <summary>The seeded race, or null for the real protocol.</summary>
+    public ConcurrencyBug? Bug { get; init; }
 
     /// <summary>Make every pool-memory access a scheduling point (finer interleavings, slower iterations).</summary>
     public bool InterleaveMemoryAccesses { get; init; }
@@ -37,8 +38,8 @@ public sealed record ConcurrencyScenario
         geometry.Validate(Oracle);
         if (ArenaMisalignment % (ulong)geometry.Alignment != 0 || ArenaMisalignment >= (ulong)geometry.ArenaSize)
             throw new ArgumentException($"scenario '{Name}': arena misalignment {ArenaMisalignment} must be a multiple of {geometry.Alignment} below {geometry.ArenaSize}");
-        if (Bug == SeededBug.RadixNodeLinkedBeforeFilled && Oracle != OracleKind.RadixTree)
-            throw new ArgumentException($"scenario '{Name}': {Bug} needs the radix-tree oracle");
+        if (Bug?.Oracle is { } needed && needed != Oracle)
+            throw new ArgumentException($"scenario '{Name}': seeded bug {Bug.Name} needs the {needed} oracle");
         foreach (var op in Setup.Concat(Threads.SelectMany(t => t)))
         {
             if (op is null || !ConcurrentSteps.IsSupported(op))
@@ -48,13 +49,13 @@ public sealed record ConcurrencyScenario
         }
     }
 
-    public ConcurrencyScenario WithBug(SeededBug bug) => this with { Bug = bug };
+    public ConcurrencyScenario WithBug(ConcurrencyBug? bug) => this with { Bug = bug };
 
     public override string ToString()
     {
         var lines = new List<string>
         {
-            $"scenario {Name}: geometry {Geometry}, oracle {Oracle}, bug {Bug}" +
+            $"scenario {Name}: geometry {Geometry}, oracle {Oracle}, bug {Bug?.Name ?? "none"}" +
             (InterleaveMemoryAccesses ? ", memory accesses interleaved" : "") +
             (ArenaMisalignment != 0 ? $", arenas misaligned by {ArenaMisalignment}" : ""),
             $"  setup: {ScriptText.Format(Setup)}",

@@ -1,7 +1,7 @@
 using PymallocVerify.Allocator;
-using PymallocVerify.Concurrency.Bugs;
 using PymallocVerify.Concurrency.Harness;
 using PymallocVerify.Model;
+using PymallocVerify.SeededBugs.Races;
 
 namespace PymallocVerify.Concurrency.Scripts;
 
@@ -55,18 +55,10 @@ public static class RandomScenarios
     }
 
     /// <summary>
-    /// The scenario for <paramref name="seed"/> with <paramref name="bug"/> seeded, on an oracle that can see it:
-    /// the radix tree for a radix bug, the pool-index oracle for the arena-table and slot bugs (the radix oracle
-    /// never reads the table), either for the rest.
+    /// The scenario for <paramref name="seed"/> with <paramref name="bug"/> seeded, on the oracle the bug corrupts
+    /// (<see cref="ConcurrencyBug.Oracle"/>; the seed picks one when any will do). Null: the real protocol.
     /// </summary>
-    public static ConcurrencyScenario Generate(ulong seed, SeededBug bug) => Generate(seed, OracleFor(bug)).WithBug(bug);
-
-    private static OracleKind? OracleFor(SeededBug bug) => bug switch
-    {
-        SeededBug.RadixNodeLinkedBeforeFilled => OracleKind.RadixTree,
-        SeededBug.TableReclaimedWhileRead or SeededBug.TablePublishedBeforeFilled or SeededBug.ArenaReturnedBeforeUnpublished => OracleKind.PoolIndex,
-        _ => null,
-    };
+    public static ConcurrencyScenario Generate(ulong seed, ConcurrencyBug? bug) => Generate(seed, bug?.Oracle).WithBug(bug);
 
     /// <summary>
     /// Fills <paramref name="setup"/>; returns how many blocks it hands out. <paramref name="hot"/> gets the blocks

@@ -1,6 +1,7 @@
 using PymallocVerify.Concurrency.Bugs;
 using PymallocVerify.Concurrency.Campaigns;
 using PymallocVerify.Concurrency.Harness;
+using PymallocVerify.SeededBugs.Races;
 
 namespace PymallocVerify.Concurrency.Tests;
 
@@ -8,7 +9,7 @@ public class ConcurrencyCounterexampleFileTests
 {
     private static ConcurrencyCounterexample Sample() => new()
     {
-        Scenario = ScenarioCatalog.ReleaseWhileReading.WithBug(SeededBug.ArenaReturnedBeforeUnpublished),
+        Scenario = ScenarioCatalog.Exposing(new ArenaReturnedBeforeUnpublished()),
         Strategy = ExplorationStrategy.Pct,
         Seed = 3,
         Iteration = 5,
@@ -30,6 +31,8 @@ public class ConcurrencyCounterexampleFileTests
         Assert.Equal(original.CoyoteTrace, back.CoyoteTrace);
         Assert.Equal(original.Failure, back.Failure);
         Assert.Contains("\"setup\": \"Malloc(64)*36;", original.ToJson()); // scripts stay readable in the file
+        Assert.Contains("\"bug\": \"arena-returned-before-unpublished\"", original.ToJson()); // the catalog's name
+        Assert.Equal(original.Scenario.Bug, back.Scenario.Bug);
     }
 
     [Fact]
@@ -40,6 +43,10 @@ public class ConcurrencyCounterexampleFileTests
         Assert.Contains("expected format", Assert.Throws<ArgumentException>(() => ConcurrencyCounterexample.FromJson("{\"format\":\"other\"}")).Message);
         string noTrace = Sample().ToJson().Replace("{\\u0022trace\\u0022: []}", "");
         Assert.Contains("trace is missing", Assert.Throws<ArgumentException>(() => ConcurrencyCounterexample.FromJson(noTrace)).Message);
+        string version1 = Sample().ToJson().Replace("concurrency-counterexample/2", "concurrency-counterexample/1");
+        Assert.Contains("recorded before the seeded-bug catalog", Assert.Throws<ArgumentException>(() => ConcurrencyCounterexample.FromJson(version1)).Message);
+        string heapBug = Sample().ToJson().Replace("arena-returned-before-unpublished", "no-range-check");
+        Assert.Contains("not a concurrency bug", Assert.Throws<ArgumentException>(() => ConcurrencyCounterexample.FromJson(heapBug)).Message);
         string badScript = Sample().ToJson().Replace("FreeBlock(12)", "FreeBlok(12)");
         Assert.Contains("unknown step", Assert.Throws<ArgumentException>(() => ConcurrencyCounterexample.FromJson(badScript)).Message);
     }

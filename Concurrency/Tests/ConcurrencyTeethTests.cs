@@ -1,5 +1,8 @@
 using PymallocVerify.Concurrency.Bugs;
 using PymallocVerify.Concurrency.Campaigns;
+using PymallocVerify.Concurrency.Scripts;
+using PymallocVerify.SeededBugs;
+using PymallocVerify.SeededBugs.Races;
 using Xunit.Abstractions;
 
 namespace PymallocVerify.Concurrency.Tests;
@@ -14,23 +17,19 @@ public class ConcurrencyTeethTests(ITestOutputHelper output)
     /// <summary>The default budget per bug and strategy (bugs are found in 1–50 iterations when measured).</summary>
     public const int Budget = 300;
 
-    public static TheoryData<SeededBug> Bugs()
-    {
-        var bugs = new TheoryData<SeededBug>();
-        foreach (var seeded in SeededBugCatalog.Cases) bugs.Add(seeded.Bug);
-        return bugs;
-    }
+    public static TheoryData<string> Bugs() => new(ScenarioCatalog.Bugs.Select(b => b.Name));
 
     [Theory]
     [MemberData(nameof(Bugs))]
-    public void FoundByEveryStrategySavedAndReplayed(SeededBug bug)
+    public void FoundByEveryStrategySavedAndReplayed(string name)
     {
-        var seeded = SeededBugCatalog.For(bug);
+        var bug = (ConcurrencyBug)SeededBugCatalog.Find(name);
+        var seeded = ScenarioCatalog.Exposing(bug);
         foreach (var strategy in ExplorationStrategies.All)
         {
-            var result = ConcurrencyCampaign.Run(seeded.Seeded, strategy, Budget, seed: 7);
+            var result = ConcurrencyCampaign.Run(seeded, strategy, Budget, seed: 7);
             output.WriteLine(result.ToString());
-            Assert.True(result.BugFound, $"{seeded} survived {Budget} iterations of {strategy}");
+            Assert.True(result.BugFound, $"{bug.Name} ({seeded.Name}) survived {Budget} iterations of {strategy}");
             var found = result.Counterexample!;
 
             string path = TestSupport.Save(found);
@@ -41,7 +40,7 @@ public class ConcurrencyTeethTests(ITestOutputHelper output)
             Assert.True(replay.Verdict == ReplayVerdict.Reproduced, replay.Report());
             Assert.Equal(0, replay.ExitCode);
 
-            var fixedCode = found with { Scenario = found.Scenario.WithBug(SeededBug.None) };
+            var fixedCode = found with { Scenario = found.Scenario.WithBug(null) };
             var stale = ConcurrencyReplayer.Replay(fixedCode);
             Assert.True(stale.Verdict == ReplayVerdict.Stale, stale.Report());
             Assert.NotEqual(0, stale.ExitCode);
@@ -49,11 +48,14 @@ public class ConcurrencyTeethTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void TheCatalogCoversEveryBugThisHarnessCanSeed()
+    public void EveryConcurrencyBugNamesACataloguedScenarioOnTheOracleItCorrupts()
     {
-        var catalogued = SeededBugCatalog.Cases.Select(c => c.Bug).ToHashSet();
-        var missing = Enum.GetValues<SeededBug>()
-            .Where(b => b != SeededBug.None && !catalogued.Contains(b));
-        Assert.Empty(missing);
+        Assert.NotEmpty(ScenarioCatalog.Bugs);
+        foreach (ConcurrencyBug bug in ScenarioCatalog.Bugs)
+        {
+            ConcurrencyScenario scenario = ScenarioCatalog.Exposing(bug);
+            scenario.Validate();
+            Assert.Same(bug, scenario.Bug);
+        }
     }
 }

@@ -19,23 +19,23 @@ public class ConcurrentHeapRealThreadTests
         var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
         {
-            var random = new Random(t + 1);
+            var random = new SplitMix64((ulong)t + 1);
             var live = new List<ulong>();
             for (int i = 0; i < rounds; i++)
             {
-                if (live.Count < 200 && random.Next(3) != 0)
+                if (live.Count < 200 && random.NextInt(3) != 0)
                 {
-                    ulong block = heap.Malloc((ulong)random.Next(1, 513));
+                    ulong block = heap.Malloc((ulong)random.NextInt(1, 513));
                     if (block == 0) { failures.Enqueue($"T{t}: out of memory"); return; }
                     live.Add(block);
                 }
                 else if (live.Count > 0)
                 {
-                    int victim = random.Next(live.Count);
+                    int victim = random.NextInt(live.Count);
                     heap.Free(live[victim]);
                     live.RemoveAt(victim);
                 }
-                if (live.Count > 0 && !heap.IsOwned(live[random.Next(live.Count)]))
+                if (live.Count > 0 && !heap.IsOwned(live[random.NextInt(live.Count)]))
                     failures.Enqueue($"T{t}: a live block of this thread was reported foreign");
             }
             foreach (ulong block in live) heap.Free(block);

@@ -1,4 +1,5 @@
 using PymallocVerify.Concurrency.Bugs;
+using PymallocVerify.SeededBugs.Races;
 using PymallocVerify.Concurrency.Scripts;
 
 namespace PymallocVerify.Concurrency.Tests;
@@ -46,7 +47,7 @@ public class ScriptTextTests
     {
         var one = ScenarioCatalog.RacingMutations with { Threads = [ScriptText.Parse("Malloc(8)")] };
         Assert.Contains("threads", Assert.Throws<ArgumentException>(one.Validate).Message);
-        var radixBugOnClassic = ScenarioCatalog.GrowWhileReading.WithBug(SeededBug.RadixNodeLinkedBeforeFilled);
+        var radixBugOnClassic = ScenarioCatalog.GrowWhileReading.WithBug(new RadixNodeLinkedBeforeFilled());
         Assert.Throws<ArgumentException>(radixBugOnClassic.Validate);
     }
 

@@ -1,5 +1,6 @@
 using PymallocVerify.Allocator;
 using PymallocVerify.Allocator.Radix;
+using PymallocVerify.SeededBugs;
 
 namespace PymallocVerify.Properties.Heaps;
 
@@ -14,13 +15,16 @@ public sealed record HeapVariant(string Name, string Description, OracleKind Ora
 
     public bool IsReal => Name.StartsWith(RealName, StringComparison.Ordinal);
 
+    /// <summary>One production variant per oracle (declared first: the properties below read it).</summary>
+    private static readonly Dictionary<OracleKind, HeapVariant> RealVariants = Enum.GetValues<OracleKind>().ToDictionary(k => k,
+        k => new HeapVariant(RealName, $"the production allocator, {HeapTypeArguments.Real(k)}", k,
+            HeapTypeArguments.Real(k).Apply(HeapFactories.Instance)));
+
     /// <summary>The production heap with the classic pool-header oracle.</summary>
-    public static HeapVariant RealPoolIndex { get; } = new(RealName, "the production allocator, classic address_in_range",
-        OracleKind.PoolIndex, HeapFactory<PoolIndexOracle, NoHooks>.Instance);
+    public static HeapVariant RealPoolIndex { get; } = Real(OracleKind.PoolIndex);
 
     /// <summary>The production heap with CPython 3.10's arena map (the default for Modern).</summary>
-    public static HeapVariant RealRadixTree { get; } = new(RealName, "the production allocator, radix-tree arena map",
-        OracleKind.RadixTree, HeapFactory<RadixTreeOracle, NoHooks>.Instance);
+    public static HeapVariant RealRadixTree { get; } = Real(OracleKind.RadixTree);
 
     /// <summary>
     /// The production heap asking both oracles on every ownership question (the classic answer drives the heap); the
@@ -30,13 +34,9 @@ public sealed record HeapVariant(string Name, string Description, OracleKind Ora
         "the production allocator asking the classic and the radix oracle on every question",
         OracleKind.PoolIndex, DifferentialHeapFactory<PoolIndexOracle, RadixTreeOracle>.Instance) { IsDifferential = true };
 
-    /// <summary>The production heap with <paramref name="oracle"/>.</summary>
-    public static HeapVariant Real(OracleKind oracle) => oracle switch
-    {
-        OracleKind.PoolIndex => RealPoolIndex,
-        OracleKind.RadixTree => RealRadixTree,
-        _ => throw new ArgumentException($"unknown oracle {oracle}"),
-    };
+    /// <summary>The production heap with <paramref name="oracle"/> (<see cref="HeapTypeArguments.Real"/> names its oracle struct).</summary>
+    public static HeapVariant Real(OracleKind oracle) =>
+        RealVariants.TryGetValue(oracle, out HeapVariant? variant) ? variant : throw new ArgumentException($"unknown oracle {oracle}");
 
     /// <summary>The oracle a geometry runs with by default: the radix tree where pools are larger than a page (Modern).</summary>
     public static OracleKind DefaultOracleFor(Geometry geometry) =>

@@ -1,4 +1,5 @@
 using PymallocVerify.Allocator;
+using PymallocVerify.Allocator.Radix;
 
 namespace PymallocVerify.Properties.Heaps;
 
@@ -18,6 +19,12 @@ public interface IHeapDriver : IDisposable
 
     /// <summary>The heap's list heads (usedpools per class, usable_arenas, unused arena objects), for canonical-state hashing.</summary>
     HeapListHeads ListHeads { get; }
+
+    /// <summary>The <c>sys._debugmallocstats()</c> content (what the CLI's <c>stats</c> prints).</summary>
+    HeapStats GetStats();
+
+    /// <summary>The radix tree's node counts when the oracle is the radix tree, else null.</summary>
+    ArenaMapStats? ArenaMapStats { get; }
 }
 
 /// <summary>Builds a variant's heap over any memory backend (the JIT specialises the heap per backend, oracle and hooks).</summary>
@@ -54,6 +61,8 @@ public class HeapDriver<TMemory, TOracle, THooks>(Geometry geometry, TMemory mem
     public ArenaObject[] ArenaTable => Heap.ArenaTableSnapshot;
     public void CheckInvariants() => Heap.CheckInvariants();
     public HeapListHeads ListHeads => new([.. Heap.UsedPoolHeads], Heap.UsableArenasHead, Heap.UnusedArenaObjectsHead);
+    public HeapStats GetStats() => Heap.GetStats();
+    public ArenaMapStats? ArenaMapStats => (object)Heap.Oracle is RadixTreeOracle radix ? radix.Map.GetStats() : null;
     public void Dispose() => Heap.Dispose();
 }
 

@@ -2,20 +2,28 @@ using PymallocVerify.Allocator;
 using PymallocVerify.Model;
 using PymallocVerify.Properties.Backend;
 using PymallocVerify.Properties.Heaps;
+using PymallocVerify.SeededBugs;
 
 namespace PymallocVerify.Properties.Teeth;
 
 /// <summary>
-/// One seeded bug: its name, what is broken, the allocator variant that carries it, the geometry it is hunted on,
-/// and the property family expected to kill it first.
+/// A heap bug of the seeded-bug catalog as the properties hunt it: the allocator variant that carries it, the geometry
+/// it is hunted on, the backend (real memory, or the simulated space for a bug only memcheck sees).
 /// </summary>
-public sealed record Tooth(string Name, string Description, HeapVariant Variant, Geometry Geometry, PropertyFamily KilledBy)
+public sealed record Tooth(HeapBug Bug, HeapVariant Variant, Geometry Geometry)
 {
+    public string Name => Bug.Name;
+
+    public string Description => Bug.Description;
+
+    /// <summary>The property family expected to kill it first.</summary>
+    public PropertyFamily KilledBy => Bug.KilledByFamily;
+
     /// <summary>A bug in an ownership oracle (the explorer must find every one), as opposed to one in the allocator.</summary>
-    public bool IsOracleBug { get; init; }
+    public bool IsOracleBug => Bug.IsOracleBug;
 
     /// <summary>The longest shrunk counterexample accepted ("a few operations").</summary>
-    public int MaxShrunkLength { get; init; } = 8;
+    public int MaxShrunkLength => Bug.MaxShrunkLength;
 
     /// <summary>Null: hunted on real memory. Otherwise on the simulated space (a bug only memcheck sees).</summary>
     public SimulatedLayout? Simulated { get; init; }

@@ -1,6 +1,9 @@
 using System.Text;
 using PymallocVerify.Model;
+using PymallocVerify.Properties.Backend;
 using PymallocVerify.Properties.Teeth;
+using PymallocVerify.SeededBugs;
+using PymallocVerify.SeededBugs.Hooks;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -33,6 +36,37 @@ public class TeethTests(ITestOutputHelper output)
         Assert.False(CounterexampleReplayer.Replay(kill.Counterexample, tooth.Name).Passed, "replay on the bug must still fail");
         CounterexampleReplayReport real = CounterexampleReplayer.Replay(kill.Counterexample);
         Assert.True(real.Passed, real.Format());
+    }
+
+    [Fact]
+    public void The_catalog_names_every_bug_once_in_kebab_case_and_the_properties_hunt_every_heap_bug()
+    {
+        Assert.Equal(SeededBugCatalog.All.Count, SeededBugCatalog.All.Select(b => b.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.All(SeededBugCatalog.All, b => Assert.Matches("^[a-z0-9]+(-[a-z0-9]+)*$", b.Name));
+        Assert.Equal(SeededBugCatalog.All.OfType<HeapBug>().Select(b => b.Name), TeethCatalog.All.Select(t => t.Name));
+        Assert.Throws<ArgumentException>(() => SeededBugCatalog.Find("no-such-bug"));
+    }
+
+    [Fact]
+    public void The_arena_index_bug_writes_what_a_fresh_arena_holds_in_the_recording_backend() =>
+        Assert.Equal(MemoryRecorder.ArenaFill * 0x0101_0101u, ArenaIndexNotWrittenHooks.FreshArenaWord);
+
+    /// <summary>
+    /// The radix leaf bug changes no answer: with the invariant check off, the properties pass on it. So its kill (by
+    /// Invariants, in the theory above) is the oracle's own rules, which every CheckInvariants() of the heap runs.
+    /// </summary>
+    [Fact]
+    public void Only_the_oracle_invariants_kill_the_radix_leaf_bug()
+    {
+        Tooth tooth = TeethCatalog.Find("radix-last-leaf-not-zeroed");
+        PropertyCampaignResult blind = PropertyCampaign.Run(tooth.Hunt(Campaigns.Seed, Effort.Scale(100), counterexampleDirectory: null)
+            with { CheckInvariantsEveryStep = false });
+        output.WriteLine(blind.Summary());
+        Assert.True(blind.Passed, blind.Failures.FirstOrDefault()?.Report());
+
+        CampaignFailure kill = Assert.Single(Campaigns.Hunt(tooth).Failures);
+        Assert.Equal(PropertyFamily.Invariants, kill.Failure.Family);
+        Assert.Contains("radix-tail-range", kill.Failure.Message);
     }
 
     [Fact]

@@ -1,9 +1,10 @@
 using PymallocVerify.Allocator;
 using PymallocVerify.Cli.Campaign;
-using PymallocVerify.Cli.Options;
 using PymallocVerify.Concurrency.Bugs;
 using PymallocVerify.Concurrency.Campaigns;
 using PymallocVerify.Concurrency.Scripts;
+using PymallocVerify.SeededBugs;
+using PymallocVerify.SeededBugs.Races;
 
 namespace PymallocVerify.Cli.Families.Concurrency;
 
@@ -34,29 +35,11 @@ public sealed class ConcurrencyFamily(int iterationsPerCase = ConcurrencyFamily.
         $"Coyote: {iterationsPerCase} iterations per case, alternating the scenarios {string.Join(", ", ScenarioCatalog.All.Select(s => s.Name))} " +
         "with seeded random scenarios; histories checked for linearizability";
 
-    public override IReadOnlyList<SeededBugInfo> SeededBugs { get; } =
-        SeededBugCatalog.Cases.Select(c => new SeededBugInfo(BugName(c.Bug), c.Description)).ToList();
+    public override bool Runs(SeededBug bug) => bug is ConcurrencyBug;
 
-    /// <summary>The command line's name for a catalogued bug: <c>TableReclaimedWhileRead</c> → <c>table-reclaimed-while-read</c>.</summary>
-    public static string BugName(SeededBug bug) =>
-        string.Concat(bug.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
-
-    /// <summary>The scenarios are written for the tiny geometry (a few pools per arena); other geometries are skipped.</summary>
-    public override IReadOnlyList<FamilyConfiguration> Configurations(CampaignSelection selection)
-    {
-        var list = new List<FamilyConfiguration>();
-        bool tinySelected = selection.Geometries.Contains(Geometry.Tiny);
-        SeededBugCase? bug = FindBug(selection.SeededBug);
-        foreach (OracleKind oracle in selection.Oracles)
-        {
-            string? skip = OracleCatalog.UnavailableReason(oracle);
-            if (skip is null && !tinySelected) skip = "the concurrency scenarios run on the tiny geometry, which is not selected";
-            if (skip is null && bug is not null && bug.Scenario.Oracle != oracle)
-                skip = $"seeded bug {selection.SeededBug} is catalogued for the {OracleNames.Of(bug.Scenario.Oracle)} oracle";
-            list.Add(new FamilyConfiguration(Geometry.Tiny, oracle, skip));
-        }
-        return list;
-    }
+    /// <summary>The scenarios are written for the tiny geometry (a few pools per arena); other geometries are not run.</summary>
+    public override IReadOnlyList<FamilyConfiguration> Configurations(CampaignSelection selection) =>
+        FamilyConfiguration.Cross(selection, [Geometry.Tiny], mustBeSelected: true);
 
     public override Coverage NewCoverage(FamilyConfiguration configuration) => new([], []);
 
@@ -64,9 +47,10 @@ public sealed class ConcurrencyFamily(int iterationsPerCase = ConcurrencyFamily.
     {
         ConcurrencyScenario scenario;
         ExplorationStrategy strategy;
-        if (FindBug(context.SeededBug) is { } bug)
+        if (context.SeededBug is ConcurrencyBug bug)
         {
-            scenario = bug.Seeded;
+            // The scenario written for the bug, on the configuration's oracle (the bug's own, when it needs one).
+            scenario = ScenarioCatalog.Exposing(bug) with { Oracle = context.Configuration.Oracle };
             strategy = ExplorationStrategies.All[(int)(spec.Index % ExplorationStrategies.All.Count)];
         }
         else if (spec.Index % 2 == 1)
@@ -96,10 +80,7 @@ public sealed class ConcurrencyFamily(int iterationsPerCase = ConcurrencyFamily.
         string path = context.CounterexamplePath(Name, spec);
         found.Save(path);
         int length = found.Scenario.Threads.Sum(t => t.Count);
-        return new CaseOutcome(result.IterationsRun, new FailureRecord(spec.Index, spec.Seed,
+        return new CaseOutcome(result.IterationsRun, new StreamFailure(spec.Index, spec.Seed,
             $"{scenario.Name} under {strategy}, iteration {result.IterationsRun}: {found.Failure}: {found.Summary}", path, length));
     }
-
-    private static SeededBugCase? FindBug(string? name) =>
-        name is null ? null : SeededBugCatalog.Cases.FirstOrDefault(c => BugName(c.Bug) == name);
 }

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using PymallocVerify.Allocator;
 using PymallocVerify.Cli.Campaign;
-using PymallocVerify.Cli.Options;
 using PymallocVerify.Properties.Exhaustive;
 using PymallocVerify.Properties.Heaps;
 using PymallocVerify.Properties.Teeth;
+using PymallocVerify.SeededBugs;
 
 namespace PymallocVerify.Cli.Families.Exhaustive;
 
@@ -33,24 +33,11 @@ public sealed class ExhaustiveFamily(int maxDepth = ExhaustiveFamily.DefaultMaxD
     public override string Description =>
         $"bounded exhaustive exploration on tiny (simulated space, memcheck, every garbage value), depth 1..{maxDepth}";
 
-    public override IReadOnlyList<SeededBugInfo> SeededBugs { get; } =
-        TeethCatalog.All.Where(t => t.IsOracleBug).Select(t => new SeededBugInfo(t.Name, t.Description)).ToList();
+    /// <summary>The oracle bugs (the explorer's alphabet has no hook to seed an allocator bug through).</summary>
+    public override bool Runs(SeededBug bug) => bug is HeapBug { IsOracleBug: true };
 
-    public override IReadOnlyList<FamilyConfiguration> Configurations(CampaignSelection selection)
-    {
-        Tooth? tooth = FindTooth(selection.SeededBug);
-        bool tinySelected = selection.Geometries.Contains(Geometry.Tiny);
-        var list = new List<FamilyConfiguration>();
-        foreach (OracleKind oracle in selection.Oracles)
-        {
-            string? skip = OracleCatalog.UnavailableReason(oracle);
-            if (skip is null && !tinySelected) skip = "exhaustive exploration runs on the tiny geometry, which is not selected";
-            if (skip is null && tooth is not null && tooth.Variant.Oracle != oracle)
-                skip = $"seeded bug {tooth.Name} breaks the {OracleNames.Of(tooth.Variant.Oracle)} oracle";
-            list.Add(new FamilyConfiguration(Geometry.Tiny, oracle, skip));
-        }
-        return list;
-    }
+    public override IReadOnlyList<FamilyConfiguration> Configurations(CampaignSelection selection) =>
+        FamilyConfiguration.Cross(selection, [Geometry.Tiny], mustBeSelected: true);
 
     public override Coverage NewCoverage(FamilyConfiguration configuration) => new([], []);
 
@@ -71,8 +58,7 @@ public sealed class ExhaustiveFamily(int maxDepth = ExhaustiveFamily.DefaultMaxD
     protected override CaseOutcome RunCase(FamilyContext context, CaseSpec spec, Coverage coverage, IProgressReporter progress)
     {
         int depth = (int)spec.Index + 1;
-        Tooth? tooth = FindTooth(context.SeededBug);
-        HeapVariant variant = tooth?.Variant ?? HeapVariant.Real(context.Configuration.Oracle);
+        HeapVariant variant = context.SeededBug is HeapBug bug ? TeethCatalog.VariantOf(bug) : HeapVariant.Real(context.Configuration.Oracle);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
         deadline.CancelAfter(context.Remaining > TimeSpan.FromSeconds(1) ? context.Remaining : TimeSpan.FromSeconds(1));
 
@@ -84,15 +70,12 @@ public sealed class ExhaustiveFamily(int maxDepth = ExhaustiveFamily.DefaultMaxD
 
         if (result.Counterexample is { } found)
         {
-            return new CaseOutcome(result.States, new FailureRecord(spec.Index, spec.Seed,
+            return new CaseOutcome(result.States, new StreamFailure(spec.Index, spec.Seed,
                 $"depth {depth}: shortest counterexample ({found.Operations.Length} operations): {found.Failure?.Message}",
-                result.CounterexamplePath, result.CounterexampleLength, tooth is null ? null : $"--seeded-bug {tooth.Name}"));
+                result.CounterexamplePath, result.CounterexampleLength, context.SeededBugReplayOption));
         }
         return new CaseOutcome(result.States, null, Completed: result.DepthCompleted >= depth);
     }
-
-    private static Tooth? FindTooth(string? name) =>
-        name is null ? null : TeethCatalog.All.FirstOrDefault(t => t.IsOracleBug && string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Forwards the explorer's state count (reported from its worker threads) as progress.</summary>
     private sealed class StatesReporter(IProgressReporter progress) : IProgress<ExplorationProgress>

@@ -1,7 +1,6 @@
 using PymallocVerify.Allocator;
-using PymallocVerify.Cli.Campaign;
 using PymallocVerify.Properties.Backend;
-using PymallocVerify.Properties.Teeth;
+using PymallocVerify.SeededBugs;
 
 namespace PymallocVerify.Cli.Families.Properties;
 
@@ -23,10 +22,9 @@ public sealed class MemcheckFamily(int casesPerRun = MemcheckFamily.DefaultCases
     public override string Description =>
         $"the properties on the simulated space with memcheck shadow memory and adversarial placement: {CasesPerRun} programs per case";
 
-    protected override bool Hunts(Tooth tooth) => tooth.Simulated is not null;
+    protected override bool Hunts(HeapBug bug) => bug.OnlyMemcheckSees;
+
+    protected override Geometry ForOracle(Geometry geometry, OracleKind oracle) => geometry;
 
     protected override SimulatedLayout? Layout(Geometry geometry, ulong caseSeed) => SimulatedLayout.Adversarial(geometry, caseSeed);
-
-    protected override IReadOnlyList<FamilyConfiguration> RealConfigurations(CampaignSelection selection) =>
-        FamilyConfiguration.CrossProduct(selection);
 }
