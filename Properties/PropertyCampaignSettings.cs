@@ -23,7 +23,7 @@ public sealed record PropertyCampaignSettings
 
     public TimeSpan? Budget { get; init; }
 
-    public int MaxShrinkAttempts { get; init; } = 3000;
+    public int MaxShrinkAttempts { get; init; } = 10_000;
 
     /// <summary>The longest one shrink may take (it also stops when <see cref="Budget"/> runs out).</summary>
     public TimeSpan MaxShrinkTime { get; init; } = TimeSpan.FromSeconds(20);

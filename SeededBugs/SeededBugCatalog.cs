@@ -41,7 +41,7 @@ public static class SeededBugCatalog
             "the radix oracle also reads the pool header (right answers, foreign reads)", PropertyFamily.Memcheck),
         Hooks<PoolIndexOracle, ReadsReleasedArenaHooks>("reads-released-arena",
             "after an arena is returned, carving the next pool reads the released arena", PropertyFamily.Memcheck)
-            with { MaxShrunkLength = 10 }, // fill an arena, spill, empty it, carve again
+            with { MaxShrunkLength = 14 }, // fill an arena (up to eight blocks), spill, empty it, carve again: a local minimum of 10-14
         new TableReclaimedWhileRead(),
         new TablePublishedBeforeFilled(),
         new ArenaReturnedBeforeUnpublished(),

@@ -53,7 +53,7 @@ public static class TeethMarkdown
             the `micro` geometry (256-byte pools, 4 pools per 1 KiB arena, threshold 96), where arenas fill and drain in a few
             operations, and requires:
             - a failure from the property family the catalog names;
-            - a shrunk counterexample of at most `HeapBug.MaxShrunkLength` operations (8; 10 for `reads-released-arena`, which
+            - a shrunk counterexample of at most `HeapBug.MaxShrunkLength` operations (8; 14 for `reads-released-arena`, which
               needs an arena filled, spilled, emptied and a pool carved again), with small arguments;
             - the shrunk case still fails on the bug and passes on the real allocator.
 

@@ -21,9 +21,12 @@ public static class CaseGenerators
         Gen<Operation> op = Operations(geometry);
         Gen<ImmutableArray<Operation>> body = Gen.Sized(n => Gen.Choose(Math.Max(1, n / 2), Math.Max(1, n)).SelectMany(len => Gen.ListOf(op, len)))
             .Select(list => list.ToImmutableArray());
+        // Where a 17th arena is a few hundred operations away, some programs open by growing the arena table.
+        int growthPercent = BlocksToGrowTable(geometry) <= MaxGrowthPrelude ? 3 : 0;
         Gen<ImmutableArray<Operation>> churn = Gen.Frequency(
             (churnPercent, Churn(geometry)),
-            (100 - churnPercent, Gen.Constant(ImmutableArray<Operation>.Empty)));
+            (growthPercent, Gen.Constant(GrowTable(geometry))),
+            (100 - churnPercent - growthPercent, Gen.Constant(ImmutableArray<Operation>.Empty)));
         Gen<ImmutableArray<int>> heads = HeadOffsets(geometry);
         return churn.SelectMany(prefix => body, (prefix, ops) => prefix.AddRange(ops))
             .SelectMany(_ => heads, (ops, h) => new TestCase(ops, h));
@@ -32,7 +35,24 @@ public static class CaseGenerators
     /// <summary>How many blocks of the largest class fill one arena, plus one that needs a second arena.</summary>
     public static int BlocksToSpill(Geometry g) => g.BlocksPerPool(g.NumSizeClasses - 1) * g.MaxPoolsInArena + 1;
 
-    /// <summary>Fill an arena, spill into a second, free everything (one arena goes back), then aim at what is left.</summary>
+    /// <summary>The longest table-growth prelude generated: only small geometries get one.</summary>
+    public const int MaxGrowthPrelude = 400;
+
+    /// <summary>Blocks of the largest class that fill the first arena table (16 arenas), plus one that grows it.</summary>
+    public static int BlocksToGrowTable(Geometry g) => (BlocksToSpill(g) - 1) * 16 + 1;
+
+    /// <summary>Fill sixteen arenas and open a seventeenth: the arena table grows while every slot is live.</summary>
+    public static ImmutableArray<Operation> GrowTable(Geometry g) =>
+        [.. Enumerable.Repeat<Operation>(new MallocOp(g.SmallRequestThreshold), BlocksToGrowTable(g))];
+
+    /// <summary>The longest spill that a churn episode repeats after its queries (small geometries only).</summary>
+    public const int MaxRefill = 100;
+
+    /// <summary>
+    /// Fill an arena, spill into a second, free everything (one arena goes back), then aim at what is left; on small
+    /// geometries, half the time, fill and spill again, so a new arena opens after one was released (where the
+    /// system may put it at the released address).
+    /// </summary>
     public static Gen<ImmutableArray<Operation>> Churn(Geometry g)
     {
         int k = BlocksToSpill(g);
@@ -40,8 +60,10 @@ public static class CaseGenerators
         for (int i = 0; i < k; i++) ops.Add(new MallocOp(g.SmallRequestThreshold));
         for (int i = 0; i < k; i++) ops.Add(new FreeOp(0));
         ImmutableArray<Operation> fixedPart = ops.ToImmutable();
+        ImmutableArray<Operation> refill = [.. Enumerable.Repeat<Operation>(new MallocOp(g.SmallRequestThreshold), k)];
+        Gen<bool> refills = k <= MaxRefill ? Gen.Elements(false, true) : Gen.Constant(false);
         return Gen.ListOf(Gen.Zip(FreedArenaOrLow(g), GarbageGen(g)).Select(t => (Operation)new QueryOp(t.Item1, t.Item2)), 4)
-            .Select(queries => fixedPart.AddRange(queries));
+            .SelectMany(_ => refills, (queries, again) => again ? fixedPart.AddRange(queries).AddRange(refill) : fixedPart.AddRange(queries));
     }
 
     private static Gen<AddressExpression> FreedArenaOrLow(Geometry g) => Gen.Frequency(

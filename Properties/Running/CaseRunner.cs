@@ -66,6 +66,7 @@ public sealed class CaseRunner
         private readonly ImmutableArray<StepTrace>.Builder _trace = ImmutableArray.CreateBuilder<StepTrace>();
         private readonly ImmutableArray<GarbageRecord>.Builder _garbage = ImmutableArray.CreateBuilder<GarbageRecord>();
         private readonly CoverageTable _coverage = new();
+        private readonly SituationTracker _situations = new(owner._model);
         private RunnerFinding? _finding;
 
         public RunOutcome Execute(ImmutableArray<Operation> operations, int snapshotAfter,
@@ -105,8 +106,10 @@ public sealed class CaseRunner
             backend.BeginStep(index);
             Observation observed = ReferenceModel.SkipReason(_state, op) is null ? Observe(op) : Observation.None;
             StepResult result = ReferenceModel.Step(_state, op, observed);
+            ModelState before = _state;
             _state = result.State;
             StepVerdict verdict = result.Verdict;
+            if (!verdict.Failed && !teardown) _situations.Record(before, _state, op, heap.ArenaTable, _coverage);
             if (!verdict.Failed && owner._variant.AnswersWithRadix) CheckArenaSpans();
             if (!verdict.Failed && backend.EndStep(owner._variant) is { } memcheck)
                 _finding ??= new RunnerFinding(PropertyFamily.Memcheck, "no memcheck error", memcheck);

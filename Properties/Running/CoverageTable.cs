@@ -14,6 +14,7 @@ public sealed class CoverageTable
     private readonly Dictionary<AddressKind, long> _queriesByKind = [];
     private readonly Dictionary<Ownership, long> _bySpec = [];
     private readonly Dictionary<GarbageDelivery, long> _byDelivery = [];
+    private readonly Dictionary<AllocatorSituation, long> _situations = [];
 
     public long Queries { get; private set; }
 
@@ -38,6 +39,14 @@ public sealed class CoverageTable
 
     public long Deliveries(GarbageDelivery delivery) => _byDelivery.GetValueOrDefault(delivery);
 
+    public void RecordSituation(AllocatorSituation situation) => Bump(_situations, situation);
+
+    public long Situations(AllocatorSituation situation) => _situations.GetValueOrDefault(situation);
+
+    /// <summary>The allocator situations never met (empty when every one was).</summary>
+    public IReadOnlyList<string> SituationGaps() =>
+        [.. Enum.GetValues<AllocatorSituation>().Where(s => Situations(s) == 0).Select(s => $"situation {s}")];
+
     public void Add(CoverageTable other)
     {
         Queries += other.Queries;
@@ -45,6 +54,7 @@ public sealed class CoverageTable
         foreach (var (k, v) in other._queriesByKind) _queriesByKind[k] = _queriesByKind.GetValueOrDefault(k) + v;
         foreach (var (k, v) in other._bySpec) _bySpec[k] = _bySpec.GetValueOrDefault(k) + v;
         foreach (var (k, v) in other._byDelivery) _byDelivery[k] = _byDelivery.GetValueOrDefault(k) + v;
+        foreach (var (k, v) in other._situations) _situations[k] = _situations.GetValueOrDefault(k) + v;
     }
 
     /// <summary>The classes and kinds never exercised (empty when coverage is complete).</summary>
@@ -74,6 +84,7 @@ public sealed class CoverageTable
         text.Append("| (queries) | ").AppendJoin(" | ", kinds.Select(QueriesAt)).Append($" | {Queries} |\n");
         text.Append("\nspec: ").AppendJoin(", ", Enum.GetValues<Ownership>().Select(o => $"{o} {QueriesWith(o)}"));
         text.Append("; delivery: ").AppendJoin(", ", Enum.GetValues<GarbageDelivery>().Select(d => $"{d} {Deliveries(d)}")).Append('\n');
+        text.Append("situations: ").AppendJoin(", ", Enum.GetValues<AllocatorSituation>().Select(s => $"{s} {Situations(s)}")).Append('\n');
         return text.ToString();
     }
 

@@ -62,7 +62,9 @@ public static class CaseShrinker
             for (int start = 0; start + chunk <= ops.Length; start += chunk)
                 yield return testCase with { Operations = ops.RemoveRange(start, chunk) };
 
-        for (int i = 0; i < ops.Length; i++)
+        // Last operation first: after truncation it is the failing one, and simplifying it (an address that needs no
+        // object) is what lets the chunk deletions of the next round drop everything before it.
+        for (int i = ops.Length - 1; i >= 0; i--)
             foreach (Operation simpler in Simplify(ops[i]))
                 yield return testCase with { Operations = ops.SetItem(i, simpler) };
 

@@ -96,6 +96,20 @@ public sealed class OnTinySimulated : IPropertySubject
     public static PropertySubject Subject { get; } = OnClassicSimulated.Simulated("tiny-simulated", Geometry.Tiny, HeapVariant.RealPoolIndex, 20);
 }
 
+/// <summary>
+/// Tiny on the simulated space where every new arena goes where an arena was released, when one was: the model and
+/// the heap must not confuse the new arena with the old one (the native backend never reuses an address).
+/// </summary>
+public sealed class OnTinySimulatedReuse : IPropertySubject
+{
+    public static PropertySubject Subject { get; } = new("tiny-simulated-reuse", Geometry.Tiny, HeapVariant.RealPoolIndex, ChurnPercent: 40,
+        Simulated: SimulatedLayout.Adversarial(Geometry.Tiny, seed: 1) with
+        {
+            Arenas = [Allocator.Simulated.ArenaPlacement.ReleasedArenaAddress, Allocator.Simulated.ArenaPlacement.ReleasedArenaAddress,
+                      Allocator.Simulated.ArenaPlacement.Unaligned],
+        });
+}
+
 /// <summary>Classic oracle, Micro geometry, simulated space.</summary>
 public sealed class OnMicroSimulated : IPropertySubject
 {

@@ -48,6 +48,7 @@ public class AllocatorPropertyTests
     // The simulated space: adversarial placement, memcheck in the loop, every garbage value re-evaluated.
     [AllocatorProperty(10)] public Property Classic_is_memcheck_clean_under_adversarial_placement(AllocatorProgram<OnClassicSimulated> p) => Everything(p);
     [AllocatorProperty(60)] public Property Tiny_is_memcheck_clean_under_adversarial_placement(AllocatorProgram<OnTinySimulated> p) => Everything(p);
+    [AllocatorProperty(60)] public Property Tiny_arenas_reopened_at_released_addresses_are_new_arenas(AllocatorProgram<OnTinySimulatedReuse> p) => Everything(p);
     [AllocatorProperty(60)] public Property Micro_is_memcheck_clean_under_adversarial_placement(AllocatorProgram<OnMicroSimulated> p) => Everything(p);
     [AllocatorProperty(60)] public Property Micro_radix_is_memcheck_clean_under_adversarial_placement(AllocatorProgram<OnMicroSimulatedRadix> p) => Everything(p);
     [AllocatorProperty(10)] public Property Modern_radix_is_memcheck_clean_under_adversarial_placement(AllocatorProgram<OnModernSimulatedRadix> p) => Everything(p);

@@ -26,6 +26,18 @@ public class ModelBasedPropertyTests(ITestOutputHelper output)
     [Fact] public void Micro_programs_exercise_every_garbage_class_and_address_kind() => Assert.Empty(Show(AllocatorPropertyAttribute.CoverageOf<OnMicro>(Micro)).Gaps());
 
     [Fact]
+    public void The_programs_meet_every_allocator_situation()
+    {
+        var all = new CoverageTable();
+        all.Add(AllocatorPropertyAttribute.CoverageOf<OnTiny>(Tiny));
+        all.Add(AllocatorPropertyAttribute.CoverageOf<OnMicro>(Micro));
+        all.Add(AllocatorPropertyAttribute.CoverageOf<OnClassic>(Classic, LongPrograms));
+        all.Add(AllocatorPropertyAttribute.CoverageOf<OnTinySimulatedReuse>(60)); // the native backend never reuses an arena's address
+        Show(all);
+        Assert.Empty(all.SituationGaps());
+    }
+
+    [Fact]
     public void Radix_programs_ask_inside_live_arenas_outside_their_pools()
     {
         Assert.True(Show(AllocatorPropertyAttribute.CoverageOf<OnTinyRadix>(Tiny / 3)).QueriesWith(Ownership.Unspecified) > 0);
