@@ -4,13 +4,19 @@ namespace PymallocVerify.Allocator.Simulated;
 
 /// <summary>
 /// The heap's view of a <see cref="SimulatedAddressSpace"/>: a struct holding the reference, so copies of it (the
-/// heap keeps one by value) all act on the same space. <c>default</c> has no space and refuses to work.
+/// heap keeps one by value) all act on the same space. <c>default</c> has no space and refuses to work. An optional
+/// <see cref="ISystemBoundaryListener"/> hears every system-boundary call.
 /// </summary>
 public readonly struct SimulatedMemorySpace : IMemorySpace
 {
     private readonly SimulatedAddressSpace? _space;
+    private readonly ISystemBoundaryListener? _listener;
 
-    public SimulatedMemorySpace(SimulatedAddressSpace space) => _space = space ?? throw new ArgumentNullException(nameof(space));
+    public SimulatedMemorySpace(SimulatedAddressSpace space, ISystemBoundaryListener? listener = null)
+    {
+        _space = space ?? throw new ArgumentNullException(nameof(space));
+        _listener = listener;
+    }
 
     /// <summary>A fresh space with ordinary placement for <paramref name="geometry"/> (its page size).</summary>
     public static SimulatedMemorySpace For(Geometry geometry, ulong seed = 0, bool adversarial = false) =>
@@ -20,17 +26,46 @@ public readonly struct SimulatedMemorySpace : IMemorySpace
         _space ?? throw new InvalidOperationException(
             "this SimulatedMemorySpace is default: construct it with new SimulatedMemorySpace(space) and pass it to the heap");
 
-    public ulong AllocateArena(ulong size) => Space.AllocateArena(size);
+    public ulong AllocateArena(ulong size)
+    {
+        ulong arena = Space.AllocateArena(size);
+        if (arena != 0) _listener?.ArenaObtained(arena, size);
+        return arena;
+    }
 
-    public void FreeArena(ulong address, ulong size) => Space.FreeArena(address, size);
+    public void FreeArena(ulong address, ulong size)
+    {
+        Space.FreeArena(address, size);
+        _listener?.ArenaReturned(address);
+    }
 
-    public ulong SystemMalloc(ulong size) => Space.SystemMalloc(size);
+    public ulong SystemMalloc(ulong size)
+    {
+        ulong block = Space.SystemMalloc(size);
+        _listener?.SystemMalloc(block, size);
+        return block;
+    }
 
-    public ulong SystemCalloc(ulong count, ulong size) => Space.SystemCalloc(count, size);
+    public ulong SystemCalloc(ulong count, ulong size)
+    {
+        ulong block = Space.SystemCalloc(count, size);
+        _listener?.SystemCalloc(block, count, size);
+        return block;
+    }
 
-    public ulong SystemRealloc(ulong address, ulong size) => Space.SystemRealloc(address, size);
+    public ulong SystemRealloc(ulong address, ulong size)
+    {
+        ulong block = Space.SystemRealloc(address, size);
+        _listener?.SystemRealloc(address, block, size);
+        return block;
+    }
 
-    public void SystemFree(ulong address) => Space.SystemFree(address);
+    public void SystemFree(ulong address)
+    {
+        bool known = _listener is not null && Space.FindLive(address) is { Kind: AllocationKind.SystemBlock } b && b.Base == address;
+        Space.SystemFree(address);
+        _listener?.SystemFree(address, known);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong ReadUInt64(ulong address) => Space.ReadUInt64(address);

@@ -24,7 +24,7 @@ public sealed class SimulatedCaseBackend : ICaseBackend
     private static readonly uint[] FarOutOfRange = [uint.MaxValue, 0x8000_0000];
 
     private readonly SimulatedAddressSpace _space;
-    private readonly List<SystemEvent> _events = [];
+    private readonly SystemEventRecorder _events = new();
     private readonly HashSet<int> _tolerated = [];
     private int _stepErrors;
     private long _stepErrorCount;
@@ -70,14 +70,9 @@ public sealed class SimulatedCaseBackend : ICaseBackend
     public long GarbageReevaluations { get; private set; }
 
     public IHeapDriver CreateHeap(HeapVariant variant, Geometry geometry, HeapCheckLevel checks) =>
-        variant.Create(geometry, new RecordingSimulatedMemory(_space, _events), checks);
+        variant.Create(geometry, new SimulatedMemorySpace(_space, _events), checks);
 
-    public ImmutableArray<SystemEvent> TakeEvents()
-    {
-        var events = _events.ToImmutableArray();
-        _events.Clear();
-        return events;
-    }
+    public ImmutableArray<SystemEvent> TakeEvents() => _events.TakeEvents();
 
     public ulong ForeignAlloc(ulong size) => _space.SystemMalloc(size);
 
