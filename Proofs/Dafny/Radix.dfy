@@ -225,18 +225,30 @@ module RadixOwnership {
     ensures Inv(map[], {}, a)
   {}
 
-  // The leaves SetCoverage writes, in integer keys.
-  lemma SetCoverageWrites(m: Leaves, b: u64, a: u64, used: bool)
+  // The port's encoding, in integer keys: marking writes tail_hi = HiOf(t) in the arena's span and, when t != 0,
+  // tail_lo = t in the next span; nothing else changes.
+  lemma Radix_MarkWritesTheEncoding(m: Leaves, b: u64, a: u64)
     requires SizeOk(a) && Fits(b, a)
-    ensures var m' := SetCoverage(m, b, a, used);
-            var k, t := Key(b, a), Off(b, a);
-            && Get(m', k).tailHi as int == (if used then HiOf(t) else 0)
+    ensures var m', k, t := Mark(m, b, a), Key(b, a), Off(b, a);
+            && Get(m', k).tailHi as int == HiOf(t)
             && Get(m', k).tailLo == Get(m, k).tailLo
-            && (t != 0 ==> Get(m', k + 1).tailLo as int == (if used then t else 0))
-            && (t != 0 ==> Get(m', k + 1).tailHi == Get(m, k + 1).tailHi)
+            && (t != 0 ==> Get(m', k + 1).tailLo as int == t && Get(m', k + 1).tailHi == Get(m, k + 1).tailHi)
             && (forall j | j != k && (t == 0 || j != k + 1) :: Get(m', j) == Get(m, j))
             && (forall j: u64 | j in m' && j as int != k && (t == 0 || j as int != k + 1) :: j in m && m'[j] == m[j])
-            && (forall j: u64 | j in m' :: j in m || j as int == k || (t != 0 && j as int == k + 1))
+  {
+    KeyOff(b, a);
+    if Off(b, a) != 0 { NextSpanExists(b, a); }
+  }
+
+  // Unmarking writes 0 exactly where marking wrote.
+  lemma Radix_UnmarkClearsWhatMarkWrote(m: Leaves, b: u64, a: u64)
+    requires SizeOk(a) && Fits(b, a)
+    ensures var m', k, t := Unmark(m, b, a), Key(b, a), Off(b, a);
+            && Get(m', k).tailHi == 0
+            && Get(m', k).tailLo == Get(m, k).tailLo
+            && (t != 0 ==> Get(m', k + 1).tailLo == 0 && Get(m', k + 1).tailHi == Get(m, k + 1).tailHi)
+            && (forall j | j != k && (t == 0 || j != k + 1) :: Get(m', j) == Get(m, j))
+            && (forall j: u64 | j in m' && j as int != k && (t == 0 || j as int != k + 1) :: j in m && m'[j] == m[j])
   {
     KeyOff(b, a);
     if Off(b, a) != 0 { NextSpanExists(b, a); }
@@ -250,7 +262,7 @@ module RadixOwnership {
     var m' := Mark(m, b, a);
     var L' := L + {b};
     var k, t := Key(b, a), Off(b, a);
-    SetCoverageWrites(m, b, a, true);
+    Radix_MarkWritesTheEncoding(m, b, a);
     forall c | c in L ensures Key(c, a) != k {
       if Key(c, a) == k { SameSpanOverlaps(b, c, a); }
     }
@@ -286,7 +298,7 @@ module RadixOwnership {
     var m' := Unmark(m, b, a);
     var L' := L - {b};
     var k, t := Key(b, a), Off(b, a);
-    SetCoverageWrites(m, b, a, false);
+    Radix_UnmarkClearsWhatMarkWrote(m, b, a);
     forall c | c in L' ensures Key(c, a) != k {
       if Key(c, a) == k { SameSpanOverlaps(b, c, a); }
     }
