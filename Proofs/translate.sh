@@ -12,7 +12,7 @@ cd "$root"
 [ -f dotnet-tools.json ] || cp "$repo/dotnet-tools.json" .
 sources=(Proofs/Dafny/Arith.dfy Proofs/Dafny/Geometry.dfy Proofs/Dafny/Classic.dfy Proofs/Dafny/Radix.dfy Proofs/Dafny/Unaligned.dfy)
 if [ "${PROOFS_SKIP_VERIFY:-0}" != 1 ]; then
-  dotnet tool run dafny verify "${sources[@]}" --cores 2 --verification-time-limit 60
+  dotnet tool run dafny verify "${sources[@]}" --cores 2 --verification-time-limit 120 --resource-limit 20000000
 fi
 dotnet tool run dafny translate cs "${sources[@]}" --no-verify --output Proofs/Generated/Ownership
 rm -f Proofs/Generated/Ownership-cs.dtr

@@ -173,16 +173,32 @@ module ClassicOwnership {
     h.(table := h.table[j := 0], carved := set q | q in h.carved && !InArena(q, b, g.arenaSize))
   }
 
-  lemma Lemma3_TableStartsZeroed(g: Geometry)
-    requires Sizes(g)
-    ensures HeapInv(g, Init())
+  // Each step's effect on what a lemma needs is a lemma of its own, stated without the invariant: a seeded wrong step
+  // then fails the lemma that names its effect, quickly, instead of the whole invariant's preservation.
+
+  lemma Lemma3_TableStartsZeroed()
+    ensures forall j | 0 <= j < |Init().table| :: Init().table[j] == 0
   {}
 
-  lemma Lemma3_GrowingZeroesTheNewSlots(g: Geometry, h: Heap)
+  lemma Lemma3_GrowingZeroesTheNewSlots(h: Heap)
+    ensures |Grow(h).table| == 2 * |h.table| && Grow(h).table[..|h.table|] == h.table
+    ensures forall j | |h.table| <= j < |Grow(h).table| :: Grow(h).table[j] == 0
+  {}
+
+  lemma HeapInv_Init(g: Geometry)
+    requires Sizes(g)
+    ensures HeapInv(g, Init())
+  {
+    Lemma3_TableStartsZeroed();
+  }
+
+  lemma HeapInv_Grow(g: Geometry, h: Heap)
     requires Sizes(g) && HeapInv(g, h) && 2 * |h.table| <= 0x1_0000_0000
     ensures HeapInv(g, Grow(h))
   {
     var h' := Grow(h);
+    Lemma3_GrowingZeroesTheNewSlots(h);
+    assert forall j | 0 <= j < |h.table| :: h'.table[j] == h.table[j];
     forall q | q in h'.carved ensures CarvedOk(g, h', q) {
       assert CarvedOk(g, h, q);
     }
@@ -198,11 +214,19 @@ module ClassicOwnership {
     }
   }
 
-  lemma Lemma6_CarvingWritesTheArenasSlot(g: Geometry, h: Heap, j: int, q: u64)
+  // Carving writes the arena's slot into the pool's header and no other header.
+  lemma Lemma6_CarvingWritesTheArenasSlot(h: Heap, j: int, q: u64)
+    requires 0 <= j < 0x1_0000_0000
+    ensures Carve(h, j, q).headers[q] as int == j
+    ensures forall q' | q' in h.headers && q' != q :: q' in Carve(h, j, q).headers && Carve(h, j, q).headers[q'] == h.headers[q']
+  {}
+
+  lemma HeapInv_Carve(g: Geometry, h: Heap, j: int, q: u64)
     requires Sizes(g) && HeapInv(g, h) && CanCarve(g, h, j, q)
     ensures HeapInv(g, Carve(h, j, q))
   {
     var h' := Carve(h, j, q);
+    Lemma6_CarvingWritesTheArenasSlot(h, j, q);
     forall q' | q' in h'.carved ensures CarvedOk(g, h', q') {
       if q' != q { assert CarvedOk(g, h, q'); }
     }
@@ -223,7 +247,7 @@ module ClassicOwnership {
   }
 
   lemma Lemma2_ReleasedSlot(g: Geometry, h: Heap, j: int, p: u64)
-    requires Sizes(g) && HeapInv(g, h) && Live(h.table, j)
+    requires Sizes(g) && 0 <= j < |h.table| <= 0x1_0000_0000
     ensures !Decide(j as u32, Release(g, h, j).table, p, g.arenaSize as u64)
   {
     Lemma2_3_BaseZeroSlot(j as u32, Release(g, h, j).table, p, g.arenaSize as u64);

@@ -54,26 +54,37 @@ module UnalignedOwnership {
         assert Apart(t[k], b, A);
       }
     }
-    forall i: u32 {:trigger Decide(i, t, p, A as u64)} ensures Decide(i, t, p, A as u64) <==> i as int == j {
+    Unaligned_Classic39_AnswersBySlot(t, A as u64, j, p);
+    assert b in LiveBases(t);
+    assert RadixOwnership.InSpan(p, b, A as u64);
+    RadixOwnership.Radix_QueryIsExact(m, LiveBases(t), A as u64, p);
+  }
+
+  // The classic half: for p in exactly one live arena (slot j), the answer is "owned" exactly for index j, and 2^32 - 1
+  // other values exist.
+  lemma Unaligned_Classic39_AnswersBySlot(t: Table, A: u64, j: int, p: u64)
+    requires TableOk(t, A as int) && Live(t, j) && InArena(p, t[j], A as int)
+    ensures forall i: u32 {:trigger Decide(i, t, p, A)} :: Decide(i, t, p, A) <==> i as int == j
+    ensures exists i: u32 {:trigger Decide(i, t, p, A)} :: !Decide(i, t, p, A)
+  {
+    var b := t[j];
+    forall i: u32 {:trigger Decide(i, t, p, A)} ensures Decide(i, t, p, A) <==> i as int == j {
       if i as int == j {
         assert Sub(p, b) as int == p as int - b as int;
       } else if i as int >= |t| {
-        Lemma1_IndexOutOfBounds(i, t, p, A as u64);
+        Lemma1_IndexOutOfBounds(i, t, p, A);
       } else if t[i] == 0 {
-        Lemma2_3_BaseZeroSlot(i, t, p, A as u64);
+        Lemma2_3_BaseZeroSlot(i, t, p, A);
       } else {
-        assert Apart(t[i], b, A);
+        assert Apart(t[i], b, A as int);
         if p < t[i] {
-          Lemma5_LiveSlotArenaAboveP(i, t, p, A as u64);
+          Lemma5_LiveSlotArenaAboveP(i, t, p, A);
         } else {
-          Lemma4_LiveSlotArenaBelowP(i, t, p, A as u64);
+          Lemma4_LiveSlotArenaBelowP(i, t, p, A);
         }
       }
     }
     var other: u32 := if j == 0 then 1 else 0;
-    assert !Decide(other, t, p, A as u64);
-    assert b in LiveBases(t);
-    assert RadixOwnership.InSpan(p, b, A as u64);
-    RadixOwnership.Radix_QueryIsExact(m, LiveBases(t), A as u64, p);
+    assert !Decide(other, t, p, A);
   }
 }

@@ -423,19 +423,34 @@ module ClassicOwnership {
     h.(table := h.table[j := 0], carved := set q: u64 {:trigger InArena(q, b, g.arenaSize)} {:trigger q in h.carved} | q in h.carved && !InArena(q, b, g.arenaSize))
   }
 
-  lemma Lemma3_TableStartsZeroed(g: Geometry)
+  lemma Lemma3_TableStartsZeroed()
+    ensures forall j: int {:trigger Init().table[j]} | 0 <= j < |Init().table| :: Init().table[j] == 0
+  {
+  }
+
+  lemma Lemma3_GrowingZeroesTheNewSlots(h: Heap)
+    ensures |Grow(h).table| == 2 * |h.table| && Grow(h).table[..|h.table|] == h.table
+    ensures forall j: int {:trigger Grow(h).table[j]} | |h.table| <= j < |Grow(h).table| :: Grow(h).table[j] == 0
+    decreases h
+  {
+  }
+
+  lemma HeapInv_Init(g: Geometry)
     requires Sizes(g)
     ensures HeapInv(g, Init())
     decreases g
   {
+    Lemma3_TableStartsZeroed();
   }
 
-  lemma Lemma3_GrowingZeroesTheNewSlots(g: Geometry, h: Heap)
+  lemma HeapInv_Grow(g: Geometry, h: Heap)
     requires Sizes(g) && HeapInv(g, h) && 2 * |h.table| <= 4294967296
     ensures HeapInv(g, Grow(h))
     decreases g, h
   {
     ghost var h' := Grow(h);
+    Lemma3_GrowingZeroesTheNewSlots(h);
+    assert forall j: int {:trigger h.table[j]} {:trigger h'.table[j]} | 0 <= j < |h.table| :: h'.table[j] == h.table[j];
     forall q: u64 | q in h'.carved
       ensures CarvedOk(g, h', q)
     {
@@ -456,12 +471,21 @@ module ClassicOwnership {
     }
   }
 
-  lemma Lemma6_CarvingWritesTheArenasSlot(g: Geometry, h: Heap, j: int, q: u64)
+  lemma Lemma6_CarvingWritesTheArenasSlot(h: Heap, j: int, q: u64)
+    requires 0 <= j < 4294967296
+    ensures Carve(h, j, q).headers[q] as int == j
+    ensures forall q': u64 {:trigger h.headers[q']} {:trigger Carve(h, j, q).headers[q']} {:trigger q' in Carve(h, j, q).headers} {:trigger q' in h.headers} | q' in h.headers && q' != q :: q' in Carve(h, j, q).headers && Carve(h, j, q).headers[q'] == h.headers[q']
+    decreases h, j, q
+  {
+  }
+
+  lemma HeapInv_Carve(g: Geometry, h: Heap, j: int, q: u64)
     requires Sizes(g) && HeapInv(g, h) && CanCarve(g, h, j, q)
     ensures HeapInv(g, Carve(h, j, q))
     decreases g, h, j, q
   {
     ghost var h' := Carve(h, j, q);
+    Lemma6_CarvingWritesTheArenasSlot(h, j, q);
     forall q': u64 | q' in h'.carved
       ensures CarvedOk(g, h', q')
     {
@@ -489,7 +513,7 @@ module ClassicOwnership {
   }
 
   lemma Lemma2_ReleasedSlot(g: Geometry, h: Heap, j: int, p: u64)
-    requires Sizes(g) && HeapInv(g, h) && Live(h.table, j)
+    requires Sizes(g) && 0 <= j < |h.table| <= 4294967296
     ensures !Decide(j as u32, Release(g, h, j).table, p, g.arenaSize as u64)
     decreases g, h, j, p
   {
@@ -1158,29 +1182,39 @@ module UnalignedOwnership {
         assert Apart(t[k], b, A);
       }
     }
-    forall i: u32 {:trigger Decide(i, t, p, A as u64)} | true
-      ensures Decide(i, t, p, A as u64) <==> i as int == j
+    Unaligned_Classic39_AnswersBySlot(t, A as u64, j, p);
+    assert b in LiveBases(t);
+    assert RadixOwnership.InSpan(p, b, A as u64);
+    RadixOwnership.Radix_QueryIsExact(m, LiveBases(t), A as u64, p);
+  }
+
+  lemma Unaligned_Classic39_AnswersBySlot(t: Table, A: u64, j: int, p: u64)
+    requires TableOk(t, A as int) && Live(t, j) && InArena(p, t[j], A as int)
+    ensures forall i: u32 {:trigger Decide(i, t, p, A)} :: Decide(i, t, p, A) <==> i as int == j
+    ensures exists i: u32 {:trigger Decide(i, t, p, A)} :: !Decide(i, t, p, A)
+    decreases t, A, j, p
+  {
+    ghost var b := t[j];
+    forall i: u32 {:trigger Decide(i, t, p, A)} | true
+      ensures Decide(i, t, p, A) <==> i as int == j
     {
       if i as int == j {
         assert Sub(p, b) as int == p as int - b as int;
       } else if i as int >= |t| {
-        Lemma1_IndexOutOfBounds(i, t, p, A as u64);
+        Lemma1_IndexOutOfBounds(i, t, p, A);
       } else if t[i] == 0 {
-        Lemma2_3_BaseZeroSlot(i, t, p, A as u64);
+        Lemma2_3_BaseZeroSlot(i, t, p, A);
       } else {
-        assert Apart(t[i], b, A);
+        assert Apart(t[i], b, A as int);
         if p < t[i] {
-          Lemma5_LiveSlotArenaAboveP(i, t, p, A as u64);
+          Lemma5_LiveSlotArenaAboveP(i, t, p, A);
         } else {
-          Lemma4_LiveSlotArenaBelowP(i, t, p, A as u64);
+          Lemma4_LiveSlotArenaBelowP(i, t, p, A);
         }
       }
     }
     ghost var other: u32 := if j == 0 then 1 else 0;
-    assert !Decide(other, t, p, A as u64);
-    assert b in LiveBases(t);
-    assert RadixOwnership.InSpan(p, b, A as u64);
-    RadixOwnership.Radix_QueryIsExact(m, LiveBases(t), A as u64, p);
+    assert !Decide(other, t, p, A);
   }
 
   import opened OwnershipArith
