@@ -101,12 +101,12 @@ public class ClassicAgreementTests(ITestOutputHelper output)
     public void The_verified_rules_accept_exactly_the_geometries_Validate_accepts()
     {
         int accepted = 0, refused = 0;
-        int[] powers = [.. Enumerable.Range(2, 19).Select(k => 1 << k)];
-        foreach (int alignment in new[] { 4, 8, 16, 24, 32 })
+        int[] powers = [16, 64, 128, 256, 512, 1024, 4096, 16384, 65536, 1 << 20];
+        foreach (int alignment in new[] { 4, 8, 16, 24 })
         foreach (int pool in powers.Append(3000))
         foreach (int arena in powers.Where(a => a >= 256).Append(1 << 30).Append(100_000))
-        foreach (int threshold in new[] { 8, 16, 64, 96, 100, 512, 1024 })
-        foreach (int page in new[] { 256, 4096, 16384, 5000 })
+        foreach (int threshold in new[] { 16, 96, 100, 512, 1024 })
+        foreach (int page in new[] { 256, 4096, 5000 })
         foreach (bool waiver in new[] { false, true })
         foreach (OracleKind oracle in new[] { OracleKind.PoolIndex, OracleKind.RadixTree })
         {
