@@ -10,6 +10,7 @@ namespace PymallocVerify.Proofs;
 /// the same place. Then the production oracle answers again on a memory that returns each value of every garbage
 /// class (every slot, maxarenas, maxarenas + 1, 2^31, 2^32 − 1: Model/Garbage.cs's classes), and each answer must be
 /// the verified one. The heap gets the production answer; a difference throws <see cref="VerifiedDisagreementException"/>.
+/// For single-threaded heaps (the property runner): concurrency is not in the proofs' model.
 /// </summary>
 public struct VerifiedClassicCheck<TClassic> : IOwnershipOracle where TClassic : struct, IOwnershipOracle
 {

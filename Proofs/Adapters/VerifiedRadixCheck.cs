@@ -10,7 +10,8 @@ namespace PymallocVerify.Proofs;
 /// arenas in the same order, and its proved <c>IsUsed</c> must give the production answer (hints and all). For the port's
 /// own <see cref="RadixTreeOracle"/> the leaf of the address's span (<see cref="ArenaMap.CoverageOf"/>, the walk) must
 /// also be the one the proved <c>SetCoverage</c> wrote. The heap gets the production answer; a difference throws
-/// <see cref="VerifiedDisagreementException"/>.
+/// <see cref="VerifiedDisagreementException"/>. For single-threaded heaps (the property runner): the verified map is
+/// not safe for lock-free readers, and concurrency is not in the proofs' model.
 /// </summary>
 public struct VerifiedRadixCheck<TRadix> : IOwnershipOracle where TRadix : struct, IOwnershipOracle
 {

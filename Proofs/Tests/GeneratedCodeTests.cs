@@ -13,7 +13,7 @@ public class GeneratedCodeTests(ITestOutputHelper output)
     [Fact]
     public void The_committed_csharp_is_what_translate_sh_makes_from_the_dafny_source_now()
     {
-        using TempDirectory temp = Repository.NewTempDirectory();
+        using ProofScratchDirectory temp = Repository.NewScratchDirectory();
         Directory.CreateDirectory(Path.Combine(temp.Path, "Proofs", "Dafny"));
         foreach (string source in Repository.SourceFiles)
             File.Copy(Path.Combine(Repository.DafnySources, source), Path.Combine(temp.Path, "Proofs", "Dafny", source));

@@ -49,7 +49,7 @@ public class ProofVerificationTests(ITestOutputHelper output)
     [Fact]
     public void Every_lemma_verifies_with_no_unproved_obligation_time_out_or_warning()
     {
-        using TempDirectory temp = Repository.NewTempDirectory();
+        using ProofScratchDirectory temp = Repository.NewScratchDirectory();
         string log = Path.Combine(temp.Path, "proofs.csv");
         ProcessResult run = Repository.Dafny(["verify", .. Repository.SourceFiles.Select(f => $"Proofs/Dafny/{f}"),
             "--cores", "2", .. Repository.Limits, "--log-format", $"csv;LogFileName={log}"]);

@@ -57,13 +57,13 @@ internal static class Repository
         return new ProcessResult(process.ExitCode, stdout.Result + stderr.Result, clock.Elapsed);
     }
 
-    /// <summary>A fresh directory under the system temp folder, removed by <see cref="TempDirectory.Dispose"/>.</summary>
-    public static TempDirectory NewTempDirectory() => new();
+    /// <summary>A fresh directory under the system temp folder, removed by <see cref="ProofScratchDirectory.Dispose"/>.</summary>
+    public static ProofScratchDirectory NewScratchDirectory() => new();
 }
 
 internal sealed record ProcessResult(int ExitCode, string Output, TimeSpan Elapsed);
 
-internal sealed class TempDirectory : IDisposable
+internal sealed class ProofScratchDirectory : IDisposable
 {
     public string Path { get; } = Directory.CreateTempSubdirectory("pmv-proofs-").FullName;
 

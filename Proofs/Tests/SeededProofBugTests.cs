@@ -43,7 +43,7 @@ public class SeededProofBugTests(ITestOutputHelper output)
     [Fact]
     public void Every_lemma_of_the_ownership_argument_has_a_seeded_variant_that_breaks_it()
     {
-        string[] expected = [.. Directory.GetFiles(VariantDirectory, "*.variant").SelectMany(f => Variant.Parse(File.ReadAllText(f)).Expected)];
+        string[] expected = [.. Directory.GetFiles(VariantDirectory, "*.variant").SelectMany(f => ProofVariant.Parse(File.ReadAllText(f)).Expected)];
         foreach (string lemma in new[]
                  {
                      "P_IndexReadStaysInPsPage", "Lemma1_", "Lemma2_", "Lemma3_", "Lemma4_", "Lemma5_", "Lemma6_",
@@ -54,10 +54,10 @@ public class SeededProofBugTests(ITestOutputHelper output)
 }
 
 /// <summary>A parsed .variant file: what it expects to fail, and the text replacements that seed the bug.</summary>
-internal sealed record Variant(string Description, IReadOnlyList<string> Expected, string Filter,
+internal sealed record ProofVariant(string Description, IReadOnlyList<string> Expected, string Filter,
     IReadOnlyList<(string File, string Original, string Seeded)> Edits)
 {
-    public static Variant Parse(string text)
+    public static ProofVariant Parse(string text)
     {
         string description = string.Join(" ", text.Split('\n').Where(l => l.StartsWith('#')).Select(l => l.TrimStart('#', ' ')));
         string[] expected = [.. Regex.Matches(text, @"^expect: (\S+)$", RegexOptions.Multiline).Select(m => m.Groups[1].Value)];
@@ -65,7 +65,7 @@ internal sealed record Variant(string Description, IReadOnlyList<string> Expecte
         var edits = Regex.Matches(text, @"^file: (\S+)\n<<<<\n(.*?)\n====\n(.*?)\n>>>>$", RegexOptions.Multiline | RegexOptions.Singleline)
             .Select(m => (m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value)).ToList();
         if (expected.Length == 0 || edits.Count == 0) throw new FormatException("a variant needs an expect: line and an edit");
-        return new Variant(description, expected, filter.Success ? filter.Groups[1].Value : expected[0], edits);
+        return new ProofVariant(description, expected, filter.Success ? filter.Groups[1].Value : expected[0], edits);
     }
 }
 
@@ -84,13 +84,13 @@ internal static class VariantRuns
         var results = new ConcurrentDictionary<string, VariantOutcome>();
         string[] files = Directory.GetFiles(Path.Combine(Repository.Root, "Proofs", "Variants"), "*.variant");
         Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = 2 },
-            file => results[Path.GetFileNameWithoutExtension(file)] = Run(Variant.Parse(File.ReadAllText(file))));
+            file => results[Path.GetFileNameWithoutExtension(file)] = Run(ProofVariant.Parse(File.ReadAllText(file))));
         return results;
     }
 
-    private static VariantOutcome Run(Variant variant)
+    private static VariantOutcome Run(ProofVariant variant)
     {
-        using TempDirectory temp = Repository.NewTempDirectory();
+        using ProofScratchDirectory temp = Repository.NewScratchDirectory();
         foreach (string source in Repository.SourceFiles)
             File.Copy(Path.Combine(Repository.DafnySources, source), Path.Combine(temp.Path, source));
         foreach (var (file, original, seeded) in variant.Edits)
@@ -112,6 +112,6 @@ internal static class VariantRuns
         return new VariantOutcome(variant.Description, variant.Expected, variant.Filter, run.ExitCode, failed, run.Output, run.Elapsed, null);
     }
 
-    private static VariantOutcome Failed(Variant variant, string error) =>
+    private static VariantOutcome Failed(ProofVariant variant, string error) =>
         new(variant.Description, variant.Expected, variant.Filter, -1, new HashSet<string>(), "", TimeSpan.Zero, error);
 }
