@@ -36,7 +36,7 @@ public class HeapAgreementTests(ITestOutputHelper output)
         ulong foreign = (ulong)foreignBlock;
         try
         {
-            for (int step = 0; step < 3000; step++)
+            for (int step = 0; step < 1500; step++)
             {
                 if (blocks.Count > 0 && random.Chance(45))
                 {
