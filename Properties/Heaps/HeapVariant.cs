@@ -1,6 +1,7 @@
 using PymallocVerify.Allocator;
 using PymallocVerify.Allocator.Radix;
 using PymallocVerify.SeededBugs;
+using PymallocVerify.Proofs;
 
 namespace PymallocVerify.Properties.Heaps;
 
@@ -29,10 +30,13 @@ public sealed record HeapVariant(string Name, string Description, OracleKind Ora
     /// <summary>
     /// The production heap asking both oracles on every ownership question (the classic answer drives the heap); the
     /// runner checks the radix answer against the model beside the classic one (<see cref="IDifferentialDriver"/>).
+    /// Each oracle is also checked against its procedure proved in Proofs/Dafny, compiled (VerifiedClassicCheck,
+    /// VerifiedRadixCheck: a disagreement throws, and the step fails).
     /// </summary>
     public static HeapVariant Differential { get; } = new(DifferentialName,
         "the production allocator asking the classic and the radix oracle on every question",
-        OracleKind.PoolIndex, DifferentialHeapFactory<PoolIndexOracle, RadixTreeOracle>.Instance) { IsDifferential = true };
+        OracleKind.PoolIndex,
+        DifferentialHeapFactory<VerifiedClassicCheck<PoolIndexOracle>, VerifiedRadixCheck<RadixTreeOracle>>.Instance) { IsDifferential = true };
 
     /// <summary>The production heap with <paramref name="oracle"/> (<see cref="HeapTypeArguments.Real"/> names its oracle struct).</summary>
     public static HeapVariant Real(OracleKind oracle) =>

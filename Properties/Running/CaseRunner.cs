@@ -194,7 +194,17 @@ public sealed class CaseRunner
                 foreach (ulong p in new[] { arena.Base, firstPool, middle, lastPool, arena.End - 1, arena.Base - 1, arena.End })
                 {
                     Ownership spec = _state.OwnershipOf(p);
-                    bool answer = Ask(p, isQuery: true);
+                    bool answer;
+                    try
+                    {
+                        answer = Ask(p, isQuery: true);
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException) // e.g. the differential pair's verified check
+                    {
+                        _finding ??= new RunnerFinding(PropertyFamily.Ownership, "the question completes",
+                            $"is_owned(0x{p:x}) threw {e.GetType().Name}: {e.Message}");
+                        return;
+                    }
                     bool radixOk = heap is IDifferentialDriver || (spec == Ownership.NotOwned ? !answer : answer);
                     if (!radixOk)
                         _finding ??= new RunnerFinding(PropertyFamily.Ownership, "the arena map owns exactly the live arenas",
