@@ -32,6 +32,7 @@ public sealed unsafe partial class PymallocHeap<TMemory, TOracle, THooks> : IDis
     private readonly uint _poolOverhead;
     private readonly uint _maxPoolsInArena;
     private readonly bool _checked;
+    private readonly bool _releaseEveryFreeArena;
 
     /// <summary>usedpools: head of each size class's circular list of used pools; 0 = none.</summary>
     private readonly ulong[] _usedPools;
@@ -54,8 +55,10 @@ public sealed unsafe partial class PymallocHeap<TMemory, TOracle, THooks> : IDis
 
     /// <param name="checkedMode">Validate every pointer handed to <see cref="Free"/>/<see cref="Realloc"/> and
     /// throw <see cref="HeapMisuseException"/> on a double free or a pointer that is not a live block.</param>
+    /// <param name="arenaRelease">When a wholly free arena is returned: 3.9+ keeps the last usable one, 3.8 returns every one.</param>
     public PymallocHeap(Geometry geometry, TMemory memory = default, TOracle oracle = default,
-                        THooks hooks = default, bool checkedMode = false)
+                        THooks hooks = default, bool checkedMode = false,
+                        ArenaReleasePolicy arenaRelease = ArenaReleasePolicy.KeepLastUsable)
     {
         ArgumentNullException.ThrowIfNull(geometry);
         geometry.Validate(TOracle.Kind);
@@ -64,6 +67,7 @@ public sealed unsafe partial class PymallocHeap<TMemory, TOracle, THooks> : IDis
         _oracle = oracle;
         _hooks = hooks;
         _checked = checkedMode;
+        _releaseEveryFreeArena = arenaRelease == ArenaReleasePolicy.ReleaseEveryFreeArena;
         _poolSize = (ulong)geometry.PoolSize;
         _poolMask = ~(_poolSize - 1);
         _arenaSize = (ulong)geometry.ArenaSize;
