@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
+using PymallocVerify.Model;
+using PymallocVerify.Properties.Generation;
+using PymallocVerify.Properties.Running;
+using PymallocVerify.Properties.Shrinking;
+
+namespace PymallocVerify.Properties.CPython;
+
+/// <summary>One failure of a CPython campaign, shrunk and (optionally) saved.</summary>
+public sealed record CPythonFailure(Counterexample Counterexample, ReplaySeed ReplaySeed, int CaseIndex, int OriginalLength,
+    ShrinkResult Shrink, string? FilePath)
+{
+    public FailureRecord Failure => Shrink.Outcome.Failure!;
+
+    /// <summary>The shrunk program with the failing step marked, what differed, and where the file went.</summary>
+    public string Report()
+    {
+        FailureRecord f = Failure;
+        var text = new StringBuilder();
+        text.Append($"{Counterexample.CPython} failed: {f.Family}\n");
+        text.Append($"  case {CaseIndex}, FsCheck replay seed {ReplaySeed}, shrunk from {OriginalLength} to {Shrink.Case.Length} operations\n");
+        text.Append(ProgramPrinter.Print(Counterexample.Operations, i => i == f.Step ? "<-- fails here" : null));
+        if (f.Step >= Counterexample.Operations.Length) text.Append("     (fails in the teardown: free everything)\n");
+        text.Append($"  {f.Message}\n  expected: {f.Expected}\n  observed: {f.Observed}\n");
+        if (FilePath is not null) text.Append($"  written to {FilePath}\n");
+        return text.ToString();
+    }
+}
+
+/// <summary>The outcome of <see cref="CPythonCampaign.Run"/>.</summary>
+public sealed record CPythonCampaignResult(string Subject, int Cases, CPythonRunCounters Counters, CoverageTable Coverage,
+    IReadOnlyList<CPythonFailure> Failures, TimeSpan Elapsed)
+{
+    public bool Passed => Failures.Count == 0;
+
+    public string Summary() =>
+        $"{Subject}: {Cases} cases, {Counters}, {Failures.Count} failure(s) in {Elapsed.TotalSeconds:F1} s";
+}
+
+/// <summary>
+/// Generates cases with the properties' generators (the same operation language and weights), runs each on libpython
+/// (and the port, for a differential), shrinks the first failure with <see cref="CaseShrinker"/> and saves it.
+/// </summary>
+public static class CPythonCampaign
+{
+    public static CPythonCampaignResult Run(CPythonCampaignSettings settings, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        var runner = new CPythonCaseRunner(settings.Preset, settings.Install, settings.Port, settings.Spec);
+        Gen<TestCase> cases = CaseGenerators.Cases(settings.Preset.Geometry, settings.ChurnPercent);
+        var counters = new CPythonRunCounters();
+        var coverage = new CoverageTable();
+        var failures = new List<CPythonFailure>();
+        var clock = Stopwatch.StartNew();
+        int ran = 0;
+        for (int i = 0; i < settings.Cases; i++)
+        {
+            if (cancellation.IsCancellationRequested || (settings.Budget is { } b && clock.Elapsed >= b)) break;
+            ReplaySeed seed = ReplaySeed.ForCase(settings.Seed, i, 2 + i * 7 % (settings.MaxSize - 1));
+            TestCase testCase = Generate(cases, seed) with { Layout = CPythonLayouts.ForCase(settings.Seed, i, settings.PlacementPercent) };
+            CPythonRunResult result = runner.RunDetailed(testCase);
+            ran++;
+            counters.Add(result.Counters);
+            coverage.Add(result.Outcome.Coverage);
+            if (!result.Outcome.Failed) continue;
+
+            ShrinkResult shrunk = CaseShrinker.Shrink(testCase, result.Outcome, runner.Run, settings.MaxShrinkAttempts, cancellation: cancellation);
+            failures.Add(Record(settings, runner, seed, i, testCase.Length, shrunk));
+            if (settings.StopAtFirstFailure) break;
+        }
+        return new CPythonCampaignResult(Subject(runner), ran, counters, coverage, failures, clock.Elapsed);
+    }
+
+    /// <summary>The case a replay seed stands for (the generators must be unchanged); its layout is not part of the seed.</summary>
+    public static TestCase Generate(CPythonPreset preset, int churnPercent, ReplaySeed seed) =>
+        Generate(CaseGenerators.Cases(preset.Geometry, churnPercent), seed);
+
+    private static TestCase Generate(Gen<TestCase> cases, ReplaySeed seed) =>
+        cases.Sample(numberOfSamples: 1, seed: seed.ToRnd(), size: seed.Size)[0];
+
+    public static string Subject(CPythonCaseRunner runner) =>
+        ToSubject(runner).ToString() + (runner.Spec == OwnershipSpecVariant.Model ? "" : $" (spec {runner.Spec.Name})");
+
+    private static CPythonSubject ToSubject(CPythonCaseRunner runner, TestCase? testCase = null) =>
+        new(runner.Preset.Version, runner.Port?.Name, runner.Spec.Name, testCase?.Layout?.ToSpec(), runner.Install.Path);
+
+    private static CPythonFailure Record(CPythonCampaignSettings settings, CPythonCaseRunner runner, ReplaySeed seed, int caseIndex,
+        int originalLength, ShrinkResult shrunk)
+    {
+        Counterexample counterexample = ToCounterexample(runner, shrunk.Case, shrunk.Outcome, seed.ToString(),
+            $"found by case {caseIndex} of a CPython {settings.Preset.Version} campaign seeded {settings.Seed}; shrunk from {originalLength} operations");
+        string? path = null;
+        if (settings.CounterexampleDirectory is { } directory)
+        {
+            string against = runner.Port is null ? "model" : runner.Port.Name;
+            path = Path.Combine(directory, $"cpython{settings.Preset.Version}-{against}-{runner.Spec.Name}-seed{settings.Seed}-case{caseIndex}.json");
+            CounterexampleFile.Write(path, counterexample);
+        }
+        return new CPythonFailure(counterexample, seed, caseIndex, originalLength, shrunk, path);
+    }
+
+    /// <summary>The file form of a CPython run: the model's format plus the <see cref="CPythonSubject"/> that says where it runs.</summary>
+    public static Counterexample ToCounterexample(CPythonCaseRunner runner, TestCase testCase, RunOutcome outcome, string? replaySeed, string? note) =>
+        new()
+        {
+            Geometry = PropertyGeometries.ToModel(runner.Preset.Geometry),
+            Oracle = runner.Preset.Oracle.ToString(),
+            Variant = runner.Port?.Name ?? "real",
+            ReplaySeed = replaySeed,
+            ArenaHeadOffsets = testCase.ArenaHeadOffsets.IsDefaultOrEmpty ? [0] : testCase.ArenaHeadOffsets,
+            CPython = ToSubject(runner, testCase),
+            Operations = testCase.Operations,
+            GarbageValues = outcome.Garbage,
+            Failure = outcome.Failure,
+            Program = [.. ProgramPrinter.Lines(testCase.Operations)],
+            Note = note,
+        };
+}
