@@ -78,6 +78,7 @@ public sealed class CPythonCaseRunner
         private readonly ImmutableArray<StepTrace>.Builder _trace = ImmutableArray.CreateBuilder<StepTrace>();
         private readonly ImmutableArray<GarbageRecord>.Builder _garbage = ImmutableArray.CreateBuilder<GarbageRecord>();
         private readonly CoverageTable _coverage = new();
+        private long _pymallocBlocks;
 
         public CPythonRunCounters Counters { get; } = new();
 
@@ -135,7 +136,7 @@ public sealed class CPythonCaseRunner
             StepResult result = ReferenceModel.Step(before, op, observed.Observation);
             StepVerdict verdict = result.Verdict;
             if (!verdict.Failed) verdict = CheckDecisions(before, observed) ?? verdict;
-            if (!verdict.Failed) verdict = CheckAllocatedBlocks(op, result.State) ?? verdict;
+            if (!verdict.Failed) verdict = CheckAllocatedBlocks(op, before, result.State) ?? verdict;
             if (!verdict.Failed && port is not null)
             {
                 SideStep twin = Observe(port, op, before, plan, ToPort);
@@ -296,16 +297,31 @@ public sealed class CPythonCaseRunner
         }
 
         /// <summary><c>_Py_GetAllocatedBlocks()</c> = live pymalloc blocks (the model's) + raw blocks libpython counts.</summary>
-        private StepVerdict? CheckAllocatedBlocks(Operation op, ModelState after)
+        private StepVerdict? CheckAllocatedBlocks(Operation op, ModelState before, ModelState after)
         {
             if (op is QueryOp or WriteTagOp or CheckTagOp) return null;
-            long pymalloc = 0;
-            foreach (LiveBlock b in after.Blocks)
-                if (b.Kind == BlockKind.Pymalloc) pymalloc++;
+            long pymalloc = _pymallocBlocks += PymallocBlocksAdded(op, before, after);
             long expected = pymalloc + real.System.RawBlocks, observed = real.AllocatedBlocks();
             return observed == expected ? null
                 : StepVerdict.Fail(PropertyFamily.Invariants, $"_Py_GetAllocatedBlocks() = {expected}", $"{observed}",
                     $"_Py_GetAllocatedBlocks() is {observed}, but {pymalloc} pymalloc blocks live and libpython counts {real.System.RawBlocks} raw blocks");
+        }
+
+        /// <summary>
+        /// How many pymalloc blocks the model gained in a step that passed: an operation adds, replaces or removes at most
+        /// one live block (counting all of them every step made the churn episodes quadratic).
+        /// </summary>
+        private static int PymallocBlocksAdded(Operation op, ModelState before, ModelState after)
+        {
+            static int Pymalloc(LiveBlock? b) => b is { Kind: BlockKind.Pymalloc } ? 1 : 0;
+            return op switch
+            {
+                MallocOp or CallocOp => after.Blocks.Count > before.Blocks.Count ? Pymalloc(after.Blocks[^1]) : 0,
+                ReallocOp r => ModelState.SlotOf(r.Handle, before.Blocks.Count) is var i and >= 0 && i < after.Blocks.Count
+                    ? Pymalloc(after.Blocks[i]) - Pymalloc(before.Blocks[i]) : 0,
+                FreeOp f => after.Blocks.Count < before.Blocks.Count ? -Pymalloc(before.ResolveBlock(f.Handle)) : 0,
+                _ => 0,
+            };
         }
 
         private StepVerdict Differs(Operation op, ModelState before, StepDifference d) =>
