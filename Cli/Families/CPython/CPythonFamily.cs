@@ -1,0 +1,135 @@
+using PymallocVerify.Allocator;
+using PymallocVerify.Cli.Campaign;
+using PymallocVerify.Cli.Families.Properties;
+using PymallocVerify.Cli.Options;
+using PymallocVerify.Model;
+using PymallocVerify.Properties.Backend.CPython;
+using PymallocVerify.Properties.CPython;
+using CliFailure = PymallocVerify.Cli.Campaign.FailureRecord;
+
+namespace PymallocVerify.Cli.Families.CPython;
+
+/// <summary>Which CPython versions the family runs, and libpython files to use before any found on the machine.</summary>
+/// <param name="Versions">Minor versions ("3.9"); empty: every preset (3.8–3.11).</param>
+/// <param name="Libraries">Explicit libpython files (<c>--libpython</c>), preferred for their version.</param>
+public sealed record CPythonSelection(IReadOnlyList<string> Versions, IReadOnlyList<string> Libraries)
+{
+    public static CPythonSelection Everything { get; } = new([], []);
+}
+
+/// <summary>
+/// The real thing under test: the same generated programs on each installed CPython's pymalloc (libpython, a fresh
+/// allocator per program), every step checked against the model and compared with the port configured as that version,
+/// address for address. One configuration per version, labelled <c>cpython3.X/oracle</c>; a version that is not installed
+/// (or cannot be driven) is skipped with the reason. One CLI case = a campaign of <see cref="CasesPerRun"/> programs.
+/// </summary>
+public sealed class CPythonFamily(CPythonSelection? selection = null, int casesPerRun = CPythonFamily.DefaultCasesPerRun) : CaseListFamily
+{
+    public const string FamilyName = "cpython";
+    public const int DefaultCasesPerRun = 25;
+    private const string GeometryPrefix = "cpython";
+
+    private readonly CPythonSelection _selection = selection ?? CPythonSelection.Everything;
+
+    public override string Name => FamilyName;
+
+    public override string Description =>
+        $"libpython 3.8-3.11 against the model and the port, address for address: {casesPerRun} generated programs per case";
+
+    /// <summary>This family with other versions or libraries (the <c>--cpython</c> and <c>--libpython</c> options).</summary>
+    public CPythonFamily With(CPythonSelection other) => new(other, casesPerRun);
+
+    public override IReadOnlyList<SeededBugInfo> SeededBugs =>
+    [
+        .. PortVariant.SeededBugs.Select(v => new SeededBugInfo(v.Name, v.Description)),
+        .. OwnershipSpecVariant.SeededBugs.Select(s => new SeededBugInfo(s.Name, s.Description)),
+    ];
+
+    public override IReadOnlyList<FamilyConfiguration> Configurations(CampaignSelection selection)
+    {
+        IReadOnlyList<LibPythonInstall> installs;
+        try
+        {
+            installs = LibPythonLocator.FindAll(_selection.Libraries);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--libpython: {e.Message}");
+        }
+        var list = new List<FamilyConfiguration>();
+        foreach (CPythonPreset preset in Presets())
+        {
+            string? skip = installs.Any(i => i.Version == preset.Version)
+                ? LibPythonImage.UnsupportedReason(preset.Version)
+                : NotInstalled(preset.Version);
+            if (skip is null && !selection.Oracles.Contains(preset.Oracle))
+                skip = $"CPython {preset.Version} decides with the {OracleNames.Of(preset.Oracle)} oracle, which is not selected";
+            list.Add(new FamilyConfiguration(preset.Geometry with { Name = GeometryPrefix + preset.Version }, preset.Oracle, skip));
+        }
+        return list;
+    }
+
+    // Low and near-2^64 addresses are never asked of libpython: its read of their pool header could fault.
+    public override Coverage NewCoverage(FamilyConfiguration configuration) => new(
+        configuration.Oracle == OracleKind.PoolIndex ? Enum.GetNames<GarbageClass>() : [],
+        Enum.GetValues<AddressKind>().Where(k => k is not (AddressKind.Low or AddressKind.NearTop)).Select(k => k.ToString()));
+
+    protected override CaseOutcome RunCase(FamilyContext context, CaseSpec spec, Coverage coverage, IProgressReporter progress)
+    {
+        CPythonPreset preset = CPythonPreset.FromVersion(context.Configuration.Geometry.Name[GeometryPrefix.Length..]);
+        LibPythonInstall install = LibPythonLocator.Find(preset.Version, out string why, _selection.Libraries)
+            ?? throw new InvalidOperationException(why);
+        var settings = new CPythonCampaignSettings
+        {
+            Preset = preset,
+            Install = install,
+            Seed = spec.Seed,
+            Cases = casesPerRun,
+            CounterexampleDirectory = context.CounterexampleDirectory,
+        };
+        if (context.SeededBug is { } bug)
+        {
+            settings = OwnershipSpecVariant.SeededBugs.FirstOrDefault(s => s.Name == bug) is { } brokenSpec
+                ? settings with { Spec = brokenSpec }
+                : settings with { Port = PortVariant.FromName(bug) };
+        }
+        CPythonCampaignResult result = CPythonCampaign.Run(settings, context.Cancellation);
+        progress.Advance(result.Counters.Operations);
+        PropertyCampaignFamily.Record(result.Coverage, coverage);
+        if (result.Failures.FirstOrDefault() is not { } failure) return new CaseOutcome(result.Counters.Operations, null);
+
+        PymallocVerify.Model.FailureRecord f = failure.Failure;
+        return new CaseOutcome(result.Counters.Operations, new CliFailure(spec.Index, spec.Seed,
+            $"{failure.Counterexample.CPython}: {f.Family} at step {f.Step + 1} of the shrunk program: {f.Message}",
+            failure.FilePath, failure.Counterexample.Operations.Length, context.SeededBug is { } b ? $"--seeded-bug {b}" : null));
+    }
+
+    private IEnumerable<CPythonPreset> Presets() =>
+        _selection.Versions.Count == 0 ? CPythonPreset.All : _selection.Versions.Select(CPythonPreset.FromVersion);
+
+    private string NotInstalled(string version)
+    {
+        LibPythonLocator.Find(version, out string why, _selection.Libraries);
+        return $"not installed: {why}";
+    }
+
+    /// <summary>Parses <c>--cpython</c>: "all" or a comma list of preset versions.</summary>
+    public static bool TryParseVersions(string? text, out IReadOnlyList<string> versions, out string? error)
+    {
+        versions = [];
+        error = null;
+        if (string.IsNullOrWhiteSpace(text) || text.Trim() == "all") return true;
+        var list = new List<string>();
+        foreach (string v in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!CPythonPreset.All.Any(p => p.Version == v))
+            {
+                error = $"--cpython '{v}' is not a version the port has a preset for; expected all or some of: {string.Join(", ", CPythonPreset.All.Select(p => p.Version))}";
+                return false;
+            }
+            if (!list.Contains(v)) list.Add(v);
+        }
+        versions = list;
+        return true;
+    }
+}
