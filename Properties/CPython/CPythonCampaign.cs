@@ -103,13 +103,17 @@ public static class CPythonCampaign
         return new CPythonFailure(counterexample, seed, caseIndex, originalLength, shrunk, path);
     }
 
+    /// <summary>What the run is checked on, as replay names it: a seeded spec or port variant, "port", or "real" (the model only).</summary>
+    public static string VariantName(CPythonCaseRunner runner) =>
+        runner.Spec != OwnershipSpecVariant.Model ? runner.Spec.Name : runner.Port?.Name ?? "real";
+
     /// <summary>The file form of a CPython run: the model's format plus the <see cref="CPythonSubject"/> that says where it runs.</summary>
     public static Counterexample ToCounterexample(CPythonCaseRunner runner, TestCase testCase, RunOutcome outcome, string? replaySeed, string? note) =>
         new()
         {
             Geometry = PropertyGeometries.ToModel(runner.Preset.Geometry),
             Oracle = runner.Preset.Oracle.ToString(),
-            Variant = runner.Port?.Name ?? "real",
+            Variant = VariantName(runner),
             ReplaySeed = replaySeed,
             ArenaHeadOffsets = testCase.ArenaHeadOffsets.IsDefaultOrEmpty ? [0] : testCase.ArenaHeadOffsets,
             CPython = ToSubject(runner, testCase),

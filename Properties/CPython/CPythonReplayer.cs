@@ -6,26 +6,28 @@ using PymallocVerify.Properties.Running;
 namespace PymallocVerify.Properties.CPython;
 
 /// <summary>
-/// Re-runs a counterexample file found on libpython (one with a <see cref="CPythonSubject"/>): on an installed libpython of
-/// the file's version, against the model, and — for a differential — against the port variant it names (or
-/// <c>portVariant</c>, e.g. "port" to see whether the faithful port still differs).
+/// Re-runs a counterexample file found on libpython (one with a <see cref="CPythonSubject"/>) on an installed libpython of
+/// the file's version, against the model — and, for a differential, against the faithful port — like the port's files:
+/// a fixed bug shows PASS. <c>variant</c> names a seeded bug to replay on instead (a <see cref="PortVariant"/> or an
+/// <see cref="OwnershipSpecVariant"/>), e.g. the one the file was found on.
 /// </summary>
 public static class CPythonReplayer
 {
-    /// <exception cref="ArgumentException">No libpython of that version is installed, or an unknown port or spec name.</exception>
-    public static CounterexampleReplayReport Replay(Counterexample counterexample, string? portVariant = null, IEnumerable<string>? libraries = null)
+    /// <exception cref="ArgumentException">No libpython of that version is installed, or an unknown variant.</exception>
+    public static CounterexampleReplayReport Replay(Counterexample counterexample, string? variant = null, IEnumerable<string>? libraries = null)
     {
         ArgumentNullException.ThrowIfNull(counterexample);
         CPythonSubject subject = counterexample.CPython
             ?? throw new ArgumentException("the file was not found on libpython (it has no \"cPython\" section)");
         CPythonPreset preset = CPythonPreset.FromVersion(subject.Version);
+        PortVariant? port = subject.Port is null ? null : PortVariant.Faithful;
+        OwnershipSpecVariant spec = OwnershipSpecVariant.Model;
+        if (variant is not null && variant != "real")
+        {
+            if (OwnershipSpecVariant.SeededBugs.FirstOrDefault(s => s.Name == variant) is { } broken) spec = broken;
+            else port = PortVariant.FromName(variant);
+        }
         LibPythonInstall install = FindInstall(subject, libraries);
-        string? portName = portVariant ?? subject.Port;
-        PortVariant? port = portName is null || portName == "real" ? null : PortVariant.FromName(portName);
-        OwnershipSpecVariant spec = subject.Spec == OwnershipSpecVariant.Model.Name
-            ? OwnershipSpecVariant.Model
-            : OwnershipSpecVariant.SeededBugs.FirstOrDefault(s => s.Name == subject.Spec)
-              ?? throw new ArgumentException($"unknown ownership spec '{subject.Spec}'");
         var runner = new CPythonCaseRunner(preset, install, port, spec);
         var testCase = new TestCase(counterexample.Operations, counterexample.ArenaHeadOffsets.IsDefaultOrEmpty ? [0] : counterexample.ArenaHeadOffsets)
         {
@@ -36,8 +38,7 @@ public static class CPythonReplayer
         var steps = outcome.Trace.Select(t => new ReplayStep(t.Step,
             t.Teardown ? ProgramPrinter.OperationName(t.Operation) : lines[t.Step],
             t.Verdict.Kind, t.Verdict.Expected, t.Verdict.Observed, t.Teardown)).ToList();
-        string on = port is null ? $"CPython {preset.Version} ({install.Path})" : $"CPython {preset.Version} ({install.Path}) and {port.Name}";
-        return new CounterexampleReplayReport(counterexample, on, steps, outcome.Failure);
+        return new CounterexampleReplayReport(counterexample, CPythonCampaign.VariantName(runner), steps, outcome.Failure);
     }
 
     /// <summary>An installed libpython of the subject's version: explicit paths first, then the recorded library, then the usual places.</summary>
