@@ -21,12 +21,15 @@ public sealed record CPythonSelection(IReadOnlyList<string> Versions, IReadOnlyL
 /// The real thing under test: the same generated programs on each installed CPython's pymalloc (libpython, a fresh
 /// allocator per program), every step checked against the model and compared with the port configured as that version,
 /// address for address. One configuration per version, labelled <c>cpython3.X/oracle</c>; a version that is not installed
-/// (or cannot be driven) is skipped with the reason. One CLI case = a campaign of <see cref="CasesPerRun"/> programs.
+/// (or cannot be driven), or whose geometry (3.8/3.9 classic, 3.10/3.11 modern) or oracle is not selected, is skipped with
+/// the reason. One CLI case = a campaign of <see cref="CasesPerRun"/> programs.
 /// </summary>
 public sealed class CPythonFamily(CPythonSelection? selection = null, int casesPerRun = CPythonFamily.DefaultCasesPerRun) : CaseListFamily
 {
     public const string FamilyName = "cpython";
     public const int DefaultCasesPerRun = 25;
+
+    public int CasesPerRun => casesPerRun;
     private const string GeometryPrefix = "cpython";
 
     private readonly CPythonSelection _selection = selection ?? CPythonSelection.Everything;
@@ -62,6 +65,8 @@ public sealed class CPythonFamily(CPythonSelection? selection = null, int casesP
             string? skip = installs.Any(i => i.Version == preset.Version)
                 ? LibPythonImage.UnsupportedReason(preset.Version)
                 : NotInstalled(preset.Version);
+            if (skip is null && !selection.Geometries.Any(g => g.Name == preset.Geometry.Name))
+                skip = $"CPython {preset.Version} runs the {preset.Geometry.Name} geometry, which is not selected";
             if (skip is null && !selection.Oracles.Contains(preset.Oracle))
                 skip = $"CPython {preset.Version} decides with the {OracleNames.Of(preset.Oracle)} oracle, which is not selected";
             list.Add(new FamilyConfiguration(preset.Geometry with { Name = GeometryPrefix + preset.Version }, preset.Oracle, skip));
