@@ -3,8 +3,8 @@ using System.Text.RegularExpressions;
 namespace PymallocVerify.Properties.Backend.CPython;
 
 /// <summary>
-/// Finds libpython shared libraries: explicit paths first (<c>--libpython</c>, or <see cref="EnvironmentVariable"/>),
-/// then pyenv's builds (<c>$PYENV_ROOT/versions/*/lib</c>, default <c>~/.pyenv</c>), then the system's
+/// Finds libpython shared libraries: explicit paths first (<c>--libpython</c>; a missing one is an error), then those in
+/// <see cref="EnvironmentVariable"/> (missing ones are passed over), then pyenv's builds (<c>$PYENV_ROOT/versions/*/lib</c>, default <c>~/.pyenv</c>), then the system's
 /// (<c>/usr/lib/x86_64-linux-gnu</c> and friends, e.g. Debian's <c>libpython3.11</c> package). For each minor version
 /// the first one found wins, in that order.
 /// </summary>
@@ -39,13 +39,16 @@ public static partial class LibPythonLocator
             found[version] = new LibPythonInstall(version, file, origin);
         }
 
-        foreach (string path in ExplicitPaths(explicitPaths))
+        foreach (string path in explicitPaths ?? [])
         {
             if (!File.Exists(path)) throw new ArgumentException($"libpython '{path}' does not exist");
             if (VersionOf(path) is null)
                 throw new ArgumentException($"'{path}' is not named like a libpython (libpython3.X.so[.1.0]): its version cannot be told");
             Add(path, "explicit");
         }
+        // The environment is ambient configuration (CI sets it for every job): a file that is not there is passed over.
+        foreach (string path in EnvironmentPaths())
+            if (VersionOf(path) is not null) Add(path, $"${EnvironmentVariable}");
         foreach (string root in PyenvRoots())
         {
             string versions = System.IO.Path.Combine(root, "versions");
@@ -77,14 +80,10 @@ public static partial class LibPythonLocator
         return install;
     }
 
-    private static IEnumerable<string> ExplicitPaths(IEnumerable<string>? paths)
-    {
-        if (paths is not null)
-            foreach (string p in paths) yield return p;
-        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } fromEnvironment)
-            foreach (string p in fromEnvironment.Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                yield return p;
-    }
+    private static IEnumerable<string> EnvironmentPaths() =>
+        Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } paths
+            ? paths.Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : [];
 
     private static IEnumerable<string> PyenvRoots()
     {
