@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace PymallocVerify.Model;
 
@@ -36,6 +37,7 @@ public sealed record Counterexample
     public SimulatedLayoutSpec? Simulated { get; init; }
 
     /// <summary>Set when the case ran on a real CPython's pymalloc (libpython) instead of the port: replay runs it there.</summary>
+    [JsonPropertyName("cpython")]
     public CPythonSubject? CPython { get; init; }
 
     public required ImmutableArray<Operation> Operations { get; init; }

@@ -325,7 +325,7 @@ public sealed class CPythonCaseRunner
         }
 
         private StepVerdict Differs(Operation op, ModelState before, StepDifference d) =>
-            StepVerdict.Fail(PropertyFamily.Differential, $"{d.What}: {d.Real}", $"{port!.Name}: {d.Port}",
+            StepVerdict.Fail(PropertyFamily.Differential, $"{d.What} as on {real.Name}: {d.Real}", $"{d.What} on {port!.Name}: {d.Port}",
                 $"{ReferenceModel.Describe(op)}: the port differs from {real.Name} in {d.What} — {real.Name}: {d.Real}; {port.Name}: {d.Port}" +
                 (owner.Port is { IsSeededBug: true } v ? $" (port variant {v.Name})" : ""));
 

@@ -18,7 +18,7 @@ public static class CPythonReplayer
     {
         ArgumentNullException.ThrowIfNull(counterexample);
         CPythonSubject subject = counterexample.CPython
-            ?? throw new ArgumentException("the file was not found on libpython (it has no \"cPython\" section)");
+            ?? throw new ArgumentException("the file was not found on libpython (it has no \"cpython\" section)");
         CPythonPreset preset = CPythonPreset.FromVersion(subject.Version);
         PortVariant? port = subject.Port is null ? null : PortVariant.Faithful;
         OwnershipSpecVariant spec = OwnershipSpecVariant.Model;
