@@ -142,7 +142,7 @@ public sealed class CPythonCaseRunner
                 SideStep twin = Observe(port, op, before, plan, ToPort);
                 Counters.ComparedSteps++;
                 if (DifferentialComparison.Compare(observed, real, twin, port) is { } difference)
-                    verdict = Differs(op, before, difference);
+                    verdict = Differs((teardown ? "teardown " : "") + Named(op, before), difference);
             }
             if (op is QueryOp q && observed.Observation.Garbage is { } applied)
             {
@@ -324,10 +324,22 @@ public sealed class CPythonCaseRunner
             };
         }
 
-        private StepVerdict Differs(Operation op, ModelState before, StepDifference d) =>
+        /// <param name="operation">What ran ("free(b3)", "teardown free(b0)", "after the teardown").</param>
+        private StepVerdict Differs(string operation, StepDifference d) =>
             StepVerdict.Fail(PropertyFamily.Differential, $"{d.What} as on {real.Name}: {d.Real}", $"{d.What} on {port!.Name}: {d.Port}",
-                $"{ReferenceModel.Describe(op)}: the port differs from {real.Name} in {d.What} — {real.Name}: {d.Real}; {port.Name}: {d.Port}" +
-                (owner.Port is { IsSeededBug: true } v ? $" (port variant {v.Name})" : ""));
+                $"{operation}: the port differs from {real.Name} in {d.What} — " +
+                $"{real.Name}: {d.Real}; {port.Name}: {d.Port}" + (owner.Port is { IsSeededBug: true } v ? $" (port variant {v.Name})" : ""));
+
+        /// <summary>The operation with its handle resolved to the block's name, as the printed program shows it.</summary>
+        private static string Named(Operation op, ModelState state) => op switch
+        {
+            FreeOp f when state.ResolveBlock(f.Handle) is { } b => $"free(b{b.Id})",
+            ReallocOp r when state.ResolveBlock(r.Handle) is { } b => $"realloc(b{b.Id}, {r.Size})",
+            ForeignFreeOp f when state.ResolveForeign(f.Handle) is { } b => $"free(f{b.Id})",
+            WriteTagOp w when state.ResolveBlock(w.Handle) is { } b => $"write_tag(b{b.Id})",
+            CheckTagOp c when state.ResolveBlock(c.Handle) is { } b => $"check_tag(b{b.Id})",
+            _ => ReferenceModel.Describe(op),
+        };
 
         /// <summary>After the teardown: the release policy bounds the arenas still held, no pool block is counted, and the
         /// port holds the same arenas.</summary>
@@ -352,7 +364,7 @@ public sealed class CPythonCaseRunner
                 string realArenas = string.Join(", ", real.Region.LiveArenas.Select(a => DifferentialComparison.At(a, real.Region)).Order());
                 string portArenas = string.Join(", ", port.Region.LiveArenas.Select(a => DifferentialComparison.At(a, port.Region)).Order());
                 if (realArenas != portArenas)
-                    verdict = Differs(new FreeOp(0), _state, new StepDifference("arenas kept after the teardown", $"[{realArenas}]", $"[{portArenas}]"));
+                    verdict = Differs("after the teardown", new StepDifference("arenas kept", $"[{realArenas}]", $"[{portArenas}]"));
             }
             return Record(end, new FreeOp(0), verdict, teardown: true);
         }
