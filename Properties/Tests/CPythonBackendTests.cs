@@ -63,6 +63,31 @@ public class CPythonBackendTests(ITestOutputHelper output)
     [InstalledCPython("3.9")]
     [InstalledCPython("3.10")]
     [InstalledCPython("3.11")]
+    public void Two_copies_of_one_library_in_use_at_once_keep_separate_allocators(string version)
+    {
+        // Parallel tests hold two images of one version at once: each copy must call back into its own system.
+        CPythonPreset preset = CPythonPreset.FromVersion(version);
+        using var regionA = new PlacementRegion(preset.Geometry, [0], layout: null);
+        using var regionB = new PlacementRegion(preset.Geometry, [0], layout: null);
+        using var a = new LibPythonSide(CPythonTestSupport.Require(version), regionA);
+        using var b = new LibPythonSide(CPythonTestSupport.Require(version), regionB);
+        Assert.NotSame(a.Image, b.Image);
+        ulong inA = a.Malloc(16), inB = b.Malloc(16), large = b.Malloc(1000);
+        b.Free(large);
+        Assert.Equal(inA - regionA.Base, inB - regionB.Base);
+        Assert.Single(regionA.TakeEvents());
+        Assert.Equal(3, regionB.TakeEvents().Length); // its arena, the raw malloc and the raw free
+        Assert.True(b.Decide(inB));
+        Assert.False(b.Decide(inA)); // a's block is in an arena b never had
+        Assert.Equal((1, 1), (a.AllocatedBlocks(), b.AllocatedBlocks()));
+        Assert.Null(a.TakeFault() ?? b.TakeFault());
+    }
+
+    [Theory]
+    [InstalledCPython("3.8")]
+    [InstalledCPython("3.9")]
+    [InstalledCPython("3.10")]
+    [InstalledCPython("3.11")]
     public void The_probe_answers_through_the_raw_callbacks_and_changes_nothing(string version)
     {
         CPythonPreset preset = CPythonPreset.FromVersion(version);
