@@ -28,6 +28,9 @@ public interface IAllocatorSide : IDisposable
     int MaxArenas { get; }
     ulong SlotAddress(int slot);
 
+    /// <summary>What <c>sys._debugmallocstats()</c> prints for this allocator.</summary>
+    string DebugMallocStats();
+
     /// <summary>A fault since the last call (an exception in the allocator or a callback), or null.</summary>
     string? TakeFault();
 }

@@ -40,6 +40,9 @@ public sealed class LibPythonSide : IAllocatorSide
 
     public long PoolBlocks() => _image.AllocatedBlocks() - _system.RawBlocks;
 
+    /// <summary><c>_PyObject_DebugMallocStats(FILE*)</c>'s text.</summary>
+    public string DebugMallocStats() => _image.DebugMallocStats();
+
     public int MaxArenas => _system.MaxArenas;
     public ulong SlotAddress(int slot) => _system.SlotAddress(slot);
     public string? TakeFault() => _system.TakeFault();

@@ -1,4 +1,5 @@
 using PymallocVerify.Allocator;
+using PymallocVerify.Allocator.Radix;
 using PymallocVerify.Properties.Backend;
 using PymallocVerify.Properties.Backend.CPython;
 
@@ -55,6 +56,10 @@ public class PortSide<TOracle>(CPythonPreset preset, PlacementRegion region, Are
     }
 
     public long PoolBlocks() => _heap.GetStats().BlocksInUse;
+
+    /// <summary>The heap's statistics text, and for the radix oracle the arena-map section 3.10+ appends.</summary>
+    public string DebugMallocStats() =>
+        _heap.GetStats().Format() + ((object)_heap.Oracle is RadixTreeOracle radix ? radix.Map.GetStats().Format() : "");
 
     public int MaxArenas => _heap.ArenaTableSnapshot.Length;
     public ulong SlotAddress(int slot) => _heap.ArenaTableSnapshot[slot].Address;
