@@ -62,7 +62,7 @@ public sealed class CPythonCaseRunner
         using var real = new LibPythonSide(Install, realRegion);
         using PlacementRegion? portRegion = Port is null ? null : new PlacementRegion(Preset.Geometry, testCase.ArenaHeadOffsets, testCase.Layout);
         using IAllocatorSide? port = Port?.Create(Preset, portRegion!);
-        var run = new Execution(this, real, port);
+        var run = new LockStepExecution(this, real, port);
         RunOutcome outcome = run.Execute(testCase.Operations);
         return new CPythonRunResult(outcome, run.Counters);
     }
@@ -70,7 +70,7 @@ public sealed class CPythonCaseRunner
     /// <summary>Where a query's garbage goes, decided once from libpython's state and applied to both sides.</summary>
     private sealed record GarbagePlan(ulong IndexAddress, uint Value, GarbageClass Class, bool Write);
 
-    private sealed class Execution(CPythonCaseRunner owner, LibPythonSide real, IAllocatorSide? port)
+    private sealed class LockStepExecution(CPythonCaseRunner owner, LibPythonSide real, IAllocatorSide? port)
     {
         private readonly CPythonPreset _preset = owner.Preset;
         private ModelState _state = ModelState.Initial(owner._model, owner.Preset.UnspecifiedMustBeOwned);
