@@ -32,7 +32,7 @@ public class MutantsCommandTests
         var cpython = new CPythonFamily();
         bool cpythonRuns = cpython.Configurations(new CampaignSelection([Geometry.Tiny, Geometry.Classic], [OracleKind.PoolIndex, OracleKind.RadixTree]))
             .Any(c => c.Runnable);
-        if (cpythonRuns) foreach (SeededBugInfo bug in cpython.SeededBugs) Killed(bug.Name, "cpython", @"cpython3\.\d+/classic");
+        if (cpythonRuns) foreach (SeededBugInfo bug in cpython.SeededBugs) Killed(bug.Name, "cpython", @"cpython3\.\d+\.\d+/classic");
 
         int bugs = CliSeededBugs.Names.Count + races.Count + TeethCatalog.All.Count + (cpythonRuns ? cpython.SeededBugs.Count : 0);
         string notRun = cpythonRuns ? "" : $" ({cpython.SeededBugs.Count} not run with this selection)";

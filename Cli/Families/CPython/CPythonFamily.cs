@@ -20,7 +20,8 @@ public sealed record CPythonSelection(IReadOnlyList<string> Versions, IReadOnlyL
 /// <summary>
 /// The real thing under test: the same generated programs on each installed CPython's pymalloc (libpython, a fresh
 /// allocator per program), every step checked against the model and compared with the port configured as that version,
-/// address for address. One configuration per version, labelled <c>cpython3.X/oracle</c>; a version that is not installed
+/// address for address. One configuration per version, labelled with the version the loaded library reports
+/// (<c>cpython3.9.18/classic</c>); a version that is not installed
 /// (or cannot be driven), or whose geometry (3.8/3.9 classic, 3.10/3.11 modern) or oracle is not selected, is skipped with
 /// the reason. One CLI case = a campaign of <see cref="CasesPerRun"/> programs.
 /// </summary>
@@ -62,16 +63,44 @@ public sealed class CPythonFamily(CPythonSelection? selection = null, int casesP
         var list = new List<FamilyConfiguration>();
         foreach (CPythonPreset preset in Presets())
         {
-            string? skip = installs.Any(i => i.Version == preset.Version)
-                ? LibPythonImage.UnsupportedReason(preset.Version)
-                : NotInstalled(preset.Version);
+            LibPythonInstall? install = installs.FirstOrDefault(i => i.Version == preset.Version);
+            string? skip = install is null ? NotInstalled(preset.Version) : LibPythonImage.UnsupportedReason(preset.Version);
             if (skip is null && !selection.Geometries.Any(g => g.Name == preset.Geometry.Name))
                 skip = $"CPython {preset.Version} runs the {preset.Geometry.Name} geometry, which is not selected";
             if (skip is null && !selection.Oracles.Contains(preset.Oracle))
                 skip = $"CPython {preset.Version} decides with the {OracleNames.Of(preset.Oracle)} oracle, which is not selected";
-            list.Add(new FamilyConfiguration(preset.Geometry with { Name = GeometryPrefix + preset.Version }, preset.Oracle, skip));
+            string version = preset.Version;
+            if (skip is null) (version, skip) = LoadedVersion(install!);
+            list.Add(new FamilyConfiguration(preset.Geometry with { Name = GeometryPrefix + version }, preset.Oracle, skip));
         }
         return list;
+    }
+
+    /// <summary>
+    /// The version the library really is, from a loaded copy's <c>Py_GetVersion()</c> ("3.9.18"): the stream's label says
+    /// which CPython ran. A library that cannot be loaded is a skip with the reason. The copy stays in the pool for the run.
+    /// </summary>
+    private static (string Version, string? Skip) LoadedVersion(LibPythonInstall install)
+    {
+        try
+        {
+            LibPythonImage image = LibPythonImagePool.Rent(install);
+            LibPythonImagePool.Return(image);
+            string patch = image.Banner.Split(' ', 2)[0];
+            return (patch.StartsWith(install.Version + ".", StringComparison.Ordinal) ? patch : install.Version, null);
+        }
+        catch (Exception e) when (e is IOException or DllNotFoundException or EntryPointNotFoundException or InvalidDataException
+                                      or InvalidOperationException or BadImageFormatException)
+        {
+            return (install.Version, $"{install.Path} cannot be driven: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    /// <summary>"3.9" from a configuration's geometry name ("cpython3.9.18" or "cpython3.9").</summary>
+    private static string MinorVersionOf(FamilyConfiguration configuration)
+    {
+        string[] parts = configuration.Geometry.Name[GeometryPrefix.Length..].Split('.');
+        return $"{parts[0]}.{parts[1]}";
     }
 
     // Low and near-2^64 addresses are never asked of libpython: its read of their pool header could fault.
@@ -81,7 +110,7 @@ public sealed class CPythonFamily(CPythonSelection? selection = null, int casesP
 
     protected override CaseOutcome RunCase(FamilyContext context, CaseSpec spec, Coverage coverage, IProgressReporter progress)
     {
-        CPythonPreset preset = CPythonPreset.FromVersion(context.Configuration.Geometry.Name[GeometryPrefix.Length..]);
+        CPythonPreset preset = CPythonPreset.FromVersion(MinorVersionOf(context.Configuration));
         LibPythonInstall install = LibPythonLocator.Find(preset.Version, out string why, _selection.Libraries)
             ?? throw new InvalidOperationException(why);
         var settings = new CPythonCampaignSettings
