@@ -389,14 +389,34 @@ public sealed unsafe class PlacementRegion : IDisposable
         private static readonly Lock Gate = new();
         private static readonly Stack<ulong> Idle = new();
 
+        /// <summary>
+        /// The span one bottom node of the 64-bit arena map covers (2^(20 + 14) bytes). Node counts depend on where arenas
+        /// are, not only on their offsets: a region across such a boundary would need one node more than its twin, and
+        /// the statistics of the two allocators would differ. So no region crosses one.
+        /// </summary>
+        private const int BottomNodeSpanBits = 34;
+
         public static ulong Rent()
         {
             lock (Gate)
             {
                 if (Idle.TryPop(out ulong region)) return region;
             }
-            ulong fresh = (ulong)NativeMemory.AlignedAlloc((nuint)RegionBytes, (nuint)RegionAlignment);
-            return fresh != 0 ? fresh : throw new OutOfMemoryException($"could not map a region of {RegionBytes} bytes");
+            var crossing = new List<ulong>();
+            try
+            {
+                while (true)
+                {
+                    ulong fresh = (ulong)NativeMemory.AlignedAlloc((nuint)RegionBytes, (nuint)RegionAlignment);
+                    if (fresh == 0) throw new OutOfMemoryException($"could not map a region of {RegionBytes} bytes");
+                    if (fresh >> BottomNodeSpanBits == (fresh + RegionBytes - 1) >> BottomNodeSpanBits) return fresh;
+                    crossing.Add(fresh); // kept until another is found, so the allocator does not hand it back
+                }
+            }
+            finally
+            {
+                foreach (ulong region in crossing) NativeMemory.AlignedFree((void*)region);
+            }
         }
 
         public static void Return(ulong region)
