@@ -65,7 +65,9 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         // is kept so that alloc/free cycles at an arena boundary do not thrash. An arena that was full is in no
         // list and its links are stale (CPython reads them anyway; it cannot matter there, since only a one-pool
         // arena goes from full to wholly free): it would join at the head, so it is "not last" iff the list is non-empty.
-        if (free == arena.NTotalPools && (oldFree == 0 ? _usableArenas != None : arena.NextArena != None))
+        // 3.8 returns every wholly free arena.
+        if (free == arena.NTotalPools
+            && (_releaseEveryFreeArena || (oldFree == 0 ? _usableArenas != None : arena.NextArena != None)))
         {
             ReleaseWhollyFreeArena(index, wasFull: oldFree == 0);
             return;
@@ -127,14 +129,14 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         _arenas[lastWithOld].NextArena = index;
     }
 
-    /// <summary>Takes an arena out of usable_arenas. Both callers know it is not the last one (case 1 checks; in case 4
-    /// an arena with the old count lies to its right), so its successor exists. Its own links are left for the caller.</summary>
+    /// <summary>Takes an arena out of usable_arenas (with 3.8's policy case 1 may take the last one). Its own links are
+    /// left for the caller.</summary>
     private void UnlinkUsableArena(ref ArenaObject arena)
     {
-        if (_checkPointers && arena.NextArena == None) Broken("usable-arenas", $"arena 0x{arena.Address:x} is unlinked as if it were not last, but it is");
+        if (_checkPointers && !_releaseEveryFreeArena && arena.NextArena == None) Broken("usable-arenas", $"arena 0x{arena.Address:x} is unlinked as if it were not last, but it is");
         if (arena.PrevArena == None) _usableArenas = arena.NextArena;
         else _arenas[arena.PrevArena].NextArena = arena.NextArena;
-        _arenas[arena.NextArena].PrevArena = arena.PrevArena;
+        if (arena.NextArena != None) _arenas[arena.NextArena].PrevArena = arena.PrevArena;
     }
 
     /// <summary>Checked mode: the pointer must be the start of a block handed out and not yet freed.</summary>

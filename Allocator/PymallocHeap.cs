@@ -33,6 +33,7 @@ public sealed unsafe partial class PymallocHeap<TMemory, TOracle, THooks> : IDis
     private readonly uint _maxPoolsInArena;
     private readonly bool _checkPointers; // HeapCheckLevel.Pointers or Full
     private readonly bool _checkFull;
+    private readonly bool _releaseEveryFreeArena;
 
     /// <summary>usedpools: head of each size class's circular list of used pools; 0 = none.</summary>
     private readonly ulong[] _usedPools;
@@ -54,8 +55,10 @@ public sealed unsafe partial class PymallocHeap<TMemory, TOracle, THooks> : IDis
     private bool _disposed;
 
     /// <param name="checks">How much the heap checks itself (<see cref="HeapCheckLevel"/>).</param>
+    /// <param name="arenaRelease">When a wholly free arena is returned: 3.9+ keeps the last usable one, 3.8 returns every one.</param>
     public PymallocHeap(Geometry geometry, TMemory memory = default, TOracle oracle = default,
-                        THooks hooks = default, HeapCheckLevel checks = HeapCheckLevel.Off)
+                        THooks hooks = default, HeapCheckLevel checks = HeapCheckLevel.Off,
+                        ArenaReleasePolicy arenaRelease = ArenaReleasePolicy.KeepLastUsable)
     {
         ArgumentNullException.ThrowIfNull(geometry);
         geometry.Validate(TOracle.Kind);
@@ -67,6 +70,7 @@ public sealed unsafe partial class PymallocHeap<TMemory, TOracle, THooks> : IDis
         Checks = checks;
         _checkPointers = checks >= HeapCheckLevel.Pointers;
         _checkFull = checks == HeapCheckLevel.Full;
+        _releaseEveryFreeArena = arenaRelease == ArenaReleasePolicy.ReleaseEveryFreeArena;
         _poolSize = (ulong)geometry.PoolSize;
         _poolMask = ~(_poolSize - 1);
         _arenaSize = (ulong)geometry.ArenaSize;

@@ -39,6 +39,10 @@ public sealed record Counterexample
     /// <summary>Null: the case ran on real memory (the recording backend). Otherwise the simulated space's layout.</summary>
     public SimulatedLayoutSpec? Simulated { get; init; }
 
+    /// <summary>Set when the case ran on a real CPython's pymalloc (libpython) instead of the port: replay runs it there.</summary>
+    [JsonPropertyName("cpython")]
+    public CPythonSubject? CPython { get; init; }
+
     public required ImmutableArray<Operation> Operations { get; init; }
 
     /// <summary>The concrete garbage each query ran with when the case was found (informational: replay re-resolves).</summary>
@@ -72,3 +76,15 @@ public sealed record FailureRecord(int Step, PropertyFamily Family, string Expec
 /// chooses from (names of the allocator's ArenaPlacement / ForeignPlacement values), and the page size.
 /// </summary>
 public sealed record SimulatedLayoutSpec(ulong Seed, ImmutableArray<string> ArenaPlacements, ImmutableArray<string> ForeignPlacements, int PageSize = 4096);
+
+/// <summary>
+/// A case run on libpython: the CPython minor version ("3.9"), the port variant compared with it step for step (null: the
+/// real allocator against the model only; "port": the faithful port, a "cpython 3.9 differential"), the ownership spec
+/// its decisions were judged by, where arenas and system blocks were placed (null: at the arena head offsets), and the
+/// library it was found with (informational: replay finds an installed libpython of that version).
+/// </summary>
+public sealed record CPythonSubject(string Version, string? Port = null, string Spec = "model", SimulatedLayoutSpec? Placement = null, string? Library = null)
+{
+    public override string ToString() =>
+        Port is null ? $"cpython {Version}" : Port == "port" ? $"cpython {Version} differential" : $"cpython {Version} differential against {Port}";
+}

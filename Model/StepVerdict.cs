@@ -16,6 +16,8 @@ public enum PropertyFamily
     /// radix oracle reads no pool memory at all).
     /// </summary>
     Memcheck,
+    /// <summary>6: the port, configured as a CPython version, does what that version's libpython does, step for step.</summary>
+    Differential,
 }
 
 public enum VerdictKind

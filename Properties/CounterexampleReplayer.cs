@@ -48,6 +48,7 @@ public static class CounterexampleReplayer
     public static CounterexampleReplayReport Replay(Counterexample counterexample, string? variant = null)
     {
         ArgumentNullException.ThrowIfNull(counterexample);
+        if (counterexample.CPython is not null) return CPython.CPythonReplayer.Replay(counterexample, variant); // found on libpython: replay there
         OracleKind oracle = ParseOracle(counterexample.Oracle);
         HeapVariant heap = ResolveVariant(variant ?? HeapVariant.RealName, oracle);
         Geometry geometry = PropertyGeometries.FromModel(counterexample.Geometry);

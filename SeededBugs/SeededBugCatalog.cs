@@ -14,6 +14,16 @@ namespace PymallocVerify.SeededBugs;
 /// </summary>
 public static class SeededBugCatalog
 {
+    // Declared before All, which reads them while the class initialises.
+    public static CPythonBug PortNextSizeClass { get; } = new("port-next-size-class",
+        "the port serves a small request from the next size class's pool", CPythonBugSide.Port);
+
+    public static CPythonBug PortOtherReleasePolicy { get; } = new("port-other-release-policy",
+        "the port keeps a wholly free arena CPython 3.8 returns (or returns the one 3.9+ keeps)", CPythonBugSide.Port);
+
+    public static CPythonBug SpecForeignOwned { get; } = new("spec-foreign-owned",
+        "a broken spec that says Owned for addresses inside foreign blocks", CPythonBugSide.Spec);
+
     public static IReadOnlyList<SeededBug> All { get; } =
     [
         Oracle<BrokenPoolIndexOracle<NoBoundCheck>>("no-bound-check",
@@ -47,6 +57,9 @@ public static class SeededBugCatalog
         new ArenaReturnedBeforeUnpublished(),
         new MutationSkipsLock(),
         new RadixNodeLinkedBeforeFilled(),
+        PortNextSizeClass,
+        PortOtherReleasePolicy,
+        SpecForeignOwned,
     ];
 
     /// <summary>The entry called <paramref name="name"/> (any case), or null.</summary>

@@ -1,4 +1,5 @@
 using PymallocVerify.Cli.Families.Concurrency;
+using PymallocVerify.Cli.Families.CPython;
 using PymallocVerify.Cli.Families.Exhaustive;
 using PymallocVerify.Cli.Families.Properties;
 using PymallocVerify.Cli.Families.Workloads;
@@ -15,5 +16,6 @@ public static class FamilyCatalog
         new ExhaustiveFamily(),
         new WorkloadsFamily(),
         new ConcurrencyFamily(),
+        new CPythonFamily(),
     ];
 }

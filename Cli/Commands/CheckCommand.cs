@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PymallocVerify.Allocator;
 using PymallocVerify.Cli.Campaign;
+using PymallocVerify.Cli.Families.CPython;
 using PymallocVerify.Cli.Options;
 using PymallocVerify.Cli.Reporting;
 using PymallocVerify.SeededBugs;
@@ -32,10 +33,20 @@ public static class CheckCommand
             HelpName = "NAME",
         };
         Option<SeededBug?> seededBug = CliOptions.SeededBug();
+        Option<string[]> libpython = new("--libpython")
+        {
+            Description = "cpython family: use this libpython3.X.so first for its version (repeatable). Default: pyenv's, then the system's.",
+            HelpName = "FILE",
+        };
+        Option<string?> cpython = new("--cpython")
+        {
+            Description = "cpython family: versions to run, all or a comma list of 3.8, 3.9, 3.10, 3.11. Default all.",
+            HelpName = "VERSIONS",
+        };
 
         var command = new Command("check", "Run every verification family for a time budget; exit 0 when everything holds.")
         {
-            budget, seed, geometry, oracle, shard, output, junit, cases, family, seededBug,
+            budget, seed, geometry, oracle, shard, output, junit, cases, family, seededBug, libpython, cpython,
         };
         command.SetAction(parse =>
         {
@@ -49,15 +60,20 @@ public static class CheckCommand
                 OutputDirectory = parse.GetValue(output)!,
                 Selection = new CampaignSelection(parse.GetValue(geometry)!, oracles.Kinds, parse.GetValue(seededBug)),
             };
-            return Run(app, settings, parse.GetValue(family) ?? [], parse.GetValue(junit));
+            if (!CPythonFamily.TryParseVersions(parse.GetValue(cpython), out IReadOnlyList<string> versions, out string? error))
+                throw new UsageException(error!);
+            return Run(app, settings, parse.GetValue(family) ?? [], parse.GetValue(junit),
+                new CPythonSelection(versions, parse.GetValue(libpython) ?? []));
         });
         return command;
     }
 
-    public static int Run(CliApp app, CampaignSettings settings, IReadOnlyList<string> familyNames, string? junitPath)
+    public static int Run(CliApp app, CampaignSettings settings, IReadOnlyList<string> familyNames, string? junitPath,
+                          CPythonSelection? cpython = null)
     {
         CliOutput output = app.Output;
         IReadOnlyList<IVerificationFamily> families = SelectFamilies(app.Families(), familyNames, settings.SeededBug);
+        if (cpython is not null) families = [.. families.Select(f => f is CPythonFamily c ? c.With(cpython) : f)];
         RequireSomethingRunnable(families, settings);
         PrepareOutputs(settings.OutputDirectory, junitPath);
 

@@ -3,6 +3,7 @@ using PymallocVerify.Cli.Reporting;
 using PymallocVerify.Model;
 using PymallocVerify.Properties;
 using PymallocVerify.SeededBugs;
+using PymallocVerify.SeededBugs.Races;
 
 namespace PymallocVerify.Cli.Replay;
 
@@ -17,8 +18,8 @@ public sealed class PropertiesReplayer : ICounterexampleReplayer
 
     public int Replay(string path, JsonElement root, CliOutput output, ReplayOptions options)
     {
-        if (options.SeededBug is { } bug and not HeapBug)
-            throw new UsageException($"seeded bug {bug.Name} is a race: it replays from a concurrency counterexample file, not a sequential one");
+        if (options.SeededBug is ConcurrencyBug race)
+            throw new UsageException($"seeded bug {race.Name} is a race: it replays from a concurrency counterexample file, not a sequential one");
         CounterexampleReplayReport report;
         try
         {

@@ -68,7 +68,7 @@ public class ShardDeterminismTests
             return JsonNode.Parse(File.ReadAllText(dir.File("report.json")))!;
         }
         JsonNode first = Run();
-        Assert.Equal(["properties", "memcheck", "exhaustive", "workloads", "concurrency"],
+        Assert.Equal(["properties", "memcheck", "exhaustive", "workloads", "concurrency", "cpython"],
             first["streams"]!.AsArray().Select(s => s!["family"]!.GetValue<string>()).Distinct());
         Assert.Equal(WithoutTiming(first), WithoutTiming(Run()));
     }
