@@ -45,6 +45,8 @@ public static class SeededBugCatalog
         Hooks<RadixTreeOracle, RadixLastLeafNotZeroedHooks>("radix-last-leaf-not-zeroed",
             "a new radix leaf chunk is cleared one leaf short: every answer stays right, only the tree's leaf rules see it",
             PropertyFamily.Invariants),
+        Oracle<RadixMissesArenaStartOracle>("radix-misses-arena-start",
+            "the arena map's lookup is off by one at the start of every arena: its first byte is not owned", PropertyFamily.Ownership),
         Oracle<IndexReadTwiceOracle>("index-read-twice",
             "address_in_range reads the index again with an ordinary load (outside the suppression)", PropertyFamily.Memcheck),
         Oracle<PeekingRadixOracle>("radix-peeks-at-pool",

@@ -1,6 +1,7 @@
 using PymallocVerify.Allocator;
 using PymallocVerify.Allocator.Radix;
 using PymallocVerify.Properties;
+using PymallocVerify.SeededBugs.Oracles;
 using Xunit.Abstractions;
 
 namespace PymallocVerify.Proofs.Tests;
@@ -39,11 +40,11 @@ public class RadixAgreementTests(ITestOutputHelper output)
     [Fact]
     public void A_radix_oracle_that_misses_the_first_byte_of_an_arena_disagrees_with_the_verified_map()
     {
-        var oracle = new VerifiedRadixCheck<MissesArenaStart>();
+        var oracle = new VerifiedRadixCheck<RadixMissesArenaStartOracle>();
         oracle.Initialize(PropertyGeometries.Micro);
         var e = Assert.Throws<VerifiedDisagreementException>(() => Churn(ref oracle, PropertyGeometries.Micro, seed: 1, steps: 400));
         output.WriteLine(e.Message);
-        Assert.Contains("MissesArenaStart answered false, the verified IsUsed true", e.Message);
+        Assert.Contains("RadixMissesArenaStartOracle answered false, the verified IsUsed true", e.Message);
     }
 
     [Fact]
@@ -152,20 +153,4 @@ public struct KeepsReleasedArenas : IOwnershipOracle
     public readonly bool IsOwned<TMemory, THooks>(ref TMemory memory, ref THooks hooks, ArenaObject[] arenas, ulong address)
         where TMemory : struct, IMemorySpace where THooks : struct, IHeapHooks =>
         _radix.IsOwned(ref memory, ref hooks, arenas, address);
-}
-
-/// <summary>Seeded bug: lookups off by one at the start of every arena.</summary>
-public struct MissesArenaStart : IOwnershipOracle
-{
-    private RadixTreeOracle _radix;
-
-    public static OracleKind Kind => OracleKind.RadixTree;
-    public void Initialize(Geometry geometry) => _radix.Initialize(geometry);
-    public readonly void OnArenaAdded<THooks>(ulong arenaBase, ref THooks hooks) where THooks : struct, IHeapHooks => _radix.OnArenaAdded(arenaBase, ref hooks);
-    public readonly void OnArenaRemoved<THooks>(ulong arenaBase, ref THooks hooks) where THooks : struct, IHeapHooks => _radix.OnArenaRemoved(arenaBase, ref hooks);
-    public readonly void CheckInvariants(ArenaObject[] arenas, ulong arenaSize) { }
-
-    public readonly bool IsOwned<TMemory, THooks>(ref TMemory memory, ref THooks hooks, ArenaObject[] arenas, ulong address)
-        where TMemory : struct, IMemorySpace where THooks : struct, IHeapHooks =>
-        _radix.IsOwned(ref memory, ref hooks, arenas, address) && _radix.IsOwned(ref memory, ref hooks, arenas, address - 1);
 }
