@@ -56,7 +56,8 @@ public sealed class CliApp(CliOutput output,
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            Output.Error.WriteLine($"{ToolName}: internal error: {e.GetType().Name}: {OneLine(e.Message)}");
+            Output.Error.WriteLine($"{ToolName}: internal error: {e.GetType().Name}: {OneLine(e.Message)} " +
+                                   "(a bug in this tool, not in the allocator: please report it with the command line)");
             return ExitCodes.InternalError;
         }
         finally
