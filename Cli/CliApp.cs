@@ -13,12 +13,19 @@ namespace PymallocVerify.Cli;
 public sealed class CliApp(CliOutput output,
                            Func<IReadOnlyList<IVerificationFamily>>? families = null,
                            Func<IReadOnlyList<ICounterexampleReplayer>>? replayers = null,
-                           CancellationToken cancellation = default)
+                           CancellationToken cancellation = default,
+                           Func<int>? interruptedExitCode = null)
 {
     public const string ToolName = "pymalloc-verify";
 
     public CliOutput Output { get; } = output;
     public CancellationToken Cancellation { get; } = cancellation;
+
+    /// <summary>The exit code of an interrupted run: 130 after SIGINT, 143 after SIGTERM (Program.cs knows which).</summary>
+    public int InterruptedExitCode => interruptedExitCode?.Invoke() ?? ExitCodes.Interrupted;
+
+    /// <summary>Set while a command that stops cleanly on <see cref="Cancellation"/> runs; otherwise a signal ends the process.</summary>
+    public bool WatchesInterrupts { get; set; }
     public Func<IReadOnlyList<IVerificationFamily>> Families { get; } = families ?? FamilyCatalog.Default;
     public Func<IReadOnlyList<ICounterexampleReplayer>> Replayers { get; } = replayers ?? ReplayCatalog.Default;
 

@@ -8,6 +8,14 @@ public static class FailureListing
     public static void Write(CliOutput output, CampaignReport report)
     {
         var failures = report.Failures.ToList();
+        if (failures.Count == 0 && report.Interrupted)
+        {
+            int cut = report.Results.Count(r => r.StoppedBy == StopReason.Cancelled);
+            output.Line($"INTERRUPTED: {RateText.Plural(report.CasesRun, "case")} ran and held before the signal; " +
+                        $"{RateText.Plural(cut, "stream")} cut short (seed {report.Settings.Seed}, shard {report.Settings.Shard}).");
+            output.Line("  Not a pass: run again without interrupting to check everything requested.");
+            return;
+        }
         if (failures.Count == 0)
         {
             int streams = report.Results.Count(r => r.StoppedBy != StopReason.Skipped);
@@ -29,5 +37,7 @@ public static class FailureListing
                 output.Line($"    reproduce with: {ReplayCommand.For(path, failure.ReplayOptions)}");
             }
         }
+        if (report.Interrupted)
+            output.Line("INTERRUPTED: the run was stopped by a signal after these failures; later cases did not run.");
     }
 }
