@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Schema;
 using System.Text.Json.Serialization;
 using PymallocVerify.Allocator;
 using PymallocVerify.Concurrency.Harness;
@@ -60,6 +62,18 @@ public sealed record ConcurrencyCounterexample
     }
 
     public string ToJson() => JsonSerializer.Serialize(FileForm.From(this), Json);
+
+    /// <summary>
+    /// The JSON Schema of the file, exported from the type the strict reader binds to with the reader's own options
+    /// (docs/schemas/concurrency-counterexample.schema.json is this, checked for staleness by the CLI tests).
+    /// </summary>
+    public static JsonNode JsonSchema()
+    {
+        JsonNode schema = Json.GetJsonSchemaAsNode(typeof(FileForm), new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema";
+        schema["title"] = FormatName;
+        return schema;
+    }
 
     public void Save(string path)
     {
