@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Help;
+using PymallocVerify.Cli.Options;
 using PymallocVerify.Cli.Campaign;
 using PymallocVerify.Cli.Commands;
 using PymallocVerify.Cli.Replay;
@@ -29,14 +31,18 @@ public sealed class CliApp(CliOutput output,
     public Func<IReadOnlyList<IVerificationFamily>> Families { get; } = families ?? FamilyCatalog.Default;
     public Func<IReadOnlyList<ICounterexampleReplayer>> Replayers { get; } = replayers ?? ReplayCatalog.Default;
 
-    public RootCommand BuildRootCommand() =>
-        new("pymalloc-verify: check the pymalloc port's ownership decision (and everything around it) from the command line.")
+    public RootCommand BuildRootCommand()
+    {
+        var root = new RootCommand("pymalloc-verify: check the pymalloc port's ownership decision (and everything around it) from the command line.")
         {
             CheckCommand.Create(this),
             ReplayCommandLine.Create(this),
             StatsCommand.Create(this),
             MutantsCommand.Create(this),
         };
+        return root;
+    }
+
 
     public int Run(IReadOnlyList<string> args)
     {
@@ -50,6 +56,15 @@ public sealed class CliApp(CliOutput output,
         }
         try
         {
+            if (parse.Action is HelpAction)
+            {
+                // The help is rewritten to show each default as a user writes it (CliOptions.DefaultTexts), not the
+                // parsed value's record (a Geometry's every field, a list's .NET type name).
+                var help = new StringWriter();
+                int code = parse.Invoke(new InvocationConfiguration { Output = help, Error = Output.Error, EnableDefaultExceptionHandler = false });
+                Output.Out.Write(HelpDefaults.Rewrite(help.ToString(), parse.CommandResult.Command));
+                return code;
+            }
             return parse.Invoke(new InvocationConfiguration
             {
                 Output = Output.Out,

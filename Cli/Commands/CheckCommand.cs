@@ -17,10 +17,10 @@ public static class CheckCommand
     public static Command Create(CliApp app)
     {
         Option<Budget> budget = CliOptions.Budget("60s",
-            "Time budget for the whole run (500ms, 60s, 2m, 1h), shared between the streams. Default 60s.");
+            "Time budget for the whole run (500ms, 60s, 2m, 1h), shared between the streams; must be positive.");
         Option<ulong> seed = CliOptions.Seed();
         Option<IReadOnlyList<Geometry>> geometry = CliOptions.Geometries("all");
-        Option<OracleSelection?> oracle = CliOptions.Oracles("all", "Ownership oracle: classic, radix, all. Default all.");
+        Option<OracleSelection?> oracle = CliOptions.Oracles("all", "Ownership oracle: classic, radix, all.");
         Option<Shard> shard = CliOptions.Shard();
         Option<string> output = CliOptions.OutputDirectory();
         Option<string?> junit = new("--junit") { Description = "Also write a JUnit XML report to FILE.", HelpName = "FILE" };

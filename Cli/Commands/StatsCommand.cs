@@ -27,7 +27,7 @@ public static class StatsCommand
         Option<IReadOnlyList<Geometry>> geometry = CliOptions.Geometries("modern");
         Option<OracleSelection?> oracle = CliOptions.Oracles(null,
             "Ownership oracle: classic or radix. Default: radix where pools are larger than a page (modern), else classic.");
-        Option<WorkloadShape> workload = CliOptions.Workload("Workload: mixed, churn, fill. Default mixed.");
+        Option<WorkloadShape> workload = CliOptions.Workload("Workload: mixed, churn, fill.");
         Option<ulong> seed = CliOptions.Seed();
         Option<int?> operations = CliOptions.PositiveInt("--operations", $"Workload length, at most {MaxOperations:N0}. Default {DefaultOperations:N0}.");
         var command = new Command("stats", "Run a workload and print the allocator's tables (like sys._debugmallocstats()).")
