@@ -19,7 +19,9 @@ public static class FailureListing
         if (failures.Count == 0)
         {
             int streams = report.Results.Count(r => r.StoppedBy != StopReason.Skipped);
-            output.Line($"HOLDS: {RateText.Plural(streams, "stream")}, {RateText.Plural(report.CasesRun, "case")}, " +
+            int starved = report.Results.Count(r => r.StoppedBy == StopReason.Budget && r.Cases.Count == 0);
+            string ran = starved == 0 ? RateText.Plural(streams, "stream") : $"{streams - starved} of {streams} streams ({starved} got no time)";
+            output.Line($"HOLDS: {ran}, {RateText.Plural(report.CasesRun, "case")}, " +
                         $"{string.Join(", ", report.Results.GroupBy(r => r.OperationUnit).Select(g => $"{RateText.Count(g.Sum(r => r.Operations))} {g.Key}"))} checked, no failure " +
                         $"(seed {report.Settings.Seed}, shard {report.Settings.Shard}).");
             return;
