@@ -35,7 +35,10 @@ public static class CampaignRunner
                 continue;
             }
             TimeSpan remaining = settings.Budget.Duration - clock.Elapsed;
-            TimeSpan slice = remaining <= TimeSpan.Zero ? TimeSpan.Zero : remaining / runnableLeft;
+            // The first stream always gets some time, so a run never checks nothing; a later stream reached after the
+            // budget is spent gets none and starts no case (CaseListFamily), which keeps the run within its budget.
+            bool first = results.All(r => r.StoppedBy == StopReason.Skipped);
+            TimeSpan slice = remaining <= TimeSpan.Zero ? (first ? TimeSpan.FromTicks(1) : TimeSpan.Zero) : remaining / runnableLeft;
             runnableLeft--;
             var context = new FamilyContext
             {

@@ -42,9 +42,12 @@ public abstract class CaseListFamily : IVerificationFamily
 
         foreach (CaseSpec spec in context.PlannedCases(Name, CaseCount(context.Configuration)))
         {
-            // The first case always runs, so even a tiny budget checks something visible.
+            // The first case runs whenever the stream got any time, so even a tiny budget checks something visible;
+            // a stream reached after the whole budget is spent (its slice is zero) starts nothing, so a run ends within
+            // its budget plus the one case that overran it.
             if (context.Cancellation.IsCancellationRequested) { stop = StopReason.Cancelled; break; }
             if (context.MaxCases is { } max && cases.Count >= max) { stop = StopReason.CaseLimit; break; }
+            if (cases.Count == 0 && context.TimeSlice <= TimeSpan.Zero) { stop = StopReason.Budget; break; }
             if (cases.Count > 0 && (context.OutOfTime || !WorthStarting(context, spec, cases))) { stop = StopReason.Budget; break; }
 
             progress.CaseStarted(spec);

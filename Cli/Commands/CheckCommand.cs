@@ -18,10 +18,10 @@ public static class CheckCommand
     public static Command Create(CliApp app)
     {
         Option<Budget> budget = CliOptions.Budget("60s",
-            "Time budget for the whole run (500ms, 60s, 2m, 1h), shared between the streams. Default 60s.");
+            "Time budget for the whole run (500ms, 60s, 2m, 1h), shared between the streams; must be positive.");
         Option<ulong> seed = CliOptions.Seed();
         Option<IReadOnlyList<Geometry>> geometry = CliOptions.Geometries("all");
-        Option<OracleSelection?> oracle = CliOptions.Oracles("all", "Ownership oracle: classic, radix, all. Default all.");
+        Option<OracleSelection?> oracle = CliOptions.Oracles("all", "Ownership oracle: classic, radix, all.");
         Option<Shard> shard = CliOptions.Shard();
         Option<string> output = CliOptions.OutputDirectory();
         Option<string?> junit = new("--junit") { Description = "Also write a JUnit XML report to FILE.", HelpName = "FILE" };
@@ -44,7 +44,7 @@ public static class CheckCommand
             HelpName = "VERSIONS",
         };
 
-        var command = new Command("check", "Run every verification family for a time budget; exit 0 when everything holds.")
+        var command = new Command("check", "Run every verification family for a time budget.\n" + ExitCodes.CheckHelp)
         {
             budget, seed, geometry, oracle, shard, output, junit, cases, family, seededBug, libpython, cpython,
         };
@@ -75,38 +75,69 @@ public static class CheckCommand
         IReadOnlyList<IVerificationFamily> families = SelectFamilies(app.Families(), familyNames, settings.SeededBug);
         if (cpython is not null) families = [.. families.Select(f => f is CPythonFamily c ? c.With(cpython) : f)];
         RequireSomethingRunnable(families, settings);
-        PrepareOutputs(settings.OutputDirectory, junitPath);
+        PrepareOutputs(settings, junitPath);
+        using OutputLock outputLock = OutputLock.Acquire(settings.OutputDirectory);
 
         output.Line($"pymalloc-verify check: seed {settings.Seed}, shard {settings.Shard}, budget {settings.Budget}" +
                     (settings.MaxCases is { } m ? $", at most {m} case{(m == 1 ? "" : "s")} per stream" : "") +
                     (settings.SeededBug is { } bug ? $", SEEDED BUG {bug.Name}" : ""));
 
-        CampaignReport report = output.Interactive
-            ? output.Console.Progress()
-                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new ElapsedTimeColumn())
-                .Start(ctx => CampaignRunner.Run(settings, families, new LiveProgress(ctx), app.Cancellation))
-            : CampaignRunner.Run(settings, families, new PlainProgress(output.Out), app.Cancellation);
+        CampaignReport report;
+        app.WatchesInterrupts = true;
+        try
+        {
+            report = output.Interactive
+                ? output.Console.Progress()
+                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new ElapsedTimeColumn())
+                    .Start(ctx => CampaignRunner.Run(settings, families, new LiveProgress(ctx), app.Cancellation))
+                : CampaignRunner.Run(settings, families, new PlainProgress(output.Out), app.Cancellation);
+        }
+        finally
+        {
+            app.WatchesInterrupts = false;
+        }
 
+        // The verdict and every failure's reproduce line reach stdout before any report file is written: a full disk
+        // or a vanished --out afterwards costs the report files, never the failure.
         output.Line();
         SummaryTable.Write(output, report);
-        string reportPath = ReportJson.Write(settings.OutputDirectory, report);
-        output.Line($"report: {ReplayCommand.DisplayPath(reportPath)}");
-        if (junitPath is not null)
-        {
-            JUnitReport.Write(junitPath, report);
-            output.Line($"junit: {ReplayCommand.DisplayPath(junitPath)}");
-        }
         output.Line();
         FailureListing.Write(output, report);
-        if (report.Results.Any(r => r.StoppedBy == StopReason.Cancelled))
-            output.Line("(interrupted: the run stopped early)");
-        return report.Holds ? ExitCodes.Holds : ExitCodes.Failed;
+        output.Out.Flush();
+        int verdict = !report.Holds ? ExitCodes.Failed
+            : report.Interrupted ? app.InterruptedExitCode
+            : ExitCodes.Holds;
+
+        string writing = Path.Combine(settings.OutputDirectory, "report.json");
+        try
+        {
+            string reportPath = ReportJson.Write(settings.OutputDirectory, report);
+            output.Line($"report: {ReplayCommand.DisplayPath(reportPath)}");
+            if (junitPath is not null)
+            {
+                writing = junitPath;
+                JUnitReport.Write(junitPath, report);
+                output.Line($"junit: {ReplayCommand.DisplayPath(junitPath)}");
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            output.Error.WriteLine($"{CliApp.ToolName}: cannot write '{writing}': {StrictFirstLine(e.Message)}" +
+                                   (report.Holds ? "" : " (the failures are listed above)"));
+            return ExitCodes.BadUsage;
+        }
+        return verdict;
     }
+
+    private static string StrictFirstLine(string message) => Model.StrictJson.FirstLine(message);
 
     private static IReadOnlyList<IVerificationFamily> SelectFamilies(IReadOnlyList<IVerificationFamily> all,
                                                                      IReadOnlyList<string> names, SeededBug? seededBug)
     {
         var chosen = new List<IVerificationFamily>();
+        // An empty --family "" is a mistake (an unset variable in a script), not a request for everything.
+        if (names.Any(n => n.Split(',').Any(part => part.Trim().Length == 0)))
+            throw new UsageException($"--family needs a name; expected one of: {string.Join(", ", all.Select(f => f.Name))}");
         foreach (string name in names.SelectMany(n => n.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
         {
             IVerificationFamily family = all.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase))
@@ -130,25 +161,35 @@ public static class CheckCommand
         throw new UsageException($"nothing to run for this selection ({reasons})");
     }
 
-    private static void PrepareOutputs(string outputDirectory, string? junitPath)
+    /// <summary>Every place the run will write is tried before any work starts, so an unwritable one is exit 2 at once.</summary>
+    private static void PrepareOutputs(CampaignSettings settings, string? junitPath)
     {
+        string outputDirectory = settings.OutputDirectory;
+        if (outputDirectory.Trim().Length == 0) throw new UsageException("--out needs a directory, not an empty value");
+        if (junitPath is not null && junitPath.Trim().Length == 0) throw new UsageException("--junit needs a file name, not an empty value");
         try
         {
-            Directory.CreateDirectory(outputDirectory);
-            string probe = Path.Combine(outputDirectory, ".write-probe");
-            File.WriteAllText(probe, "");
-            File.Delete(probe);
+            foreach (string directory in new[] { outputDirectory, settings.CounterexampleDirectory })
+            {
+                Directory.CreateDirectory(directory);
+                string probe = Path.Combine(directory, $".write-probe-{Environment.ProcessId}");
+                File.WriteAllText(probe, "");
+                File.Delete(probe);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new UsageException($"cannot write to --out '{outputDirectory}': {e.Message}");
+            throw new UsageException($"cannot write to --out '{outputDirectory}': {Model.StrictJson.FirstLine(e.Message)}");
         }
         if (junitPath is null) return;
         try
         {
+            if (Directory.Exists(junitPath)) throw new IOException("it is a directory");
             string? directory = Path.GetDirectoryName(Path.GetFullPath(junitPath));
             if (directory is not null) Directory.CreateDirectory(directory);
-            using (File.Open(junitPath, FileMode.OpenOrCreate, FileAccess.Write)) { }
+            // Probed without emptying an existing report: the new one replaces it only once it is complete.
+            if (File.Exists(junitPath)) { using (File.Open(junitPath, FileMode.Open, FileAccess.Write)) { } }
+            else { using (File.Open(junitPath, FileMode.CreateNew, FileAccess.Write)) { } File.Delete(junitPath); }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {

@@ -28,10 +28,10 @@ public static class MutantsCommand
 
     public static Command Create(CliApp app)
     {
-        Option<Budget> budget = CliOptions.Budget("20s", "Time budget per seeded bug. Default 20s.");
+        Option<Budget> budget = CliOptions.Budget("20s", "Time budget per seeded bug.");
         Option<ulong> seed = CliOptions.Seed();
         Option<IReadOnlyList<Geometry>> geometry = CliOptions.Geometries("all");
-        Option<OracleSelection?> oracle = CliOptions.Oracles("all", "Ownership oracle: classic, radix, all. Default all.");
+        Option<OracleSelection?> oracle = CliOptions.Oracles("all", "Ownership oracle: classic, radix, all.");
         Option<string> output = CliOptions.OutputDirectory();
         Option<int?> cases = CliOptions.PositiveInt("--cases", "At most N cases per configuration for each seeded bug.");
         Option<string[]> only = new("--bug") { Description = "Run only this seeded bug (repeatable).", HelpName = "NAME" };

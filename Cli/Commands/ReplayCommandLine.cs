@@ -1,13 +1,15 @@
 using System.CommandLine;
 using System.Text.Json;
 using PymallocVerify.Cli.Replay;
+using PymallocVerify.Model;
 using PymallocVerify.SeededBugs;
 
 namespace PymallocVerify.Cli.Commands;
 
 /// <summary>
 /// <c>replay FILE</c>: re-runs a saved counterexample (any format in <see cref="ReplayCatalog"/>) and prints it.
-/// Exit 1 while it still fails, 0 once it holds, 2 when the file cannot be read.
+/// Exit 1 while it still fails, 0 once it holds, 2 when the file cannot be used (unreadable, malformed, an unknown
+/// version or value, a trace Coyote cannot follow).
 /// </summary>
 public static class ReplayCommandLine
 {
@@ -17,7 +19,9 @@ public static class ReplayCommandLine
         Option<SeededBug?> seededBug = Options.CliOptions.SeededBug();
         seededBug.Hidden = false;
         seededBug.Description = "Replay on this seeded-bug variant instead of the real allocator (check prints it when the failure was found on one).";
-        var command = new Command("replay", "Re-run a saved counterexample and print it; exit 1 while it still fails.")
+        var command = new Command("replay", "Re-run a saved counterexample and print it.\n" +
+            "Exit codes: 0 the program passes now, 1 it still fails, 2 the file cannot be used (malformed, unknown version " +
+            "or value, a trace Coyote cannot follow), 3 a bug in this tool.")
         {
             file, seededBug,
         };
@@ -27,23 +31,26 @@ public static class ReplayCommandLine
 
     public static int Run(CliApp app, string path, ReplayOptions options)
     {
+        if (path.Length == 0) throw new UsageException("replay needs a file name, not an empty one");
+        if (!File.Exists(path) && !Directory.Exists(path)) throw new UsageException($"'{path}': no such file");
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            // Both formats share the cap: a counterexample is a few KiB, so /dev/zero or a huge file is refused at once.
+            text = StrictJson.ReadFile(path, CounterexampleFile.MaxFileBytes);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        catch (InvalidDataException e)
         {
-            throw new UsageException($"cannot read '{path}': {e.Message}");
+            throw new UsageException($"'{path}' {e.Message}");
         }
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(text);
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException e)
         {
-            throw new UsageException($"'{path}' is not a counterexample file: invalid JSON ({e.Message})");
+            throw new UsageException($"'{path}' is not a counterexample file: invalid JSON ({StrictJson.Describe(e)})");
         }
         using (document)
         {

@@ -19,14 +19,17 @@ public static class StatsCommand
 {
     public const int DefaultOperations = 20_000;
 
+    /// <summary>The longest workload stats runs: the generated program is held in memory whole before it runs.</summary>
+    public const int MaxOperations = 1_000_000;
+
     public static Command Create(CliApp app)
     {
         Option<IReadOnlyList<Geometry>> geometry = CliOptions.Geometries("modern");
         Option<OracleSelection?> oracle = CliOptions.Oracles(null,
             "Ownership oracle: classic or radix. Default: radix where pools are larger than a page (modern), else classic.");
-        Option<WorkloadShape> workload = CliOptions.Workload("Workload: mixed, churn, fill. Default mixed.");
+        Option<WorkloadShape> workload = CliOptions.Workload("Workload: mixed, churn, fill.");
         Option<ulong> seed = CliOptions.Seed();
-        Option<int?> operations = CliOptions.PositiveInt("--operations", $"Workload length. Default {DefaultOperations}.");
+        Option<int?> operations = CliOptions.PositiveInt("--operations", $"Workload length, at most {MaxOperations:N0}. Default {DefaultOperations:N0}.");
         var command = new Command("stats", "Run a workload and print the allocator's tables (like sys._debugmallocstats()).")
         {
             geometry, oracle, workload, seed, operations,
@@ -35,6 +38,8 @@ public static class StatsCommand
         {
             OracleSelection? oracles = parse.GetValue(oracle);
             if (oracles is { Kinds.Count: > 1 }) throw new UsageException("stats takes one oracle: classic or radix");
+            if (parse.GetValue(operations) is > MaxOperations)
+                throw new UsageException($"--operations {parse.GetValue(operations)} is more than {MaxOperations:N0}, the cap for stats");
             return Run(app, parse.GetValue(geometry)!, oracles?.Kinds[0], parse.GetValue(workload), parse.GetValue(seed),
                 parse.GetValue(operations) ?? DefaultOperations);
         });

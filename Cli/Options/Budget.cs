@@ -23,6 +23,11 @@ public readonly record struct Budget(TimeSpan Duration)
             _ when t.EndsWith('h') || t.EndsWith('H') => ("h", 3_600_000.0),
             _ => ("", 0.0),
         };
+        if (t.StartsWith('-'))
+        {
+            error = $"budget '{text}' must be positive (e.g. 500ms, 60s, 2m)";
+            return false;
+        }
         if (unit.Length == 0)
         {
             error = $"budget '{text}' needs a unit: ms, s, m or h (e.g. 500ms, 60s, 2m)";

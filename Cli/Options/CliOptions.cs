@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using PymallocVerify.Allocator;
 using PymallocVerify.Properties.Generation;
 using PymallocVerify.SeededBugs;
@@ -15,32 +16,44 @@ public static class CliOptions
 {
     public delegate bool TryParser<T>(string? text, out T value, out string? error);
 
-    public static Option<Budget> Budget(string defaultValue, string description) => new("--budget", "-b")
+    /// <summary>
+    /// Each option's default as a user writes it ("60s", "all", "1/1"), for --help: the help would otherwise print the
+    /// parsed value's record (a Geometry's every field, a list's .NET type name).
+    /// </summary>
+    public static ConditionalWeakTable<Option, string> DefaultTexts { get; } = new();
+
+    private static T Defaulted<T>(T option, string text) where T : Option
+    {
+        DefaultTexts.AddOrUpdate(option, text);
+        return option;
+    }
+
+    public static Option<Budget> Budget(string defaultValue, string description) => Defaulted(new Option<Budget>("--budget", "-b")
     {
         Description = description,
         HelpName = "DURATION",
         DefaultValueFactory = _ => Options.Budget.Parse(defaultValue),
         CustomParser = Parser<Budget>(Options.Budget.TryParse, () => Options.Budget.Parse(defaultValue)),
-    };
+    }, defaultValue);
 
-    public static Option<ulong> Seed() => new("--seed", "-s")
+    public static Option<ulong> Seed() => Defaulted(new Option<ulong>("--seed", "-s")
     {
-        Description = "Campaign seed (decimal or 0x hex); every case's seed derives from it. Default 1.",
+        Description = "Campaign seed (decimal or 0x hex); every case's seed derives from it.",
         HelpName = "N",
         DefaultValueFactory = _ => 1UL,
         CustomParser = Parser<ulong>(TryParseSeed, () => 1UL),
-    };
+    }, "1");
 
-    public static Option<IReadOnlyList<Geometry>> Geometries(string defaultValue) => new("--geometry", "-g")
+    public static Option<IReadOnlyList<Geometry>> Geometries(string defaultValue) => Defaulted(new Option<IReadOnlyList<Geometry>>("--geometry", "-g")
     {
-        Description = $"Geometry preset: classic, modern, tiny, all, or a comma list. Default {defaultValue}.",
+        Description = "Geometry preset: classic, modern, tiny, all, or a comma list.",
         HelpName = "NAME",
         DefaultValueFactory = _ => ParseOrThrow<IReadOnlyList<Geometry>>(GeometrySelection.TryParse, defaultValue),
         CustomParser = Parser<IReadOnlyList<Geometry>>(GeometrySelection.TryParse,
             () => ParseOrThrow<IReadOnlyList<Geometry>>(GeometrySelection.TryParse, defaultValue)),
-    };
+    }, defaultValue);
 
-    public static Option<OracleSelection?> Oracles(string? defaultValue, string description) => new("--oracle", "-o")
+    public static Option<OracleSelection?> Oracles(string? defaultValue, string description) => Defaulted(new Option<OracleSelection?>("--oracle", "-o")
     {
         Description = description,
         HelpName = "NAME",
@@ -53,23 +66,23 @@ public static class CliOptions
             r.AddError(e!);
             return null;
         },
-    };
+    }, defaultValue ?? "");
 
-    public static Option<Shard> Shard() => new("--shard")
+    public static Option<Shard> Shard() => Defaulted(new Option<Shard>("--shard")
     {
-        Description = "Run shard i of N (1-based): case indices i-1, i-1+N, ... of every case list. Default 1/1.",
+        Description = "Run shard i of N (1-based): case indices i-1, i-1+N, ... of every case list.",
         HelpName = "i/N",
         DefaultValueFactory = _ => Options.Shard.Whole,
         CustomParser = Parser<Shard>(Options.Shard.TryParse, () => Options.Shard.Whole),
-    };
+    }, "1/1");
 
-    public static Option<WorkloadShape> Workload(string description) => new("--workload", "-w")
+    public static Option<WorkloadShape> Workload(string description) => Defaulted(new Option<WorkloadShape>("--workload", "-w")
     {
         Description = description,
         HelpName = "SHAPE",
         DefaultValueFactory = _ => WorkloadShape.Mixed,
         CustomParser = Parser<WorkloadShape>(TryParseWorkload, () => WorkloadShape.Mixed),
-    };
+    }, "mixed");
 
     public static Option<int?> PositiveInt(string name, string description, string helpName = "N") => new(name)
     {
@@ -85,12 +98,12 @@ public static class CliOptions
         },
     };
 
-    public static Option<string> OutputDirectory() => new("--out")
+    public static Option<string> OutputDirectory() => Defaulted(new Option<string>("--out")
     {
-        Description = "Directory for report.json and counterexamples/. Default: artifacts",
+        Description = "Directory for report.json and counterexamples/ (one check run at a time).",
         HelpName = "DIR",
         DefaultValueFactory = _ => "artifacts",
-    };
+    }, "artifacts");
 
     /// <summary>Hidden <c>--seeded-bug NAME</c>: a bug of the seeded-bug catalog (docs/teeth.md).</summary>
     public static Option<SeededBug?> SeededBug() => new("--seeded-bug")

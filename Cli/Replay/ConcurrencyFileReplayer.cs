@@ -46,6 +46,13 @@ public sealed class ConcurrencyFileReplayer : ICounterexampleReplayer
             output.Line("STILL FAILS, differently: the recorded interleaving now fails another way.");
             return ExitCodes.Failed;
         }
+        if (report.Verdict == ReplayVerdict.Unfollowable)
+        {
+            // Never a HOLDS: a trace Coyote cannot follow says nothing about whether the race is fixed.
+            output.Line(report.Report());
+            throw new UsageException($"{path}: {report.Message}; the trace is stale or damaged: find the failure again with " +
+                                     $"check --family concurrency (see docs/counterexamples.md)");
+        }
         output.Line(report.Report());
         output.Line("HOLDS under the recorded interleaving: the trace no longer fails (run check to explore other interleavings).");
         return ExitCodes.Holds;

@@ -8,10 +8,20 @@ public static class FailureListing
     public static void Write(CliOutput output, CampaignReport report)
     {
         var failures = report.Failures.ToList();
+        if (failures.Count == 0 && report.Interrupted)
+        {
+            int cut = report.Results.Count(r => r.StoppedBy == StopReason.Cancelled);
+            output.Line($"INTERRUPTED: {RateText.Plural(report.CasesRun, "case")} ran and held before the signal; " +
+                        $"{RateText.Plural(cut, "stream")} cut short (seed {report.Settings.Seed}, shard {report.Settings.Shard}).");
+            output.Line("  Not a pass: run again without interrupting to check everything requested.");
+            return;
+        }
         if (failures.Count == 0)
         {
             int streams = report.Results.Count(r => r.StoppedBy != StopReason.Skipped);
-            output.Line($"HOLDS: {RateText.Plural(streams, "stream")}, {RateText.Plural(report.CasesRun, "case")}, " +
+            int starved = report.Results.Count(r => r.StoppedBy == StopReason.Budget && r.Cases.Count == 0);
+            string ran = starved == 0 ? RateText.Plural(streams, "stream") : $"{streams - starved} of {streams} streams ({starved} got no time)";
+            output.Line($"HOLDS: {ran}, {RateText.Plural(report.CasesRun, "case")}, " +
                         $"{string.Join(", ", report.Results.GroupBy(r => r.OperationUnit).Select(g => $"{RateText.Count(g.Sum(r => r.Operations))} {g.Key}"))} checked, no failure " +
                         $"(seed {report.Settings.Seed}, shard {report.Settings.Shard}).");
             return;
@@ -29,5 +39,7 @@ public static class FailureListing
                 output.Line($"    reproduce with: {ReplayCommand.For(path, failure.ReplayOptions)}");
             }
         }
+        if (report.Interrupted)
+            output.Line("INTERRUPTED: the run was stopped by a signal after these failures; later cases did not run.");
     }
 }

@@ -21,7 +21,7 @@ public static class JUnitReport
             new XAttribute("tests", report.Results.Count),
             new XAttribute("failures", report.Results.Count(r => r.Failed)),
             new XAttribute("errors", 0),
-            new XAttribute("skipped", report.Results.Count(r => r.StoppedBy == StopReason.Skipped)),
+            new XAttribute("skipped", report.Results.Count(IsSkipped)),
             new XAttribute("time", Seconds(report.Elapsed)));
 
         foreach (IGrouping<string, FamilyResult> family in report.Results.GroupBy(r => r.Family))
@@ -31,7 +31,7 @@ public static class JUnitReport
                 new XAttribute("tests", family.Count()),
                 new XAttribute("failures", family.Count(r => r.Failed)),
                 new XAttribute("errors", 0),
-                new XAttribute("skipped", family.Count(r => r.StoppedBy == StopReason.Skipped)),
+                new XAttribute("skipped", family.Count(IsSkipped)),
                 new XAttribute("time", Seconds(family.Aggregate(TimeSpan.Zero, (t, r) => t + r.Elapsed))),
                 new XElement("properties",
                     Property("seed", s.Seed.ToString(ci)),
@@ -47,6 +47,12 @@ public static class JUnitReport
                 if (r.Configuration.SkipReason is { } why)
                 {
                     testcase.Add(new XElement("skipped", new XAttribute("message", why)));
+                }
+                else if (IsSkipped(r))
+                {
+                    // An interrupted stream did not run its share: reporting it as passed would be a false green.
+                    testcase.Add(new XElement("skipped", new XAttribute("message",
+                        $"interrupted after {RateText.Plural(r.Cases.Count, "case")}: the run was stopped by a signal")));
                 }
                 else
                 {
@@ -73,11 +79,13 @@ public static class JUnitReport
 
     public static void Write(string path, CampaignReport report)
     {
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null) Directory.CreateDirectory(directory);
-        using var stream = File.Create(path);
-        Build(report).Save(stream);
+        XDocument document = Build(report);
+        AtomicFile.Write(path, stream => document.Save(stream));
     }
+
+    /// <summary>Skipped: a configuration that cannot run, or a stream the interruption cut short without a failure.</summary>
+    private static bool IsSkipped(FamilyResult r) =>
+        r.StoppedBy == StopReason.Skipped || (r.StoppedBy == StopReason.Cancelled && !r.Failed);
 
     private static XElement Property(string name, string value) =>
         new("property", new XAttribute("name", name), new XAttribute("value", value));

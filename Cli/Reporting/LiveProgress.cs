@@ -23,7 +23,7 @@ public sealed class LiveProgress(ProgressContext context) : ICampaignProgress
     public void EndStream(FamilyResult result)
     {
         if (_task is null) return;
-        string verdict = result.Failed ? "[red]FAILED[/]" : "[green]holds[/]";
+        string verdict = result.Failed ? "[red]FAILED[/]" : result.StoppedBy == StopReason.Cancelled ? "[yellow]INTERRUPTED[/]" : "[green]holds[/]";
         _task.Description = Markup.Escape($"{result.Family} {result.Configuration.Label}: {RateText.Plural(result.Cases.Count, "case")}, " +
                                           $"{RateText.Count(result.Operations)} {result.OperationUnit} ") + verdict;
         _task.Value = _task.MaxValue;

@@ -20,7 +20,7 @@ public sealed class PlainProgress(TextWriter output, TimeSpan? every = null) : I
 
     public void EndStream(FamilyResult result)
     {
-        string verdict = result.Failed ? "FAILED" : "holds";
+        string verdict = result.Failed ? "FAILED" : result.StoppedBy == StopReason.Cancelled ? "INTERRUPTED" : "holds";
         output.WriteLine($"[{result.Family} {result.Configuration.Label}] {verdict}: {RateText.Plural(result.Cases.Count, "case")}, " +
                          $"{RateText.Count(result.Operations)} {result.OperationUnit} in {RateText.Seconds(result.Elapsed)} " +
                          $"({RateText.PerSecond(result.Operations, result.Elapsed)}), stopped by {StopText.Of(result.StoppedBy)}");

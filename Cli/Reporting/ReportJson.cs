@@ -68,7 +68,8 @@ public static class ReportJson
             ["geometries"] = new JsonArray(s.Selection.Geometries.Select(g => (JsonNode)JsonValue.Create(g.Name)!).ToArray()),
             ["oracles"] = new JsonArray(s.Selection.Oracles.Select(o => (JsonNode)JsonValue.Create(OracleNames.Of(o))!).ToArray()),
             ["seededBug"] = s.SeededBug?.Name,
-            ["holds"] = report.Holds,
+            ["holds"] = report.Holds && !report.Interrupted,
+            ["interrupted"] = report.Interrupted,
             ["streams"] = streams,
             ["timing"] = new JsonObject
             {
@@ -80,9 +81,8 @@ public static class ReportJson
 
     public static string Write(string directory, CampaignReport report)
     {
-        Directory.CreateDirectory(directory);
         string path = Path.Combine(directory, "report.json");
-        File.WriteAllText(path, Build(report).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        AtomicFile.WriteAllText(path, Build(report).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         return path;
     }
 

@@ -40,11 +40,14 @@ public static class SummaryTable
         }
         output.Console.Write(table);
 
+        int starved = report.Results.Count(r => r.StoppedBy == StopReason.Budget && r.Cases.Count == 0);
+        if (starved > 0)
+            output.Line($"  {RateText.Plural(starved, "stream")} got no time: the budget was spent before {(starved == 1 ? "it" : "them")} (a longer --budget runs them)");
         foreach (FamilyResult r in report.Results)
         {
             if (r.Configuration.SkipReason is { } why)
                 output.Line($"  skipped {r.Family} {r.Configuration.Label}: {why}");
-            else if (!r.Failed)
+            else if (!r.Failed && r.Cases.Count > 0)
             {
                 var missing = r.Coverage.MissingGarbageClasses.Concat(r.Coverage.MissingAddressKinds).ToList();
                 if (missing.Count > 0)

@@ -3,6 +3,7 @@ using System.Xml.Linq;
 using PymallocVerify.Cli.Campaign;
 using PymallocVerify.Cli.Families.Properties;
 using PymallocVerify.Cli.Families.Workloads;
+using PymallocVerify.Cli.Reporting;
 
 namespace PymallocVerify.Cli.Tests;
 
@@ -82,7 +83,7 @@ public class CheckCommandTests
 
         Assert.Equal(ExitCodes.Failed, run.ExitCode);
         XElement failure = XDocument.Load(junit).Descendants("failure").Single();
-        Assert.Contains("reproduce with: dotnet run --project Cli -- replay ", failure.Value);
+        Assert.Contains($"reproduce with: {ReplayCommand.Prefix} /", failure.Value);
         Assert.Equal("1", XDocument.Load(junit).Root!.Attribute("failures")!.Value);
     }
 }

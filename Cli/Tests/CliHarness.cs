@@ -16,7 +16,10 @@ public sealed record CliRun(int ExitCode, string Out, string Err)
         .Select(command =>
         {
             string[] words = ShellWords(command);
-            Assert.Equal(["dotnet", "run", "--project", "Cli", "--", "replay"], words[..6]);
+            Assert.Equal(["dotnet", "run", "--project"], words[..3]);
+            Assert.True(Path.IsPathRooted(words[3]) && File.Exists(Path.Combine(words[3], "Cli.csproj")), words[3]);
+            Assert.Equal(["--", "replay"], words[4..6]);
+            Assert.True(Path.IsPathRooted(words[6]), words[6]);
             return words[5..];
         })
         .ToList();

@@ -101,8 +101,9 @@ public class OptionParsingTests
     [Fact]
     public void Replay_commands_quote_paths_a_shell_would_split()
     {
-        Assert.Equal("dotnet run --project Cli -- replay /tmp/a.json", ReplayCommand.For("/tmp/a.json"));
-        Assert.Equal("dotnet run --project Cli -- replay '/tmp/with space/it'\\''s.json'", ReplayCommand.For("/tmp/with space/it's.json"));
+        Assert.Equal($"{ReplayCommand.Prefix} /tmp/a.json", ReplayCommand.For("/tmp/a.json"));
+        Assert.Equal($"{ReplayCommand.Prefix} '/tmp/with space/it'\\''s.json'", ReplayCommand.For("/tmp/with space/it's.json"));
+        Assert.Matches("^dotnet run --project /.*/Cli --$", ReplayCommand.Launcher);
     }
 
     [Theory]

@@ -6,7 +6,13 @@ public class UsageErrorTests
     public static TheoryData<string[], string> BadUsages => new()
     {
         { ["check", "--budget", "60"], "needs a unit" },
-        { ["check", "--budget", "-5s"], "not a positive duration" },
+        { ["check", "--budget", "-5s"], "must be positive" },
+        { ["check", "--budget", "-1"], "must be positive" },
+        { ["check", "--family", ""], "--family needs a name" },
+        { ["check", "--family", "properties,"], "--family needs a name" },
+        { ["check", "--junit", " "], "--junit needs a file name" },
+        { ["replay", ""], "needs a file name" },
+        { ["stats", "--operations", "2147483647"], "more than 1,000,000" },
         { ["check", "--budget", "soon"], "needs a unit" },
         { ["check", "--shard", "3/2"], "impossible" },
         { ["check", "--shard", "0/2"], "impossible" },
@@ -24,7 +30,7 @@ public class UsageErrorTests
         { ["frobnicate"], "frobnicate" },
         { [], "Required command" },
         { ["replay"], "FILE" },
-        { ["replay", "/definitely/not/here.json"], "cannot read" },
+        { ["replay", "/definitely/not/here.json"], "no such file" },
         { ["stats", "--geometry", "tiny,huge"], "unknown geometry 'huge'" },
         { ["stats", "--oracle", "all"], "one oracle" },
         { ["stats", "--operations", "-3"], "positive integer" },

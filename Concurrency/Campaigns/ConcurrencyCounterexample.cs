@@ -1,8 +1,11 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Schema;
 using System.Text.Json.Serialization;
 using PymallocVerify.Allocator;
 using PymallocVerify.Concurrency.Harness;
 using PymallocVerify.Concurrency.Scripts;
+using PymallocVerify.Model;
 using PymallocVerify.SeededBugs;
 using PymallocVerify.SeededBugs.Races;
 
@@ -36,14 +39,41 @@ public sealed record ConcurrencyCounterexample
         $"{Failure}: {Summary}{Environment.NewLine}{string.Join(Environment.NewLine, History)}" +
         (Explanation.Length > 0 ? Environment.NewLine + Explanation : "");
 
-    private static readonly JsonSerializerOptions Json = new()
+    /// <summary>The largest file read (a recorded failure is a few KiB, its trace a few hundred decisions).</summary>
+    public const int MaxFileBytes = 16 << 20;
+
+    /// <summary>The most lines of printed history a file may hold.</summary>
+    public const int MaxHistoryLines = 100_000;
+
+    /// <summary>
+    /// Strict reading (<see cref="StrictJson"/>): every field required, unknown and duplicated fields refused, enums by
+    /// name only. Enum names keep the spelling version 2 files were written with (PascalCase: "Pct", "PoolIndex"), and
+    /// a null bug is written out, because "no seeded bug" is a value the file must state.
+    /// </summary>
+    private static readonly JsonSerializerOptions Json = StrictOptions();
+
+    private static JsonSerializerOptions StrictOptions()
     {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter() },
-    };
+        JsonSerializerOptions options = StrictJson.Options();
+        options.Converters.Clear();
+        options.Converters.Add(new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false));
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        return options;
+    }
 
     public string ToJson() => JsonSerializer.Serialize(FileForm.From(this), Json);
+
+    /// <summary>
+    /// The JSON Schema of the file, exported from the type the strict reader binds to with the reader's own options
+    /// (docs/schemas/concurrency-counterexample.schema.json is this, checked for staleness by the CLI tests).
+    /// </summary>
+    public static JsonNode JsonSchema()
+    {
+        JsonNode schema = Json.GetJsonSchemaAsNode(typeof(FileForm), new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema";
+        schema["title"] = FormatName;
+        return schema;
+    }
 
     public void Save(string path)
     {
@@ -55,18 +85,30 @@ public sealed record ConcurrencyCounterexample
     /// <summary>Reads a file written by <see cref="Save"/>; throws <see cref="ArgumentException"/> with a one-line reason otherwise.</summary>
     public static ConcurrencyCounterexample Load(string path)
     {
-        if (!File.Exists(path)) throw new ArgumentException($"no such counterexample file: {path}");
-        return FromJson(File.ReadAllText(path), path);
+        if (!File.Exists(path) && !Directory.Exists(path)) throw new ArgumentException($"no such counterexample file: {path}");
+        string json;
+        try { json = StrictJson.ReadFile(path, MaxFileBytes); }
+        catch (InvalidDataException e) { throw new ArgumentException($"{path}: {e.Message}", e); }
+        return FromJson(json, path);
     }
 
     public static ConcurrencyCounterexample FromJson(string json, string source = "<text>")
     {
+        string? format;
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(json);
+            format = document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("format", out JsonElement f)
+                     && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
+        }
+        catch (JsonException e) { throw new ArgumentException($"{source}: not a concurrency counterexample ({StrictJson.Describe(e)})", e); }
+        if (format != FormatName)
+            throw new ArgumentException($"{source}: expected format '{FormatName}', got '{format}'" +
+                (format == FormatName[..^1] + "1" ? " (recorded before the seeded-bug catalog: find the failure again with check)" : ""));
         FileForm? file;
         try { file = JsonSerializer.Deserialize<FileForm>(json, Json); }
-        catch (JsonException e) { throw new ArgumentException($"{source}: not a concurrency counterexample ({e.Message})", e); }
-        if (file is null || file.Format != FormatName)
-            throw new ArgumentException($"{source}: expected format '{FormatName}', got '{file?.Format}'" +
-                (file?.Format == FormatName[..^1] + "1" ? " (recorded before the seeded-bug catalog: find the failure again with check)" : ""));
+        catch (JsonException e) { throw new ArgumentException($"{source}: not a concurrency counterexample ({StrictJson.Describe(e)})", e); }
+        if (file is null) throw new ArgumentException($"{source}: not a concurrency counterexample (expected a JSON object)");
         return file.ToCounterexample(source);
     }
 
@@ -85,24 +127,60 @@ public sealed record ConcurrencyCounterexample
         public ConcurrencyCounterexample ToCounterexample(string source)
         {
             if (string.IsNullOrWhiteSpace(CoyoteTrace)) throw new ArgumentException($"{source}: the Coyote trace is missing");
-            var scenario = new ConcurrencyScenario
+            RequireCoyoteTraceShape(CoyoteTrace, source);
+            if (Iteration < 1) throw new ArgumentException($"{source}: at $.iteration: {Iteration} is not an iteration (they count from 1)");
+            if (!Enum.IsDefined(Strategy) || !Enum.IsDefined(Failure) || !Enum.IsDefined(Oracle))
+                throw new ArgumentException($"{source}: an unknown strategy, failure or oracle name");
+            if (History.Count > MaxHistoryLines) throw new ArgumentException($"{source}: at $.history: more than {MaxHistoryLines} lines");
+            if (Threads.Count > ConcurrencyScenario.MaxThreads)
+                throw new ArgumentException($"{source}: at $.threads: {Threads.Count} threads; a scenario runs {ConcurrencyScenario.MinThreads}..{ConcurrencyScenario.MaxThreads}");
+            ConcurrencyScenario scenario;
+            try { scenario = Scenario(); }
+            catch (Exception e) when (e is ArgumentException or FormatException or OverflowException or InvalidOperationException)
             {
-                Name = Name ?? throw new ArgumentException($"{source}: the scenario name is missing"),
-                Geometry = Geometry,
-                Oracle = Oracle,
-                Bug = Bug is null ? null : SeededBugCatalog.Named(Bug) as ConcurrencyBug
-                      ?? throw new ArgumentException($"{source}: '{Bug}' is not a concurrency bug of the seeded-bug catalog"),
-                InterleaveMemoryAccesses = InterleaveMemoryAccesses,
-                ArenaMisalignment = ArenaMisalignment,
-                Setup = ScriptText.Parse(Setup ?? ""),
-                Threads = (Threads ?? []).Select(ScriptText.Parse).ToArray(),
-            };
-            scenario.Validate();
+                throw new ArgumentException($"{source}: {StrictJson.FirstLine(e.Message)}", e);
+            }
             return new ConcurrencyCounterexample
             {
                 Format = Format, Scenario = scenario, Strategy = Strategy, Seed = Seed, Iteration = Iteration, Failure = Failure,
-                Summary = Summary ?? "", History = History ?? [], Explanation = Explanation ?? "", CoyoteTrace = CoyoteTrace,
+                Summary = Summary, History = History, Explanation = Explanation, CoyoteTrace = CoyoteTrace,
             };
+        }
+
+        /// <summary>
+        /// A trace cut short or garbled is refused here rather than handed to Coyote, which would run an arbitrary
+        /// schedule and could report the race fixed (a false HOLDS). Checks only what Coyote wrote: a JSON object.
+        /// </summary>
+        private static void RequireCoyoteTraceShape(string trace, string source)
+        {
+            try
+            {
+                using JsonDocument document = JsonDocument.Parse(trace);
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                    throw new ArgumentException($"{source}: at $.coyoteTrace: not a Coyote trace (expected a JSON object)");
+            }
+            catch (JsonException)
+            {
+                throw new ArgumentException($"{source}: at $.coyoteTrace: not a Coyote trace (cut short or not JSON)");
+            }
+        }
+
+        private ConcurrencyScenario Scenario()
+        {
+            var scenario = new ConcurrencyScenario
+            {
+                Name = Name,
+                Geometry = Geometry,
+                Oracle = Oracle,
+                Bug = Bug is null ? null : SeededBugCatalog.Named(Bug) as ConcurrencyBug
+                      ?? throw new ArgumentException($"'{Bug}' is not a concurrency bug of the seeded-bug catalog"),
+                InterleaveMemoryAccesses = InterleaveMemoryAccesses,
+                ArenaMisalignment = ArenaMisalignment,
+                Setup = ScriptText.Parse(Setup),
+                Threads = Threads.Select(ScriptText.Parse).ToArray(),
+            };
+            scenario.Validate();
+            return scenario;
         }
     }
 }

@@ -11,6 +11,11 @@ public enum ReplayVerdict
     /// report this silently as "0 bugs"; a stale trace is a failed replay.
     /// </summary>
     Stale,
+    /// <summary>
+    /// Coyote could not follow the recorded trace at all (it refused it, or reported it not reproducible): the file
+    /// says nothing about the code as it is now, neither that the failure is fixed nor that it remains.
+    /// </summary>
+    Unfollowable,
 }
 
 /// <summary>What replaying a counterexample showed. <see cref="ExitCode"/> is what a CLI should return.</summary>
@@ -21,5 +26,6 @@ public sealed record ConcurrencyReplayReport(ReplayVerdict Verdict, string Messa
     public string Report() =>
         Verdict == ReplayVerdict.Reproduced && Outcome is not null
             ? $"REPRODUCED: {Message}{Environment.NewLine}{Counterexample.Scenario}{Environment.NewLine}{Outcome.Report()}"
+            : Verdict == ReplayVerdict.Unfollowable ? $"UNFOLLOWABLE TRACE: {Message}{Environment.NewLine}{Counterexample.Scenario}"
             : $"STALE TRACE: {Message}{Environment.NewLine}{Counterexample.Scenario}";
 }

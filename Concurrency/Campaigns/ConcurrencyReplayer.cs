@@ -28,8 +28,12 @@ public static class ConcurrencyReplayer
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Coyote refuses a trace whose decisions no longer fit the program (e.g. a thread that no longer exists).
-            return new ConcurrencyReplayReport(ReplayVerdict.Stale, $"Coyote could not follow the recorded trace: {e.Message}", counterexample, null);
+            return new ConcurrencyReplayReport(ReplayVerdict.Unfollowable, $"Coyote could not follow the recorded trace: {FirstLine(e.Message)}", counterexample, null);
         }
+        // Coyote reports a trace whose decisions do not fit the program as a bug of its own ("The trace is not
+        // reproducible at execution step N"), not as the recorded failure.
+        if (outcome is null && coyoteReport.Contains("not reproducible", StringComparison.OrdinalIgnoreCase))
+            return new ConcurrencyReplayReport(ReplayVerdict.Unfollowable, $"Coyote could not follow the recorded trace: {FirstLine(coyoteReport)}", counterexample, null);
 
         if (bugs == 0)
             return new ConcurrencyReplayReport(ReplayVerdict.Stale,
@@ -42,5 +46,12 @@ public static class ConcurrencyReplayer
                 $"a different failure came back: {kind}: {summary} (recorded: {counterexample.Failure}: {counterexample.Summary})",
                 counterexample, outcome);
         return new ConcurrencyReplayReport(ReplayVerdict.Reproduced, $"{kind}: {summary}", counterexample, outcome);
+    }
+
+    private static string FirstLine(string text)
+    {
+        string trimmed = text.Trim();
+        int end = trimmed.IndexOfAny(['\r', '\n']);
+        return end < 0 ? trimmed : trimmed[..end];
     }
 }

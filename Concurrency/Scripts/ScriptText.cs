@@ -51,6 +51,9 @@ public static partial class ScriptText
         _ => throw new ArgumentException($"{op.GetType().Name} is not a step of a concurrent script"),
     };
 
+    /// <summary>The most steps a parsed script may expand to (a repetition count multiplies a step).</summary>
+    public const int MaxSteps = 100_000;
+
     public static IReadOnlyList<Operation> Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -62,6 +65,8 @@ public static partial class ScriptText
             int count = repeated.Success && int.TryParse(repeated.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n
                 : repeated.Success ? -1 : 1;
             if (count < 1 || count > 100_000) throw new ArgumentException($"bad repetition count in '{raw}'");
+            // Checked before expanding, so "Malloc(8)*100000" repeated a thousand times is refused, not allocated.
+            if (ops.Count + (long)count > MaxSteps) throw new ArgumentException($"a script longer than {MaxSteps} steps");
             var op = ParseStep(step);
             for (int i = 0; i < count; i++) ops.Add(op);
         }

@@ -40,6 +40,8 @@ public abstract class PropertyCampaignFamily(int casesPerRun) : CaseListFamily
         configuration.Oracle == OracleKind.PoolIndex ? Enum.GetNames<GarbageClass>() : [],
         Enum.GetNames<AddressKind>());
 
+    private static readonly TimeSpan MinimumCaseTime = TimeSpan.FromSeconds(1);
+
     protected override CaseOutcome RunCase(FamilyContext context, CaseSpec spec, Coverage coverage, IProgressReporter progress)
     {
         Tooth? tooth = context.SeededBug is HeapBug bug ? TeethCatalog.Find(bug.Name) : null;
@@ -56,10 +58,18 @@ public abstract class PropertyCampaignFamily(int casesPerRun) : CaseListFamily
                 StopAtFirstFailure = true,
                 Simulated = Layout(geometry, spec.Seed),
             };
+        // Without --cases the case draws on the stream's time slice: its FsCheck runs and its shrink stop when the slice
+        // is spent (at least a second, so the first case of a thin slice still checks something), and a case cut short
+        // is marked so. With --cases every case runs whole, whatever the machine's speed.
+        if (context.MaxCases is null)
+        {
+            TimeSpan left = context.Remaining > MinimumCaseTime ? context.Remaining : MinimumCaseTime;
+            settings = settings with { Budget = left, MaxShrinkTime = settings.MaxShrinkTime < left ? settings.MaxShrinkTime : left };
+        }
         PropertyCampaignResult result = PropertyCampaign.Run(settings, context.Cancellation);
         progress.Advance(result.OperationsChecked);
         coverage.Record(result.Coverage);
-        if (result.Failures.FirstOrDefault() is not { } failure) return new CaseOutcome(result.OperationsChecked, null);
+        if (result.Failures.FirstOrDefault() is not { } failure) return new CaseOutcome(result.OperationsChecked, null, Completed: !result.Cancelled);
 
         FailureRecord f = failure.Failure;
         return new CaseOutcome(result.OperationsChecked, new StreamFailure(spec.Index, spec.Seed,

@@ -25,6 +25,9 @@ public sealed class WorkloadsFamily(int stepsPerCase = WorkloadsFamily.DefaultSt
     /// <summary>How long shrinking a failure may take at most (a workload is long; its failing prefix usually is not).</summary>
     private static readonly TimeSpan ShrinkBudget = TimeSpan.FromSeconds(30);
 
+    /// <summary>A shrink gets what is left of the slice (at most <see cref="ShrinkBudget"/>, at least this).</summary>
+    private static readonly TimeSpan MinimumShrink = TimeSpan.FromSeconds(1);
+
     public int StepsPerCase => stepsPerCase;
 
     public override string Name => FamilyName;
@@ -57,7 +60,7 @@ public sealed class WorkloadsFamily(int stepsPerCase = WorkloadsFamily.DefaultSt
         coverage.Record(outcome.Coverage);
         if (!outcome.Failed) return new CaseOutcome(outcome.OperationsExecuted, null);
 
-        ShrinkResult shrunk = CaseShrinker.Shrink(workload, outcome, c => runner.Run(c), budget: ShrinkBudget, cancellation: context.Cancellation);
+        ShrinkResult shrunk = CaseShrinker.Shrink(workload, outcome, c => runner.Run(c), budget: context.Remaining > MinimumShrink && context.Remaining < ShrinkBudget ? context.Remaining : context.Remaining <= MinimumShrink ? MinimumShrink : ShrinkBudget, cancellation: context.Cancellation);
         string note = $"workload {shape.ToString().ToLowerInvariant()} of {stepsPerCase} operations from seed 0x{spec.Seed:x16}; " +
                       $"shrunk from step {outcome.Failure!.Step + 1}";
         Counterexample file = PropertyCampaign.ToCounterexample(runner, shrunk.Case, shrunk.Outcome, replaySeed: null, note);

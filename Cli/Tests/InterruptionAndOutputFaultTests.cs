@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Xml.Linq;
+using PymallocVerify.Cli.Campaign;
+
+namespace PymallocVerify.Cli.Tests;
+
+/// <summary>
+/// Faults around a running check, as CI meets them: SIGINT and SIGTERM to a real process (it stops, lists, writes
+/// report.json and JUnit with the cut streams skipped, says INTERRUPTED and exits 130/143), an unwritable --out, a
+/// JUnit path on a full device, and two runs on one --out. The only time asserted is a generous bound on stopping.
+/// </summary>
+public class InterruptionAndOutputFaultTests
+{
+    private static readonly string Tool = Path.Combine(AppContext.BaseDirectory, "pymalloc-verify.dll");
+
+    [Theory]
+    [InlineData("INT", 2, ExitCodes.Interrupted)]
+    [InlineData("TERM", 15, ExitCodes.Terminated)]
+    public async Task A_signal_stops_check_with_reports_written_and_the_interrupted_exit_code(string name, int signal, int expectedExit)
+    {
+        _ = name;
+        using var dir = new TempDirectory();
+        string junit = dir.File("junit.xml");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in new[] { Tool, "check", "--budget", "60s", "--out", dir.File("out"), "--junit", junit }) start.ArgumentList.Add(a);
+        start.Environment["CI"] = "true";
+        using Process process = Process.Start(start)!;
+        var stdout = new System.Text.StringBuilder();
+        var started = new ManualResetEventSlim();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (stdout) stdout.AppendLine(e.Data);
+            if (e.Data.Contains(" start: ", StringComparison.Ordinal)) started.Set();
+        };
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        process.BeginOutputReadLine();
+        Assert.True(started.Wait(TimeSpan.FromSeconds(60)), "the campaign never started");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(0, Kill(process.Id, signal));
+        bool exited = process.WaitForExit(TimeSpan.FromSeconds(20));
+        if (!exited) process.Kill(entireProcessTree: true);
+        Assert.True(exited, "still running 20 s after the signal");
+        process.WaitForExit();
+        string output;
+        lock (stdout) output = stdout.ToString();
+        string errors = await stderr;
+
+        Assert.True(process.ExitCode == expectedExit, $"exit {process.ExitCode}\n{output}\n{errors}");
+        Assert.Contains("INTERRUPTED", output);
+        Assert.DoesNotContain("HOLDS", output);
+        Assert.True(File.Exists(dir.File(Path.Combine("out", "report.json"))), output);
+        XDocument report = XDocument.Load(junit);
+        Assert.True(int.Parse(report.Root!.Attribute("skipped")!.Value) > 0, report.ToString());
+        Assert.Contains(report.Descendants("skipped"), s => ((string?)s.Attribute("message"))!.StartsWith("interrupted", StringComparison.Ordinal));
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
+    [Fact]
+    public void An_unwritable_counterexamples_directory_is_exit_2_before_any_work()
+    {
+        // Root writes through permissions: the test below (a file in the way) covers that case.
+        if (OperatingSystem.IsWindows() || Environment.UserName == "root") return;
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.File("out"));
+        File.SetUnixFileMode(dir.File("out"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        CliRun run = CliHarness.Invoke("check", "--cases", "1", "--geometry", "tiny", "--oracle", "classic", "--out", dir.File("out"));
+        File.SetUnixFileMode(dir.File("out"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Assert.Equal(ExitCodes.BadUsage, run.ExitCode);
+        Assert.Single(run.ErrLines);
+    }
+
+    [Fact]
+    public void An_empty_out_is_exit_2_not_the_current_directory()
+    {
+        CliRun run = CliHarness.Invoke("check", "--cases", "1", "--out", "");
+        Assert.Equal(ExitCodes.BadUsage, run.ExitCode);
+        Assert.Contains("--out needs a directory", Assert.Single(run.ErrLines));
+    }
+
+    [Fact]
+    public void A_counterexamples_path_that_is_a_file_is_exit_2_with_one_line_before_any_work()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.File("out"));
+        File.WriteAllText(dir.File(Path.Combine("out", "counterexamples")), "in the way");
+        CliRun run = CliHarness.Invoke("check", "--family", "properties", "--cases", "1", "--geometry", "tiny", "--oracle", "classic",
+            "--out", dir.File("out"));
+        Assert.Equal(ExitCodes.BadUsage, run.ExitCode);
+        Assert.Contains("cannot write to --out", Assert.Single(run.ErrLines));
+        Assert.Equal("", run.Out);
+    }
+
+    [Fact]
+    public void Junit_on_a_full_device_lists_the_failure_first_then_exit_2_with_one_line()
+    {
+        if (!File.Exists("/dev/full")) return;
+        using var dir = new TempDirectory();
+        CliRun run = CliHarness.Invoke("check", "--family", "properties", "--cases", "1", "--oracle", "classic",
+            "--seeded-bug", "no-range-check", "--out", dir.Path, "--junit", "/dev/full");
+        Assert.Equal(ExitCodes.BadUsage, run.ExitCode);
+        Assert.Contains("FAILED: 1 failure", run.Out);
+        Assert.Contains("reproduce with: ", run.Out);
+        string line = Assert.Single(run.ErrLines);
+        Assert.Contains("cannot write '/dev/full'", line);
+        Assert.Contains("failures are listed above", line);
+    }
+
+    [Fact]
+    public void A_second_run_on_an_out_directory_in_use_is_refused_and_the_first_runs_reports_stay_whole()
+    {
+        using var dir = new TempDirectory();
+        CliRun first = CliHarness.Invoke("check", "--family", "properties", "--cases", "1", "--geometry", "tiny", "--oracle", "classic",
+            "--out", dir.Path, "--junit", dir.File("junit.xml"));
+        Assert.Equal(ExitCodes.Holds, first.ExitCode);
+        string report = File.ReadAllText(dir.File("report.json"));
+
+        // A run in progress holds the lock; a second one on the same --out is refused before it writes anything.
+        using (new FileStream(dir.File(OutputLock.FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            CliRun second = CliHarness.Invoke("check", "--family", "properties", "--cases", "1", "--geometry", "tiny", "--oracle", "radix",
+                "--out", dir.Path, "--junit", dir.File("junit.xml"));
+            Assert.Equal(ExitCodes.BadUsage, second.ExitCode);
+            Assert.Contains("in use by another check run", Assert.Single(second.ErrLines));
+        }
+        Assert.Equal(report, File.ReadAllText(dir.File("report.json")));
+        XDocument.Load(dir.File("junit.xml")); // whole, parseable
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"));
+    }
+}
