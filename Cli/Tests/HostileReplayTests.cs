@@ -2,6 +2,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Xunit.Abstractions;
 
+using PymallocVerify.Model.Tests;
+
 namespace PymallocVerify.Cli.Tests;
 
 /// <summary>
@@ -37,51 +39,27 @@ public class HostileReplayTests(ITestOutputHelper output)
 
         JsonNode root = JsonNode.Parse(text)!;
         int member = 0;
-        foreach (var (path, key) in Members(root))
+        foreach (var (path, key) in JsonDamage.Members(root))
         {
             member++;
             JsonNode copy = root.DeepClone();
-            Resolve(copy, path).Remove(key);
-            yield return ($"{path}.{key} removed", Bytes(copy));
+            JsonDamage.Resolve(copy, path).Remove(key);
+            yield return ($"{path}.{key} removed", JsonDamage.Bytes(copy));
             for (int w = 0; w < 5; w++)
             {
                 JsonNode? wrong = WrongValues[(member + w * 3) % WrongValues.Length];
                 JsonNode changed = root.DeepClone();
-                Resolve(changed, path)[key] = wrong?.DeepClone();
-                yield return ($"{path}.{key} = {wrong?.ToJsonString() ?? "null"}", Bytes(changed));
+                JsonDamage.Resolve(changed, path)[key] = wrong?.DeepClone();
+                yield return ($"{path}.{key} = {wrong?.ToJsonString() ?? "null"}", JsonDamage.Bytes(changed));
             }
             JsonNode extra = root.DeepClone();
-            Resolve(extra, path)["unexpected"] = 1;
-            yield return ($"{path} + unknown field", Bytes(extra));
+            JsonDamage.Resolve(extra, path)["unexpected"] = 1;
+            yield return ($"{path} + unknown field", JsonDamage.Bytes(extra));
         }
     }
 
-    private static IEnumerable<(string Path, string Key)> Members(JsonNode node, string path = "$")
-    {
-        if (node is JsonObject obj)
-            foreach (var (key, value) in obj.ToList())
-            {
-                yield return (path, key);
-                if (value is not null) foreach (var m in Members(value, $"{path}.{key}")) yield return m;
-            }
-        else if (node is JsonArray array)
-            for (int i = 0; i < Math.Min(array.Count, 3); i++)
-                if (array[i] is { } item) foreach (var m in Members(item, $"{path}[{i}]")) yield return m;
-    }
 
-    private static JsonObject Resolve(JsonNode root, string path)
-    {
-        JsonNode node = root;
-        foreach (string part in path[1..].Split('.', StringSplitOptions.RemoveEmptyEntries))
-        {
-            int bracket = part.IndexOf('[');
-            node = node[bracket < 0 ? part : part[..bracket]]!;
-            if (bracket >= 0) node = node[int.Parse(part[(bracket + 1)..^1])]!;
-        }
-        return (JsonObject)node;
-    }
 
-    private static byte[] Bytes(JsonNode node) => Encoding.UTF8.GetBytes(node.ToJsonString());
 
     private static string? Wrong(CliRun run)
     {

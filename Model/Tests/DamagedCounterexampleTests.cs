@@ -36,29 +36,29 @@ public class DamagedCounterexampleTests(ITestOutputHelper output)
 
         JsonNode root = JsonNode.Parse(text)!;
         int member = 0;
-        foreach (var (path, parent, key) in Members(root))
+        foreach (var (path, key) in JsonDamage.Members(root))
         {
             member++;
-            bool optional = parent == root && Optional.Contains(key);
+            bool optional = path == "$" && Optional.Contains(key);
             JsonNode copy = root.DeepClone();
-            JsonObject target = Resolve(copy, path);
+            JsonObject target = JsonDamage.Resolve(copy, path);
             target.Remove(key);
-            yield return ($"{path}.{key} removed", Bytes(copy), !optional && key != "program");
+            yield return ($"{path}.{key} removed", JsonDamage.Bytes(copy), !optional && key != "program");
             // Four of the wrong values per field, rotating, so every value meets every kind of field across the corpus.
             for (int w = 0; w < 4; w++)
             {
                 JsonNode? wrong = WrongValues[(member + w * 3) % WrongValues.Length];
                 JsonNode changed = root.DeepClone();
-                JsonNode? original = Resolve(changed, path)[key];
+                JsonNode? original = JsonDamage.Resolve(changed, path)[key];
                 if (JsonNode.DeepEquals(original, wrong)) continue;
-                Resolve(changed, path)[key] = wrong?.DeepClone();
+                JsonDamage.Resolve(changed, path)[key] = wrong?.DeepClone();
                 bool nullForOptional = optional && wrong is null;
-                yield return ($"{path}.{key} = {wrong?.ToJsonString() ?? "null"}", Bytes(changed), !nullForOptional && MustRefuseValue(key, original, wrong));
+                yield return ($"{path}.{key} = {wrong?.ToJsonString() ?? "null"}", JsonDamage.Bytes(changed), !nullForOptional && MustRefuseValue(key, original, wrong));
             }
             JsonObject extra = (JsonObject)root.DeepClone();
-            Resolve(extra, path)["unexpected"] = 1;
-            yield return ($"{path} + unknown field", Bytes(extra), true);
-            yield return ($"{path}.{key} twice", Encoding.UTF8.GetBytes(Duplicate(Resolve(root.DeepClone(), path), key, root, path)), true);
+            JsonDamage.Resolve(extra, path)["unexpected"] = 1;
+            yield return ($"{path} + unknown field", JsonDamage.Bytes(extra), true);
+            yield return ($"{path}.{key} twice", Encoding.UTF8.GetBytes(Duplicate(JsonDamage.Resolve(root.DeepClone(), path), key, root, path)), true);
         }
     }
 
@@ -81,32 +81,8 @@ public class DamagedCounterexampleTests(ITestOutputHelper output)
         return at < 0 ? "{" : json.Insert(at, member + ",");
     }
 
-    private static IEnumerable<(string Path, JsonObject Parent, string Key)> Members(JsonNode node, string path = "$")
-    {
-        if (node is JsonObject obj)
-            foreach (var (key, value) in obj.ToList())
-            {
-                yield return (path, obj, key);
-                if (value is not null) foreach (var m in Members(value, $"{path}.{key}")) yield return m;
-            }
-        else if (node is JsonArray array)
-            for (int i = 0; i < Math.Min(array.Count, 3); i++)
-                if (array[i] is { } item) foreach (var m in Members(item, $"{path}[{i}]")) yield return m;
-    }
 
-    private static JsonObject Resolve(JsonNode root, string path)
-    {
-        JsonNode node = root;
-        foreach (string part in path[1..].Split('.', StringSplitOptions.RemoveEmptyEntries))
-        {
-            int bracket = part.IndexOf('[');
-            node = node[bracket < 0 ? part : part[..bracket]]!;
-            if (bracket >= 0) node = node[int.Parse(part[(bracket + 1)..^1])]!;
-        }
-        return (JsonObject)node;
-    }
 
-    private static byte[] Bytes(JsonNode node) => Encoding.UTF8.GetBytes(node.ToJsonString());
 
     [Fact]
     public void Every_damaged_variant_of_every_corpus_file_is_read_whole_or_refused_in_one_line()
