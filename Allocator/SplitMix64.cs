@@ -28,6 +28,16 @@ public struct SplitMix64(ulong seed)
     /// <summary>True with probability <paramref name="percent"/>/100.</summary>
     public bool Chance(int percent) => NextInt(100) < percent;
 
+    /// <summary>Fisher–Yates: every order equally likely, the same order for the same seed on every runtime.</summary>
+    public void Shuffle<T>(Span<T> items)
+    {
+        for (int i = items.Length - 1; i > 0; i--)
+        {
+            int j = NextInt(i + 1);
+            (items[i], items[j]) = (items[j], items[i]);
+        }
+    }
+
     /// <summary>SplitMix64's finalizer: a bijection on 64-bit values with good avalanche.</summary>
     public static ulong Mix(ulong z)
     {

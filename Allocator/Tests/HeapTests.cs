@@ -210,28 +210,28 @@ public class HeapTests
         {
             var ledger = new ArenaLedger();
             using var heap = TestHeaps.Create(geometry, ledger, arenaOffset: 32);
-            var rng = new Random(1234);
+            var rng = new SplitMix64(1234);
             var live = new List<(ulong Address, ulong Size, ulong Tag)>();
             for (int step = 0; step < 6000; step++)
             {
-                int roll = rng.Next(10);
+                int roll = rng.NextInt(10);
                 if (roll < 5 || live.Count == 0)
                 {
-                    ulong size = (ulong)rng.Next(1, geometry.SmallRequestThreshold + 64);
+                    ulong size = (ulong)rng.NextInt(1, geometry.SmallRequestThreshold + 64);
                     ulong p = heap.Malloc(size);
-                    ulong tag = (ulong)rng.NextInt64();
+                    ulong tag = (ulong)(long)rng.Next();
                     heap.Memory.WriteUInt64(p, tag);
                     live.Add((p, size, tag));
                 }
                 else
                 {
-                    int i = rng.Next(live.Count);
+                    int i = rng.NextInt(live.Count);
                     var (p, size, tag) = live[i];
                     Assert.Equal(tag, heap.Memory.ReadUInt64(p));
                     if (roll < 8) { heap.Free(p); live.RemoveAt(i); }
                     else
                     {
-                        ulong grown = (ulong)rng.Next(8, geometry.SmallRequestThreshold + 64);
+                        ulong grown = (ulong)rng.NextInt(8, geometry.SmallRequestThreshold + 64);
                         live[i] = (heap.Realloc(p, grown), grown, tag);
                     }
                 }

@@ -1,3 +1,4 @@
+using PymallocVerify.Allocator;
 using PymallocVerify.Allocator.Radix;
 
 namespace PymallocVerify.Allocator.Tests;
@@ -35,11 +36,11 @@ public class ManagedAllocationTests
     /// </summary>
     private static long ManagedBytesOfSecondRound(Func<ulong, ulong> malloc, Action<ulong> free, Func<int> liveArenas)
     {
-        var random = new Random(7);
+        var random = new SplitMix64(7);
         var sizes = new ulong[Blocks];
         var order = new int[Blocks];
-        for (int i = 0; i < Blocks; i++) { sizes[i] = (ulong)random.Next(8, 513); order[i] = i; }
-        random.Shuffle(order);
+        for (int i = 0; i < Blocks; i++) { sizes[i] = (ulong)random.NextInt(8, 513); order[i] = i; }
+        random.Shuffle<int>(order);
         var blocks = new ulong[Blocks];
         int peakArenas = 0;
 

@@ -1,3 +1,4 @@
+using PymallocVerify.Allocator;
 using PymallocVerify.Allocator.Radix;
 using PymallocVerify.Allocator.Simulated;
 
@@ -214,20 +215,20 @@ public class RadixTreeOracleTests
         // let it go), sometimes an older one (the hint keeps the last). Every answer must equal the hint-free walk's,
         // on live arenas and on unmarked ones.
         ArenaMap map = ModernMap();
-        var random = new Random(seed);
+        var random = new SplitMix64((ulong)seed);
         ulong bottomSpan = 1UL << map.Layout.MidShift, topSpan = 1UL << map.Layout.TopShift;
         ulong[] spans = [0x7f00_0000_0000, 0x7f00_0000_0000 + bottomSpan, 0x7f00_0000_0000 + 3 * topSpan, ulong.MaxValue - bottomSpan + 1];
         var arenas = new List<ulong>();
         var unmarked = new List<ulong>();
         for (int i = 0; i < 24; i++)
         {
-            ulong span = spans[random.Next(spans.Length)];
-            ulong b = span + (ulong)random.Next(1, 4000) * A + (ulong)random.Next(0, 3) * 0x4000;
+            ulong span = spans[random.NextInt(spans.Length)];
+            ulong b = span + (ulong)random.NextInt(1, 4000) * A + (ulong)random.NextInt(0, 3) * 0x4000;
             if (arenas.Any(a => (a > b ? a - b : b - a) < A) || b + (A - 1) < b) continue;
             map.Mark(b, ref _none);
             arenas.Add(b);
             unmarked.Remove(b);
-            int pick = random.Next(4) switch { 0 => arenas.Count - 1, 1 => random.Next(arenas.Count), _ => -1 };
+            int pick = random.NextInt(4) switch { 0 => arenas.Count - 1, 1 => random.NextInt(arenas.Count), _ => -1 };
             if (pick >= 0)
             {
                 map.Unmark(arenas[pick], ref _none);
@@ -236,7 +237,7 @@ public class RadixTreeOracleTests
             }
             foreach (ulong a in arenas.Concat(unmarked))
             {
-                foreach (ulong p in new[] { a, a - 1, a + A - 1, a + A, a + (ulong)random.Next((int)A), a + bottomSpan, a - bottomSpan })
+                foreach (ulong p in new[] { a, a - 1, a + A - 1, a + A, a + (ulong)random.NextInt((int)A), a + bottomSpan, a - bottomSpan })
                 {
                     bool walked = map.CoverageOf(p).Covers((int)(p & (A - 1)));
                     Assert.True(walked == map.IsUsed(p, ref _none), $"0x{p:x}: the walk says {walked}");

@@ -1,3 +1,4 @@
+using PymallocVerify.Allocator;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using PymallocVerify.Allocator.Radix;
@@ -72,7 +73,7 @@ public class SimulatedHeapTests(ITestOutputHelper output)
     {
         var space = SimulatedAddressSpace.For(Geometry.Tiny, seed: 1);
         using (var heap = new PymallocHeap<SimulatedMemorySpace, PoolIndexOracle, ReadsReleasedArenaHooks>(Geometry.Tiny, new SimulatedMemorySpace(space)))
-            Workload(heap, seed: 7, 400);
+            Workload(heap, seed: 2, 400); // a seed whose workload releases an arena and then carves a pool
         MemcheckError e = space.Errors.First();
         Assert.Equal(MemcheckErrorKind.UnmappedRead, e.Kind);
         Assert.Equal("ReadsReleasedArenaHooks.AfterPoolCarved", e.Site);
@@ -342,14 +343,14 @@ public class SimulatedHeapTests(ITestOutputHelper output)
     private static void Workload<TOracle, THooks>(PymallocHeap<SimulatedMemorySpace, TOracle, THooks> heap, int seed, int ops)
         where TOracle : struct, IOwnershipOracle where THooks : struct, IHeapHooks
     {
-        var rng = new Random(seed);
+        var rng = new SplitMix64((ulong)seed);
         SimulatedAddressSpace space = heap.Memory.Space;
         var live = new List<(ulong Address, ulong Size, byte Tag)>();
         ulong threshold = (ulong)heap.Geometry.SmallRequestThreshold;
-        ulong NextSize() => rng.Next(10) switch
+        ulong NextSize() => rng.NextInt(10) switch
         {
-            < 7 => (ulong)rng.Next(1, (int)threshold + 1),
-            < 9 => (ulong)rng.Next((int)threshold + 1, 4 * (int)threshold),
+            < 7 => (ulong)rng.NextInt(1, (int)threshold + 1),
+            < 9 => (ulong)rng.NextInt((int)threshold + 1, 4 * (int)threshold),
             _ => 0,
         };
         void Check(ulong address, ulong size, byte tag)
@@ -362,33 +363,33 @@ public class SimulatedHeapTests(ITestOutputHelper output)
         for (int op = 0; op < ops; op++)
         {
             space.CurrentOperationIndex = op;
-            int what = rng.Next(10);
+            int what = rng.NextInt(10);
             if (what < 4 || live.Count == 0)
             {
                 ulong size = NextSize();
-                bool zeroed = rng.Next(4) == 0;
+                bool zeroed = rng.NextInt(4) == 0;
                 ulong p = zeroed ? heap.Calloc(1, size) : heap.Malloc(size);
                 Assert.NotEqual(0UL, p);
                 if (zeroed) Check(p, size, 0);
-                byte tag = (byte)rng.Next(1, 256);
+                byte tag = (byte)rng.NextInt(1, 256);
                 heap.Memory.Fill(p, tag, size);
                 live.Add((p, size, tag));
             }
             else if (what < 6)
             {
-                int i = rng.Next(live.Count);
+                int i = rng.NextInt(live.Count);
                 var (p, size, tag) = live[i];
                 ulong n = NextSize();
                 ulong q = heap.Realloc(p, n);
                 Assert.NotEqual(0UL, q);
                 Check(q, Math.Min(size, n), tag);
-                byte fresh = (byte)rng.Next(1, 256);
+                byte fresh = (byte)rng.NextInt(1, 256);
                 heap.Memory.Fill(q, fresh, n);
                 live[i] = (q, n, fresh);
             }
             else
             {
-                int i = rng.Next(live.Count);
+                int i = rng.NextInt(live.Count);
                 var (p, size, tag) = live[i];
                 Check(p, size, tag);
                 heap.Free(p);

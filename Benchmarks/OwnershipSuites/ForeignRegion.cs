@@ -19,7 +19,7 @@ public sealed unsafe class ForeignRegion : IDisposable
         Pools = pools;
         _poolSize = (ulong)geometry.PoolSize;
         _memory = NativeMemory.AlignedAlloc((nuint)((ulong)pools * _poolSize), (nuint)_poolSize);
-        var random = new Random(seed);
+        var random = new SplitMix64((ulong)seed);
         uint[] garbage =
         [
             arenaTableLength, arenaTableLength + 1, uint.MaxValue, // out of range
@@ -29,7 +29,7 @@ public sealed unsafe class ForeignRegion : IDisposable
         ];
         for (int pool = 0; pool < pools; pool++)
         {
-            uint index = pool % garbage.Length == garbage.Length - 1 ? (uint)random.NextInt64(0, 1L << 32) : garbage[pool % garbage.Length];
+            uint index = pool % garbage.Length == garbage.Length - 1 ? (uint)(long)(random.Next() >> 32) : garbage[pool % garbage.Length];
             *(uint*)(PoolBase(pool) + PoolHeader.ArenaIndex) = index;
         }
     }

@@ -50,7 +50,7 @@ public class OwnershipQueryBenchmarks : ISelfChecked
         _foreign = new ForeignRegion(Geometry.Classic, pools: 256, (uint)_classic.ArenaTableSnapshot.Length, Sequences.Seed + 3);
         _model = ModelOf(_classic);
 
-        var random = new Random(Sequences.Seed + 4);
+        var random = new SplitMix64((ulong)(Sequences.Seed + 4));
         _classicAddresses = new ulong[Queries];
         _radixAddresses = new ulong[Queries];
         _expectedOwned = 0;
@@ -60,13 +60,13 @@ public class OwnershipQueryBenchmarks : ISelfChecked
             {
                 QueryTarget.Owned => true,
                 QueryTarget.Foreign => false,
-                QueryTarget.Mixed => random.Next(2) == 0,
+                QueryTarget.Mixed => random.NextInt(2) == 0,
                 _ => throw new ArgumentOutOfRangeException(nameof(Target), Target, "unknown query target"),
             };
             if (owned)
             {
-                int block = random.Next(Queries);
-                ulong offset = (ulong)random.Next(8); // anywhere in the block's first bytes
+                int block = random.NextInt(Queries);
+                ulong offset = (ulong)random.NextInt(8); // anywhere in the block's first bytes
                 _classicAddresses[i] = classicBlocks[block] + offset;
                 _radixAddresses[i] = radixBlocks[block] + offset;
                 _expectedOwned++;
@@ -74,7 +74,7 @@ public class OwnershipQueryBenchmarks : ISelfChecked
             else
             {
                 _classicAddresses[i] = _radixAddresses[i] =
-                    _foreign.Address(random.Next(_foreign.Pools), (ulong)random.Next(Geometry.Classic.PoolSize));
+                    _foreign.Address(random.NextInt(_foreign.Pools), (ulong)random.NextInt(Geometry.Classic.PoolSize));
             }
         }
     }

@@ -1,3 +1,4 @@
+using PymallocVerify.Allocator;
 namespace PymallocVerify.Benchmarks.Workloads;
 
 /// <summary>Request sizes of a workload: uniformly random 8..512 bytes (every small size class), or one fixed size.</summary>
@@ -16,13 +17,13 @@ public static class Sequences
 
     public static uint[] Sizes(SizePattern pattern, int count, int seed = Seed)
     {
-        var random = new Random(seed);
+        var random = new SplitMix64((ulong)seed);
         var sizes = new uint[count];
         for (int i = 0; i < count; i++)
         {
             sizes[i] = pattern switch
             {
-                SizePattern.Random8To512 => (uint)random.Next(8, 513),
+                SizePattern.Random8To512 => (uint)random.NextInt(8, 513),
                 SizePattern.Fixed32 => 32,
                 SizePattern.Fixed64 => 64,
                 SizePattern.Fixed256 => 256,
@@ -37,9 +38,9 @@ public static class Sequences
     {
         if (liveCount is < 1 or > ushort.MaxValue + 1)
             throw new ArgumentOutOfRangeException(nameof(liveCount), liveCount, "1..65536 live blocks");
-        var random = new Random(seed);
+        var random = new SplitMix64((ulong)seed);
         var slots = new ushort[count];
-        for (int i = 0; i < count; i++) slots[i] = (ushort)random.Next(liveCount);
+        for (int i = 0; i < count; i++) slots[i] = (ushort)random.NextInt(liveCount);
         return slots;
     }
 
@@ -47,7 +48,7 @@ public static class Sequences
     public static int[] Permutation(int count, int seed = Seed + 2)
     {
         int[] order = Enumerable.Range(0, count).ToArray();
-        new Random(seed).Shuffle(order);
+        new SplitMix64((ulong)seed).Shuffle<int>(order);
         return order;
     }
 }
