@@ -21,8 +21,22 @@ public sealed class SituationTracker(ModelGeometry geometry)
 
     public void Record(ModelState before, ModelState after, Operation op, ArenaObject[] table, CoverageTable coverage)
     {
-        var gone = before.Blocks.Where(b => b.Kind == BlockKind.Pymalloc && !after.BlocksByAddress.ContainsKey(b.Address)).ToList();
-        var fresh = after.Blocks.Where(b => b.Kind == BlockKind.Pymalloc && !before.BlocksByAddress.ContainsKey(b.Address)).ToList();
+        // Only the block the operation names can leave, and only an allocation or a realloc adds one (at the end of the
+        // live list, or in the realloc'd block's place): no scan of every live block per step.
+        LiveBlock? named = op switch
+        {
+            FreeOp f => before.ResolveBlock(f.Handle),
+            ReallocOp r => before.ResolveBlock(r.Handle),
+            _ => null,
+        };
+        LiveBlock? added = op switch
+        {
+            MallocOp or CallocOp when after.Blocks.Count > before.Blocks.Count => after.Blocks[^1],
+            ReallocOp r => after.ResolveBlock(r.Handle),
+            _ => null,
+        };
+        LiveBlock? gone = named is { Kind: BlockKind.Pymalloc } && !after.BlocksByAddress.ContainsKey(named.Address) ? named : null;
+        LiveBlock? fresh = added is { Kind: BlockKind.Pymalloc } && !before.BlocksByAddress.ContainsKey(added.Address) ? added : null;
 
         foreach (ReleasedArena released in after.ReleasedArenas.Except(before.ReleasedArenas))
         {
@@ -37,10 +51,9 @@ public sealed class SituationTracker(ModelGeometry geometry)
             if (_releasedArenas.Contains(opened.Base)) coverage.RecordSituation(AllocatorSituation.ArenaReopenedAtReleasedAddress);
         }
 
-        foreach (LiveBlock block in gone) Freed(block, coverage);
-        if (op is ReallocOp realloc && before.ResolveBlock(realloc.Handle) is { } old)
-            Realloc(old, after.ResolveBlock(realloc.Handle), coverage);
-        foreach (LiveBlock block in fresh) HandedOut(block, op, coverage);
+        if (gone is not null) Freed(gone, coverage);
+        if (op is ReallocOp && named is not null) Realloc(named, added, coverage);
+        if (fresh is not null) HandedOut(fresh, op, coverage);
 
         if (table.Length > _tableLength && _tableLength > 0) coverage.RecordSituation(AllocatorSituation.ArenaTableGrown);
         _tableLength = table.Length;
