@@ -21,7 +21,7 @@ public static class PropertyCampaign
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
-        PropertySubject subject = settings.Subject;
+        PropertySubject subject = settings.ToSubject();
         CaseRunner runner = subject.Runner;
         Gen<TestCase> cases = AllocatorPrograms.Cases(subject);
         var coverage = new CoverageTable();

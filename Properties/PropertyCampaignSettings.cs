@@ -42,12 +42,13 @@ public sealed record PropertyCampaignSettings
     /// </summary>
     public SimulatedLayout? Simulated { get; init; }
 
-    /// <summary>The subject these settings run on (named so that no two settings share one by accident).</summary>
-    public PropertySubject Subject => _subject ??= new PropertySubject(
+    /// <summary>
+    /// The subject these settings run on (named so that no two settings share one by accident). Built on each call, not
+    /// cached: a record copy made with <c>with</c> would carry a cached subject of the settings it was copied from.
+    /// </summary>
+    public PropertySubject ToSubject() => new(
         $"{Variant.Name}-{Geometry.Name}-{Variant.Oracle}{(Simulated is null ? "" : $"-simulated{Simulated.Seed}")}",
         Geometry, Variant, ChurnPercent, Simulated) { CheckInvariantsEveryStep = CheckInvariantsEveryStep };
-
-    private PropertySubject? _subject;
 
     public void Validate()
     {
