@@ -1,18 +1,24 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 
 namespace PymallocVerify.Cli.Campaign;
 
 /// <summary>
-/// Runs every family under every configuration (a "stream"), one stream after another. Each runnable stream
-/// gets an equal share of what is left of the budget, so time a stream leaves unused (a finite case list, an
-/// early failure) flows to the streams after it.
+/// Runs every family under every configuration (a "stream"), interleaved: each of <see cref="CampaignSettings.Jobs"/>
+/// workers repeatedly takes the stream that has had the least time so far and runs one case of it. Every stream
+/// therefore starts in the first round, and time is shared evenly whatever the machine's speed — a short budget
+/// reaches every family, geometry, oracle and (through the concurrency family's case order) every catalogued
+/// scenario under every strategy, instead of spending itself on the first streams. Streams that name the same
+/// <see cref="IVerificationFamily.ExclusiveResource"/> never run side by side.
 /// </summary>
 public static class CampaignRunner
 {
+    /// <param name="stopAtFirstFailure">End the run when any case fails (<c>mutants</c>: one kill is enough).</param>
     public static CampaignReport Run(CampaignSettings settings, IReadOnlyList<IVerificationFamily> families,
-                                     ICampaignProgress progress, CancellationToken cancellation = default)
+                                     ICampaignProgress progress, CancellationToken cancellation = default,
+                                     bool stopAtFirstFailure = false)
     {
-        var clock = Stopwatch.StartNew();
+        var wall = Stopwatch.StartNew();
         var streams = new List<(IVerificationFamily Family, FamilyConfiguration Configuration)>();
         foreach (IVerificationFamily family in families)
         {
@@ -25,37 +31,131 @@ public static class CampaignRunner
             }
         }
 
-        int runnableLeft = streams.Count(s => s.Configuration.Runnable);
-        var results = new List<FamilyResult>();
-        foreach ((IVerificationFamily family, FamilyConfiguration configuration) in streams)
+        using var clock = new CampaignClock(settings.Budget.Duration, cancellation, casesRunWhole: settings.MaxCases is not null);
+        int runnable = streams.Count(s => s.Configuration.Runnable);
+        int jobs = Math.Max(1, Math.Min(settings.Jobs, runnable));
+        TimeSpan fairShare = runnable == 0 ? TimeSpan.Zero : settings.Budget.Duration * jobs / runnable;
+        var runs = new IStreamRun?[streams.Count];
+        for (int i = 0; i < streams.Count; i++)
         {
-            if (!configuration.Runnable)
-            {
-                results.Add(FamilyResult.Skipped(family, configuration));
-                continue;
-            }
-            TimeSpan remaining = settings.Budget.Duration - clock.Elapsed;
-            // The first stream always gets some time, so a run never checks nothing; a later stream reached after the
-            // budget is spent gets none and starts no case (CaseListFamily), which keeps the run within its budget.
-            bool first = results.All(r => r.StoppedBy == StopReason.Skipped);
-            TimeSpan slice = remaining <= TimeSpan.Zero ? (first ? TimeSpan.FromTicks(1) : TimeSpan.Zero) : remaining / runnableLeft;
-            runnableLeft--;
+            (IVerificationFamily family, FamilyConfiguration configuration) = streams[i];
+            if (!configuration.Runnable) continue;
             var context = new FamilyContext
             {
                 CampaignSeed = settings.Seed,
                 Shard = settings.Shard,
                 Configuration = configuration,
-                TimeSlice = slice,
+                Clock = clock,
+                FairShare = fairShare,
                 MaxCases = settings.MaxCases,
                 CounterexampleDirectory = settings.CounterexampleDirectory,
                 SeededBug = settings.SeededBug,
-                Cancellation = cancellation,
             };
-            IProgressReporter reporter = progress.BeginStream(family, configuration, slice);
-            FamilyResult result = family.Run(context, reporter);
-            progress.EndStream(result);
-            results.Add(result);
+            runs[i] = family.Start(context, progress.BeginStream(family, configuration, fairShare));
         }
-        return new CampaignReport(settings, results, clock.Elapsed);
+
+        new Scheduler(runs, progress, stopAtFirstFailure).Run(jobs);
+
+        var results = new List<FamilyResult>(streams.Count);
+        for (int i = 0; i < streams.Count; i++)
+        {
+            if (runs[i] is not { } run) { results.Add(FamilyResult.Skipped(streams[i].Family, streams[i].Configuration)); continue; }
+            // A stream still open here was passed over: a case elsewhere failed first (stopAtFirstFailure), or it was
+            // never reached before the clock stopped.
+            results.Add(run.Result(cancellation.IsCancellationRequested ? StopReason.Cancelled : StopReason.Budget));
+        }
+        return new CampaignReport(settings, results, wall.Elapsed);
+    }
+
+    /// <summary>Hands streams to workers: least time first, one case per turn, exclusive resources respected.</summary>
+    private sealed class Scheduler(IStreamRun?[] runs, ICampaignProgress progress, bool stopAtFirstFailure)
+    {
+        // Workers run on threads of their own; FsCheck's shrinker and the model recurse, so give them the main
+        // thread's room rather than a pool thread's.
+        private const int WorkerStackBytes = 16 * 1024 * 1024;
+
+        private readonly object _gate = new();
+        private readonly bool[] _taken = new bool[runs.Length];
+        private readonly bool[] _reported = new bool[runs.Length];
+        private readonly HashSet<string> _heldResources = new(StringComparer.Ordinal);
+        private bool _failed;
+        private ExceptionDispatchInfo? _toolBug;
+
+        public void Run(int jobs)
+        {
+            var threads = new List<Thread>();
+            for (int w = 1; w < jobs; w++)
+            {
+                var thread = new Thread(Work, WorkerStackBytes) { IsBackground = true, Name = $"check worker {w}" };
+                threads.Add(thread);
+                thread.Start();
+            }
+            Work();
+            foreach (Thread thread in threads) thread.Join();
+            _toolBug?.Throw();
+        }
+
+        private void Work()
+        {
+            while (Take() is { } i)
+            {
+                IStreamRun run = runs[i]!;
+                try
+                {
+                    run.RunNextCase();
+                }
+                catch (Exception e)
+                {
+                    lock (_gate) _toolBug ??= ExceptionDispatchInfo.Capture(e);
+                }
+                Give(i, run);
+            }
+        }
+
+        private int? Take()
+        {
+            lock (_gate)
+            {
+                while (true)
+                {
+                    if (_toolBug is not null || (stopAtFirstFailure && _failed)) return null;
+                    int best = -1;
+                    bool anyOpen = false;
+                    for (int i = 0; i < runs.Length; i++)
+                    {
+                        if (runs[i] is not { Finished: false } run) continue;
+                        anyOpen = true;
+                        if (_taken[i] || (run.Family.ExclusiveResource is { } r && _heldResources.Contains(r))) continue;
+                        if (best < 0 || run.Busy < runs[best]!.Busy) best = i;
+                    }
+                    if (best >= 0)
+                    {
+                        _taken[best] = true;
+                        if (runs[best]!.Family.ExclusiveResource is { } held) _heldResources.Add(held);
+                        return best;
+                    }
+                    if (!anyOpen) return null;
+                    // Every open stream is in another worker's hands (or waits for a resource one holds).
+                    Monitor.Wait(_gate);
+                }
+            }
+        }
+
+        private void Give(int i, IStreamRun run)
+        {
+            lock (_gate)
+            {
+                _taken[i] = false;
+                if (run.Family.ExclusiveResource is { } held) _heldResources.Remove(held);
+                if (run.Finished && !_reported[i])
+                {
+                    _reported[i] = true;
+                    FamilyResult result = run.Result(StopReason.Budget);
+                    _failed |= result.Failed;
+                    progress.EndStream(result);
+                }
+                Monitor.PulseAll(_gate);
+            }
+        }
     }
 }

@@ -10,6 +10,9 @@ public sealed record CampaignSettings
     public Shard Shard { get; init; } = Shard.Whole;
     public required Budget Budget { get; init; }
     public int? MaxCases { get; init; }
+
+    /// <summary><c>--jobs N</c>: how many streams run side by side (default: one per core).</summary>
+    public int Jobs { get; init; } = Environment.ProcessorCount;
     public required CampaignSelection Selection { get; init; }
     public required string OutputDirectory { get; init; }
     public SeededBug? SeededBug => Selection.SeededBug;

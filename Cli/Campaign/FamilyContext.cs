@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PymallocVerify.Cli.Options;
 using PymallocVerify.SeededBugs;
 
@@ -7,14 +6,12 @@ namespace PymallocVerify.Cli.Campaign;
 /// <summary>Everything a family needs to run one stream of cases: which cases, under what, for how long.</summary>
 public sealed class FamilyContext
 {
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
-
     public required ulong CampaignSeed { get; init; }
     public required Shard Shard { get; init; }
     public required FamilyConfiguration Configuration { get; init; }
 
-    /// <summary>This stream's share of the budget: checked between cases, never inside one.</summary>
-    public required TimeSpan TimeSlice { get; init; }
+    /// <summary>The run's clock: its budget, shared by every stream, and the token that stops a case part-way.</summary>
+    public required CampaignClock Clock { get; init; }
 
     /// <summary><c>--cases N</c>: at most this many cases in this stream (null: the budget decides).</summary>
     public int? MaxCases { get; init; }
@@ -28,14 +25,21 @@ public sealed class FamilyContext
     /// <summary>The <c>replay</c> option that replays a counterexample on <see cref="SeededBug"/> (null without one).</summary>
     public string? SeededBugReplayOption => SeededBug is null ? null : $"--seeded-bug {SeededBug.Name}";
 
-    public CancellationToken Cancellation { get; init; }
+    /// <summary>The time this stream can expect (the budget × workers ÷ runnable streams): a family whose next case
+    /// could take longer than what is left of it stops instead (see <see cref="CaseListFamily"/>).</summary>
+    public TimeSpan FairShare { get; init; } = TimeSpan.MaxValue;
 
-    public TimeSpan Elapsed => _clock.Elapsed;
+    /// <summary>
+    /// Fires when the budget is spent or the user interrupts: a case passes it to whatever can stop part-way (a property
+    /// run and its shrink, a Coyote engine, an exploration) and reports itself not completed when it fired.
+    /// </summary>
+    public CancellationToken Stop => Clock.Stop;
 
-    public bool OutOfTime => _clock.Elapsed >= TimeSlice;
+    /// <summary>The user interrupted the run (as opposed to the budget being spent).</summary>
+    public bool Interrupted => Clock.Interruption.IsCancellationRequested;
 
-    /// <summary>What is left of <see cref="TimeSlice"/> (zero when it is spent).</summary>
-    public TimeSpan Remaining => TimeSlice > _clock.Elapsed ? TimeSlice - _clock.Elapsed : TimeSpan.Zero;
+    /// <summary>What is left of the run's budget (zero when it is spent).</summary>
+    public TimeSpan Remaining => Clock.Remaining;
 
     /// <summary>
     /// This shard's cases of the family's list, in order, with their derived seeds. <paramref name="caseCount"/>

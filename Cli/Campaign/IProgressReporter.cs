@@ -1,6 +1,9 @@
 namespace PymallocVerify.Cli.Campaign;
 
-/// <summary>What a family tells the display while it runs one stream of cases. Calls come from one thread.</summary>
+/// <summary>
+/// What a family tells the display while it runs one stream of cases. Calls for one stream never overlap (one worker
+/// holds a stream at a time), but streams run on several threads at once.
+/// </summary>
 public interface IProgressReporter
 {
     void CaseStarted(CaseSpec spec);
@@ -11,10 +14,12 @@ public interface IProgressReporter
     void CaseFinished(CaseRecord record);
 }
 
-/// <summary>The campaign-level display: one stream (family × configuration) at a time.</summary>
+/// <summary>The campaign-level display: every stream (family × configuration) is begun up front and ended as it finishes,
+/// from whichever worker thread finished it.</summary>
 public interface ICampaignProgress
 {
-    IProgressReporter BeginStream(IVerificationFamily family, FamilyConfiguration configuration, TimeSpan timeSlice);
+    /// <param name="fairShare">The time this stream can expect: the budget × workers ÷ runnable streams.</param>
+    IProgressReporter BeginStream(IVerificationFamily family, FamilyConfiguration configuration, TimeSpan fairShare);
 
     void EndStream(FamilyResult result);
 }
@@ -27,6 +32,6 @@ public sealed class SilentProgress : IProgressReporter, ICampaignProgress
     public void CaseStarted(CaseSpec spec) { }
     public void Advance(long operations) { }
     public void CaseFinished(CaseRecord record) { }
-    public IProgressReporter BeginStream(IVerificationFamily family, FamilyConfiguration configuration, TimeSpan timeSlice) => this;
+    public IProgressReporter BeginStream(IVerificationFamily family, FamilyConfiguration configuration, TimeSpan fairShare) => this;
     public void EndStream(FamilyResult result) { }
 }

@@ -29,6 +29,12 @@ public interface IVerificationFamily
     /// </summary>
     bool Runs(SeededBug bug);
 
-    /// <summary>Runs this shard's cases in order until the time slice, the case limit or a failure stops it.</summary>
-    FamilyResult Run(FamilyContext context, IProgressReporter progress);
+    /// <summary>
+    /// Names a resource only one stream in the process may use at a time (Coyote's engine is one per process); streams
+    /// that share it never run side by side. Null: any number may run in parallel.
+    /// </summary>
+    string? ExclusiveResource => null;
+
+    /// <summary>Prepares this shard's cases under <paramref name="context"/>'s configuration, to be run one at a time.</summary>
+    IStreamRun Start(FamilyContext context, IProgressReporter progress);
 }

@@ -10,8 +10,8 @@ using Spectre.Console;
 namespace PymallocVerify.Cli.Commands;
 
 /// <summary>
-/// <c>check</c>: runs every verification family for the budget, shows progress, prints the summary table and
-/// the verdict. Exit 0 when everything holds, 1 with the counterexample paths when something fails.
+/// <c>check</c>: runs every verification family for the budget (their streams interleaved, one worker per core), shows
+/// progress, prints the summary table and the verdict. Exit 0 when everything holds, 1 with the counterexample paths when something fails.
 /// </summary>
 public static class CheckCommand
 {
@@ -27,6 +27,8 @@ public static class CheckCommand
         Option<string?> junit = new("--junit") { Description = "Also write a JUnit XML report to FILE.", HelpName = "FILE" };
         Option<int?> cases = CliOptions.PositiveInt("--cases",
             "At most N cases per family and configuration: with it, a run checks exactly the same cases whatever the machine's speed.");
+        Option<int?> jobs = CliOptions.PositiveInt("--jobs",
+            "Run N streams side by side. Default: one per core.");
         Option<string[]> family = new("--family", "-f")
         {
             Description = "Run only this family (repeatable). Default: all.",
@@ -46,7 +48,7 @@ public static class CheckCommand
 
         var command = new Command("check", "Run every verification family for a time budget.\n" + ExitCodes.CheckHelp)
         {
-            budget, seed, geometry, oracle, shard, output, junit, cases, family, seededBug, libpython, cpython,
+            budget, seed, geometry, oracle, shard, output, junit, cases, jobs, family, seededBug, libpython, cpython,
         };
         command.SetAction(parse =>
         {
@@ -57,6 +59,7 @@ public static class CheckCommand
                 Shard = parse.GetValue(shard),
                 Budget = parse.GetValue(budget),
                 MaxCases = parse.GetValue(cases),
+                Jobs = parse.GetValue(jobs) ?? Environment.ProcessorCount,
                 OutputDirectory = parse.GetValue(output)!,
                 Selection = new CampaignSelection(parse.GetValue(geometry)!, oracles.Kinds, parse.GetValue(seededBug)),
             };
@@ -78,7 +81,7 @@ public static class CheckCommand
         PrepareOutputs(settings, junitPath);
         using OutputLock outputLock = OutputLock.Acquire(settings.OutputDirectory);
 
-        output.Line($"pymalloc-verify check: seed {settings.Seed}, shard {settings.Shard}, budget {settings.Budget}" +
+        output.Line($"pymalloc-verify check: seed {settings.Seed}, shard {settings.Shard}, budget {settings.Budget}, {RateText.Plural(settings.Jobs, "worker")}" +
                     (settings.MaxCases is { } m ? $", at most {m} case{(m == 1 ? "" : "s")} per stream" : "") +
                     (settings.SeededBug is { } bug ? $", SEEDED BUG {bug.Name}" : ""));
 

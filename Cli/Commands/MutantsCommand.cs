@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using PymallocVerify.Allocator;
 using PymallocVerify.Cli.Campaign;
 using PymallocVerify.Cli.Options;
@@ -52,9 +51,25 @@ public static class MutantsCommand
             }
             if (parse.GetValue(markdown)) throw new UsageException("--markdown goes with --list");
             OracleSelection oracles = parse.GetValue(oracle) ?? OracleSelection.Everything;
-            IReadOnlyList<MutantOutcome> outcomes = Run(app, parse.GetValue(seed), parse.GetValue(budget),
-                new CampaignSelection(parse.GetValue(geometry)!, oracles.Kinds), parse.GetValue(output)!,
-                parse.GetValue(cases), parse.GetValue(only) ?? []);
+            IReadOnlyList<MutantOutcome> outcomes;
+            app.WatchesInterrupts = true;
+            try
+            {
+                outcomes = Run(app, parse.GetValue(seed), parse.GetValue(budget),
+                    new CampaignSelection(parse.GetValue(geometry)!, oracles.Kinds), parse.GetValue(output)!,
+                    parse.GetValue(cases), parse.GetValue(only) ?? []);
+            }
+            finally
+            {
+                app.WatchesInterrupts = false;
+            }
+            if (app.Cancellation.IsCancellationRequested)
+            {
+                // What was hunted before the signal is still worth seeing; the rest is neither killed nor survived.
+                if (outcomes.Count > 0) Print(app.Output, outcomes);
+                app.Output.Line($"INTERRUPTED: {RateText.Plural(outcomes.Count, "seeded bug")} hunted before the signal; the rest did not run.");
+                return outcomes.Any(o => o.Ran && !o.Killed) ? ExitCodes.Failed : app.InterruptedExitCode;
+            }
             if (outcomes.Count > 0 && !outcomes.Any(o => o.Ran))
                 throw new UsageException("no selected seeded bug can run with this selection: " +
                     string.Join("; ", outcomes.Select(o => $"{o.Bug.Name}: {o.Message}").Distinct()));
@@ -88,45 +103,38 @@ public static class MutantsCommand
                 continue;
             }
             app.Output.Line($"[mutants] {bug.Name} vs {family.Name} ...");
-            outcomes.Add(Hunt(app, family, bug, seed, budget, selection with { SeededBug = bug },
-                Path.Combine(outputDirectory, "mutants"), maxCases));
+            if (Hunt(app, family, bug, seed, budget, selection with { SeededBug = bug }, Path.Combine(outputDirectory, "mutants"),
+                     maxCases) is not { } outcome) break;
+            outcomes.Add(outcome);
         }
         return outcomes;
     }
 
-    /// <summary>Runs the family's configurations in order, sharing the budget, until a case fails.</summary>
-    private static MutantOutcome Hunt(CliApp app, IVerificationFamily family, SeededBug bug, ulong seed, Budget budget,
-                                      CampaignSelection selection, string outputDirectory, int? maxCases)
+    /// <summary>
+    /// Runs the family's configurations as <c>check</c> does (interleaved, sharing the budget) until a case fails. Null
+    /// when an interrupt stopped the hunt before a kill: the bug was neither killed nor seen to survive.
+    /// </summary>
+    private static MutantOutcome? Hunt(CliApp app, IVerificationFamily family, SeededBug bug, ulong seed, Budget budget,
+                                       CampaignSelection selection, string outputDirectory, int? maxCases)
     {
-        var clock = Stopwatch.StartNew();
-        IReadOnlyList<FamilyConfiguration> configurations = family.Configurations(selection);
-        var runnable = configurations.Where(c => c.Runnable).ToList();
-        long casesRun = 0;
-        for (int i = 0; i < runnable.Count; i++)
+        var settings = new CampaignSettings
         {
-            TimeSpan remaining = budget.Duration - clock.Elapsed;
-            if (remaining <= TimeSpan.Zero) break;
-            var context = new FamilyContext
-            {
-                CampaignSeed = seed,
-                Shard = Shard.Whole,
-                Configuration = runnable[i],
-                TimeSlice = remaining / (runnable.Count - i),
-                MaxCases = maxCases,
-                CounterexampleDirectory = Path.Combine(outputDirectory, "counterexamples"),
-                SeededBug = bug,
-                Cancellation = app.Cancellation,
-            };
-            FamilyResult result = family.Run(context, SilentProgress.Instance);
-            casesRun += result.Cases.Count;
-            if (result.Failures.FirstOrDefault() is { } failure)
-                return new MutantOutcome(bug, family.Name, true, runnable[i].Label, clock.Elapsed, casesRun,
-                    failure.CounterexampleLength, failure.CounterexamplePath, failure.Message, failure.ReplayOptions);
-        }
-        string? why = runnable.Count == 0
+            Seed = seed,
+            Budget = budget,
+            MaxCases = maxCases,
+            Selection = selection,
+            OutputDirectory = outputDirectory,
+        };
+        CampaignReport report = CampaignRunner.Run(settings, [family], SilentProgress.Instance, app.Cancellation, stopAtFirstFailure: true);
+        if (report.Failures.FirstOrDefault() is ({ } stream, { } failure))
+            return new MutantOutcome(bug, family.Name, true, stream.Configuration.Label, report.Elapsed, report.CasesRun,
+                failure.CounterexampleLength, failure.CounterexamplePath, failure.Message, failure.ReplayOptions);
+        if (app.Cancellation.IsCancellationRequested) return null;
+        IReadOnlyList<FamilyConfiguration> configurations = family.Configurations(selection);
+        string? why = !configurations.Any(c => c.Runnable)
             ? configurations.FirstOrDefault(c => !c.Runnable)?.SkipReason ?? "no configuration of the selection can run it"
             : null;
-        return new MutantOutcome(bug, family.Name, false, null, clock.Elapsed, casesRun, null, null, why);
+        return new MutantOutcome(bug, family.Name, false, null, report.Elapsed, report.CasesRun, null, null, why);
     }
 
     public static void Print(CliOutput output, IReadOnlyList<MutantOutcome> outcomes)

@@ -5,34 +5,38 @@ using Spectre.Console;
 namespace PymallocVerify.Cli.Reporting;
 
 /// <summary>
-/// Live progress on a terminal (Spectre.Console): one bar per stream, filling with its time slice, its label
-/// showing the family, configuration, current case, operations checked and the rate.
+/// Live progress on a terminal (Spectre.Console): one bar per stream, filling with the time its cases took against
+/// its fair share of the budget, its label showing the family, configuration, current case, operations checked and
+/// the rate. Streams run side by side, so every bar is added up front (Spectre's tasks take updates from any thread).
 /// </summary>
 public sealed class LiveProgress(ProgressContext context) : ICampaignProgress
 {
     private static readonly TimeSpan Refresh = TimeSpan.FromMilliseconds(100);
-    private ProgressTask? _task;
+    private readonly Dictionary<(string, FamilyConfiguration), ProgressTask> _tasks = [];
 
-    public IProgressReporter BeginStream(IVerificationFamily family, FamilyConfiguration configuration, TimeSpan timeSlice)
+    public IProgressReporter BeginStream(IVerificationFamily family, FamilyConfiguration configuration, TimeSpan fairShare)
     {
         string label = $"{family.Name} {configuration.Label}";
-        _task = context.AddTask(Markup.Escape(label), maxValue: Math.Max(1, timeSlice.TotalMilliseconds));
-        return new LiveStreamReporter(_task, label, family.OperationUnit);
+        ProgressTask task = context.AddTask(Markup.Escape(label), maxValue: Math.Max(1, fairShare.TotalMilliseconds));
+        lock (_tasks) _tasks[(family.Name, configuration)] = task;
+        return new LiveStreamReporter(task, label, family.OperationUnit);
     }
 
     public void EndStream(FamilyResult result)
     {
-        if (_task is null) return;
+        ProgressTask? task;
+        lock (_tasks) _tasks.TryGetValue((result.Family, result.Configuration), out task);
+        if (task is null) return;
         string verdict = result.Failed ? "[red]FAILED[/]" : result.StoppedBy == StopReason.Cancelled ? "[yellow]INTERRUPTED[/]" : "[green]holds[/]";
-        _task.Description = Markup.Escape($"{result.Family} {result.Configuration.Label}: {RateText.Plural(result.Cases.Count, "case")}, " +
-                                          $"{RateText.Count(result.Operations)} {result.OperationUnit} ") + verdict;
-        _task.Value = _task.MaxValue;
-        _task.StopTask();
+        task.Description = Markup.Escape($"{result.Family} {result.Configuration.Label}: {RateText.Plural(result.Cases.Count, "case")}, " +
+                                         $"{RateText.Count(result.Operations)} {result.OperationUnit} ") + verdict;
+        task.Value = task.MaxValue;
+        task.StopTask();
     }
 
     private sealed class LiveStreamReporter(ProgressTask task, string label, string unit) : IProgressReporter
     {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly Stopwatch _busy = new();
         private TimeSpan _nextUpdate;
         private long _operations;
         private long _case;
@@ -40,6 +44,7 @@ public sealed class LiveProgress(ProgressContext context) : ICampaignProgress
         public void CaseStarted(CaseSpec spec)
         {
             _case = spec.Index;
+            _busy.Start();
             Update(force: false);
         }
 
@@ -49,11 +54,15 @@ public sealed class LiveProgress(ProgressContext context) : ICampaignProgress
             Update(force: false);
         }
 
-        public void CaseFinished(CaseRecord record) => Update(force: false);
+        public void CaseFinished(CaseRecord record)
+        {
+            _busy.Stop();
+            Update(force: true);
+        }
 
         private void Update(bool force)
         {
-            TimeSpan now = _clock.Elapsed;
+            TimeSpan now = _busy.Elapsed;
             if (!force && now < _nextUpdate) return;
             _nextUpdate = now + Refresh;
             task.Description = Markup.Escape(

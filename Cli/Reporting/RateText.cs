@@ -24,6 +24,15 @@ public static class RateText
     public static string Duration(TimeSpan t) =>
         t < TimeSpan.FromSeconds(1) ? t.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms" : Seconds(t);
 
+    /// <summary>At most six characters: "12.3s" under a minute, "12m05s" under an hour, "27h46m" above.</summary>
+    public static string Clock(TimeSpan t)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        if (t < TimeSpan.FromMinutes(1)) return Seconds(t);
+        if (t < TimeSpan.FromHours(1)) return $"{(int)t.TotalMinutes}m{t.Seconds.ToString("00", ci)}s";
+        return $"{(long)t.TotalHours}h{t.Minutes.ToString("00", ci)}m";
+    }
+
     public static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s";
 
     public static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);

@@ -39,8 +39,8 @@ public static class ReportJson
                 {
                     ["garbageClasses"] = Counts(r.Coverage.GarbageClasses),
                     ["addressKinds"] = Counts(r.Coverage.AddressKinds),
-                    ["missing"] = new JsonArray(r.Coverage.MissingGarbageClasses.Concat(r.Coverage.MissingAddressKinds)
-                        .Select(m => (JsonNode)JsonValue.Create(m)!).ToArray()),
+                    ["scenarioCells"] = Counts(r.Coverage.ScenarioCells),
+                    ["missing"] = new JsonArray(r.Coverage.Missing.Select(m => (JsonNode)JsonValue.Create(m)!).ToArray()),
                 },
                 ["failures"] = new JsonArray(r.Failures.Select(f => (JsonNode)new JsonObject
                 {
@@ -65,6 +65,7 @@ public static class ReportJson
             ["shard"] = s.Shard.ToString(),
             ["budget"] = s.Budget.ToString(),
             ["maxCases"] = s.MaxCases,
+            ["jobs"] = s.Jobs,
             ["geometries"] = new JsonArray(s.Selection.Geometries.Select(g => (JsonNode)JsonValue.Create(g.Name)!).ToArray()),
             ["oracles"] = new JsonArray(s.Selection.Oracles.Select(o => (JsonNode)JsonValue.Create(OracleNames.Of(o))!).ToArray()),
             ["seededBug"] = s.SeededBug?.Name,

@@ -8,8 +8,8 @@ public static class StopText
     {
         StopReason.Budget => "budget",
         StopReason.CaseLimit => "case limit",
-        StopReason.Exhausted => "all cases run",
-        StopReason.Failure => "failure",
+        StopReason.Exhausted => "all run",
+        StopReason.Failure => "FAILURE",
         StopReason.Cancelled => "cancelled",
         StopReason.Skipped => "skipped",
         _ => reason.ToString(),

@@ -3,57 +3,60 @@ using Spectre.Console;
 
 namespace PymallocVerify.Cli.Reporting;
 
-/// <summary>The table <c>check</c> ends with: one row per family × configuration, then notes on skips and gaps.</summary>
+/// <summary>
+/// The table <c>check</c> ends with: one row per family × configuration, then notes on skips and gaps. It fits an
+/// 80-column terminal (<see cref="Width"/>): no borders, two spaces between columns, counts in compact form; the case
+/// indices, the rate and every coverage name are in report.json and the notes below the table.
+/// </summary>
 public static class SummaryTable
 {
+    /// <summary>The widest line the table may print, with the longest family and configuration names there are.</summary>
+    public const int Width = 80;
+
     public static void Write(CliOutput output, CampaignReport report)
     {
-        var table = new Table().Border(output.Interactive ? TableBorder.Rounded : TableBorder.Ascii);
-        table.AddColumn("Family");
-        table.AddColumn("Geometry/oracle");
-        table.AddColumn(new TableColumn("Cases").RightAligned());
-        table.AddColumn("Case indices");
-        table.AddColumn(new TableColumn("Checked").RightAligned());
-        table.AddColumn(new TableColumn("Rate").RightAligned());
-        table.AddColumn(new TableColumn("Garbage classes").Centered());
-        table.AddColumn(new TableColumn("Address kinds").Centered());
-        table.AddColumn(new TableColumn("Failures").RightAligned());
-        table.AddColumn("Stopped by");
-        table.AddColumn(new TableColumn("Time").RightAligned());
+        var table = new Table().Border(TableBorder.None).ShowHeaders();
+        string[] headers = ["family", "configuration", "cases", "checked", "cover", "stopped by", "time"];
+        for (int c = 0; c < headers.Length; c++)
+        {
+            var column = new TableColumn(headers[c]).NoWrap().PadLeft(0).PadRight(c == headers.Length - 1 ? 0 : 2);
+            if (c is 2 or 3 or 6) column.RightAligned();
+            table.AddColumn(column);
+        }
 
         foreach (FamilyResult r in report.Results)
         {
             bool skipped = r.StoppedBy == StopReason.Skipped;
-            string failures = r.Failures.Count == 0 ? "0" : $"[red]{r.Failures.Count}[/]";
+            string stopped = Markup.Escape(StopText.Of(r.StoppedBy));
             table.AddRow(
                 Markup.Escape(r.Family),
                 Markup.Escape(r.Configuration.Label),
-                skipped ? "-" : RateText.Count(r.Cases.Count),
-                skipped ? "-" : Markup.Escape(CaseRange.Format(r.Cases)),
-                skipped ? "-" : $"{RateText.Count(r.Operations)} {r.OperationUnit}",
-                skipped ? "-" : RateText.PerSecond(r.Operations, r.Elapsed),
-                skipped ? "-" : Coverage.Fraction(r.Coverage.ExpectedGarbageClasses, r.Coverage.GarbageClasses),
-                skipped ? "-" : Coverage.Fraction(r.Coverage.ExpectedAddressKinds, r.Coverage.AddressKinds),
-                skipped ? "-" : failures,
-                StopText.Of(r.StoppedBy),
-                skipped ? "-" : RateText.Seconds(r.Elapsed));
+                skipped ? "-" : RateText.Compact(r.Cases.Count),
+                skipped ? "-" : $"{RateText.Compact(r.Operations)} {ShortUnit(r.OperationUnit)}",
+                skipped || r.Coverage.Expected == 0 ? "-" : $"{r.Coverage.Reached}/{r.Coverage.Expected}",
+                r.Failed ? $"[red]{stopped}[/]" : stopped,
+                skipped ? "-" : RateText.Clock(r.Elapsed));
         }
         output.Console.Write(table);
 
         int starved = report.Results.Count(r => r.StoppedBy == StopReason.Budget && r.Cases.Count == 0);
         if (starved > 0)
-            output.Line($"  {RateText.Plural(starved, "stream")} got no time: the budget was spent before {(starved == 1 ? "it" : "them")} (a longer --budget runs them)");
+            Note(output, $"{RateText.Plural(starved, "stream")} got no time: the budget was spent before {(starved == 1 ? "it" : "them")} (a longer --budget runs them)");
         foreach (FamilyResult r in report.Results)
         {
             if (r.Configuration.SkipReason is { } why)
-                output.Line($"  skipped {r.Family} {r.Configuration.Label}: {why}");
-            else if (!r.Failed && r.Cases.Count > 0)
-            {
-                var missing = r.Coverage.MissingGarbageClasses.Concat(r.Coverage.MissingAddressKinds).ToList();
-                if (missing.Count > 0)
-                    output.Line($"  {r.Family} {r.Configuration.Label} has not reached {string.Join(", ", missing)} yet " +
-                                "(more cases reach them: a longer --budget or a larger --cases)");
-            }
+                Note(output, $"skipped {r.Family} {r.Configuration.Label}: {why}");
+            else if (!r.Failed && r.Cases.Count > 0 && r.Coverage.Missing is { Count: > 0 } missing)
+                Note(output, $"{r.Family} {r.Configuration.Label} has not reached {string.Join(", ", missing)} yet " +
+                             "(more cases reach them: a longer --budget or a larger --cases)");
         }
     }
+
+    private static void Note(CliOutput output, string text)
+    {
+        foreach (string line in WordWrap.Lines(text, Width, "  ", "    ")) output.Line(line);
+    }
+
+    /// <summary>"iterations" is the one unit too long for the column.</summary>
+    private static string ShortUnit(string unit) => unit == "iterations" ? "its" : unit;
 }

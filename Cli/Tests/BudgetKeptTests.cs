@@ -13,7 +13,7 @@ public class BudgetKeptTests
     {
         using var dir = new TempDirectory();
         var family = new SlowFamily();
-        CliRun run = CliHarness.Invoke(() => [family], "check", "--budget", "1ms", "--geometry", "tiny,classic", "--oracle", "classic",
+        CliRun run = CliHarness.Invoke(() => [family], "check", "--budget", "1ms", "--jobs", "1", "--geometry", "tiny,classic", "--oracle", "classic",
             "--out", dir.Path);
 
         Assert.Equal(ExitCodes.Holds, run.ExitCode);

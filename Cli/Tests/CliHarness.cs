@@ -8,6 +8,9 @@ public sealed record CliRun(int ExitCode, string Out, string Err)
 {
     public IReadOnlyList<string> ErrLines => Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary>stdout with the summary's notes unwrapped (a note continues on lines indented by four spaces).</summary>
+    public string Prose => Out.Replace("\n    ", " ", StringComparison.Ordinal);
+
     /// <summary>The arguments after "dotnet run --project Cli --" on every "reproduce with:" line, split as a POSIX shell would.</summary>
     public IReadOnlyList<string[]> ReplayCommands => Out.Split('\n')
         .Select(l => l.Trim())

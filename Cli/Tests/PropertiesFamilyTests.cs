@@ -19,7 +19,7 @@ public class PropertiesFamilyTests
 
         Assert.Equal(ExitCodes.Holds, run.ExitCode);
         foreach (string geometry in new[] { "classic", "modern", "tiny" })
-            Assert.Matches($@"\| properties +\| {geometry}/classic +\| +1 \| 0 +\| +[\d,]+ ops \|", run.Out);
+            Assert.Matches($@"(?m)^properties +{geometry}/classic +1 +[\d.kM]+ ops ", run.Out);
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public class PropertiesFamilyTests
             "--cases", "5", "--out", dir.Path);
 
         Assert.Equal(ExitCodes.Failed, check.ExitCode);
-        Assert.Matches(@"\| properties +\| micro/classic +\|", check.Out);
+        Assert.Matches(@"(?m)^properties +micro/classic ", check.Out);
         Assert.Matches(@"counterexample: .*\((\d) operations?\)", check.Out); // shrunk to a handful
         string[] replayArgs = Assert.Single(check.ReplayCommands);
         Assert.Equal(["--seeded-bug", "no-range-check"], replayArgs[^2..]);

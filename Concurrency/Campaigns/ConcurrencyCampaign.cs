@@ -16,7 +16,9 @@ namespace PymallocVerify.Concurrency.Campaigns;
 public static class ConcurrencyCampaign
 {
     /// <summary>One Coyote run of <paramref name="scenario"/>.</summary>
-    public static ConcurrencyCampaignResult Run(ConcurrencyScenario scenario, ExplorationStrategy strategy, int iterations, uint seed)
+    /// <param name="stop">Ends the run after the iteration in progress (the result then counts fewer iterations).</param>
+    public static ConcurrencyCampaignResult Run(ConcurrencyScenario scenario, ExplorationStrategy strategy, int iterations, uint seed,
+                                                CancellationToken stop = default)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         scenario.Validate();
@@ -35,7 +37,7 @@ public static class ConcurrencyCampaign
             .WithRandomGeneratorSeed(seed)
             .Apply(strategy);
         var clock = Stopwatch.StartNew();
-        var (bugs, trace, coyoteReport) = Execute(configuration, Test);
+        var (bugs, trace, coyoteReport) = Execute(configuration, Test, stop);
         clock.Stop();
 
         ConcurrencyCounterexample? counterexample = null;
@@ -133,11 +135,14 @@ public static class ConcurrencyCampaign
     public const uint DeadlockTimeoutMilliseconds = 60_000;
 
     /// <summary>Runs a Coyote engine quietly; returns the number of bugs, the reproducible trace and Coyote's bug text.</summary>
-    internal static (int Bugs, string Trace, string Report) Execute(Configuration configuration, Action test)
+    internal static (int Bugs, string Trace, string Report) Execute(Configuration configuration, Action test,
+                                                                   CancellationToken stop = default)
     {
         using var engine = TestingEngine.Create(configuration.WithTelemetryEnabled(false).WithConsoleLoggingEnabled(false)
             .WithDeadlockTimeout(DeadlockTimeoutMilliseconds), test);
-        engine.Run();
+        // The engine checks its stop flag between iterations, so a budget or an interrupt ends the run within one.
+        using CancellationTokenRegistration registration = stop.Register(engine.Stop);
+        if (!stop.IsCancellationRequested) engine.Run();
         var report = engine.TestReport;
         return (report.NumOfFoundBugs, engine.ReproducibleTrace ?? "", string.Join("; ", report.BugReports));
     }

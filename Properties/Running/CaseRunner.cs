@@ -37,7 +37,10 @@ public sealed class CaseRunner
     /// <summary>Runs <paramref name="testCase"/> on its backend: real memory, or the simulated space when it has a layout.</summary>
     /// <param name="snapshotAfter">After this many operations (before the rest and the teardown), <paramref name="snapshot"/>
     /// sees the model state, the heap and the backend — how the explorer hashes the state it reached.</param>
-    public RunOutcome Run(TestCase testCase, int snapshotAfter = -1, Action<ModelState, IHeapDriver, ICaseBackend>? snapshot = null)
+    /// <param name="stop">Stops a long run (a workload of thousands of steps) between steps: the outcome is then
+    /// <see cref="RunOutcome.Stopped"/>, with the steps before it checked and no teardown.</param>
+    public RunOutcome Run(TestCase testCase, int snapshotAfter = -1, Action<ModelState, IHeapDriver, ICaseBackend>? snapshot = null,
+                          CancellationToken stop = default)
     {
         ArgumentNullException.ThrowIfNull(testCase);
         using ICaseBackend backend = testCase.Layout is { } layout
@@ -47,7 +50,7 @@ public sealed class CaseRunner
         var run = new Execution(this, heap, backend);
         try
         {
-            return run.Execute(testCase.Operations, snapshotAfter, snapshot);
+            return run.Execute(testCase.Operations, snapshotAfter, snapshot, stop);
         }
         finally
         {
@@ -57,6 +60,9 @@ public sealed class CaseRunner
 
     /// <summary>A failure the runner itself found in a step (memcheck, garbage dependence, the radix answer).</summary>
     private sealed record RunnerFinding(PropertyFamily Family, string Expected, string Message);
+
+    /// <summary>How often a run looks at its stop token: every 64 steps, a few microseconds apart.</summary>
+    private const int StopPollMask = 63;
 
     /// <summary>The state of one run.</summary>
     private sealed class Execution(CaseRunner owner, IHeapDriver heap, ICaseBackend backend)
@@ -70,10 +76,11 @@ public sealed class CaseRunner
         private RunnerFinding? _finding;
 
         public RunOutcome Execute(ImmutableArray<Operation> operations, int snapshotAfter,
-            Action<ModelState, IHeapDriver, ICaseBackend>? snapshot)
+            Action<ModelState, IHeapDriver, ICaseBackend>? snapshot, CancellationToken stop)
         {
             for (int i = 0; i < operations.Length; i++)
             {
+                if ((i & StopPollMask) == 0 && stop.IsCancellationRequested) return Outcome(null, i) with { Stopped = true };
                 if (i == snapshotAfter) snapshot?.Invoke(_state, heap, backend);
                 if (Step(i, operations[i], teardown: false) is { } failure) return Outcome(failure, i + 1);
             }

@@ -18,4 +18,7 @@ public sealed record RunOutcome(
     CoverageTable Coverage)
 {
     public bool Failed => Failure is not null;
+
+    /// <summary>The run's stop token fired before it finished: the steps before it were checked, the rest never ran.</summary>
+    public bool Stopped { get; init; }
 }

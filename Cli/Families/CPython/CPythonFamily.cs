@@ -122,10 +122,11 @@ public sealed class CPythonFamily(CPythonSelection? selection = null, int casesP
                 ? settings with { Spec = OwnershipSpecVariant.SeededBugs.Single(s => s.Name == bug.Name) }
                 : settings with { Port = PortVariant.FromName(bug.Name) };
         }
-        CPythonCampaignResult result = CPythonCampaign.Run(settings, context.Cancellation);
+        CPythonCampaignResult result = CPythonCampaign.Run(settings, context.Stop);
         progress.Advance(result.Counters.Operations);
         coverage.Record(result.Coverage);
-        if (result.Failures.FirstOrDefault() is not { } failure) return new CaseOutcome(result.Counters.Operations, null);
+        if (result.Failures.FirstOrDefault() is not { } failure)
+            return new CaseOutcome(result.Counters.Operations, null, Completed: !context.Stop.IsCancellationRequested);
 
         PymallocVerify.Model.FailureRecord f = failure.Failure;
         return new CaseOutcome(result.Counters.Operations, new StreamFailure(spec.Index, spec.Seed,

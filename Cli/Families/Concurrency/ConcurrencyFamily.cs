@@ -12,10 +12,12 @@ namespace PymallocVerify.Cli.Families.Concurrency;
 /// The concurrency family (Concurrency/): Coyote explores interleavings of the catalogued scenarios — lock-free
 /// ownership queries racing arena-table growth, arena release and each other's mutations — and checks every
 /// history for linearizability against the model. One case = one Coyote run of
-/// <see cref="IterationsPerCase"/> iterations with a Coyote seed derived from the case seed. Even cases 2j run the
-/// catalogued scenarios in turn (scenario j mod s, strategy (j / s) mod 3, arenas aligned or misaligned by 272
-/// bytes alternately); odd cases run a seeded random scenario (<see cref="RandomScenarios"/>) from the case seed.
-/// With a seeded bug it runs that bug's catalogued scenario under each strategy in turn.
+/// <see cref="IterationsPerCase"/> iterations with a Coyote seed derived from the case seed. The first s × 3 cases
+/// run every catalogued scenario under every strategy once (the cells the summary requires), so a short budget
+/// reaches them all before anything else; after that, cases alternate between a seeded random scenario
+/// (<see cref="RandomScenarios"/>, the combinations nobody wrote down) and the catalogued cells again, arenas
+/// aligned or misaligned by 272 bytes in alternate rounds. With a seeded bug it runs that bug's catalogued scenario
+/// under each strategy in turn.
 /// </summary>
 public sealed class ConcurrencyFamily(int iterationsPerCase = ConcurrencyFamily.DefaultIterationsPerCase) : CaseListFamily
 {
@@ -37,45 +39,58 @@ public sealed class ConcurrencyFamily(int iterationsPerCase = ConcurrencyFamily.
 
     public override bool Runs(SeededBug bug) => bug is ConcurrencyBug;
 
+    /// <summary>Coyote runs one testing engine per process at a time.</summary>
+    public override string? ExclusiveResource => "coyote";
+
+    /// <summary>The name of a catalogued scenario under a strategy: the cells a run must reach ("a scenario never run
+    /// under PCT" is a gap the summary names).</summary>
+    public static string ScenarioCell(ConcurrencyScenario scenario, ExplorationStrategy strategy) => $"{scenario.Name}/{strategy.ToString().ToLowerInvariant()}";
+
     /// <summary>The scenarios are written for the tiny geometry (a few pools per arena); other geometries are not run.</summary>
     public override IReadOnlyList<FamilyConfiguration> Configurations(CampaignSelection selection) =>
         FamilyConfiguration.Cross(selection, [Geometry.Tiny], mustBeSelected: true);
 
-    public override Coverage NewCoverage(FamilyConfiguration configuration) => new([], []);
+    public override Coverage NewCoverage(FamilyConfiguration configuration) => new([], [],
+        ScenarioCatalog.All.SelectMany(s => ExplorationStrategies.All.Select(strategy => ScenarioCell(s, strategy))));
 
     protected override CaseOutcome RunCase(FamilyContext context, CaseSpec spec, Coverage coverage, IProgressReporter progress)
     {
         ConcurrencyScenario scenario;
         ExplorationStrategy strategy;
+        var scenarios = ScenarioCatalog.All;
+        long cells = scenarios.Count * ExplorationStrategies.All.Count;
+        long afterFirstRound = spec.Index - cells;
+        bool catalogued = afterFirstRound < 0 || afterFirstRound % 2 == 0 || context.SeededBug is ConcurrencyBug;
         if (context.SeededBug is ConcurrencyBug bug)
         {
             // The scenario written for the bug, on the configuration's oracle (the bug's own, when it needs one).
             scenario = ScenarioCatalog.Exposing(bug) with { Oracle = context.Configuration.Oracle };
             strategy = ExplorationStrategies.All[(int)(spec.Index % ExplorationStrategies.All.Count)];
         }
-        else if (spec.Index % 2 == 1)
+        else if (!catalogued)
         {
-            // Odd cases: a seeded random scenario (the combinations nobody wrote down), under the next strategy.
+            // A seeded random scenario, under the next strategy.
             scenario = RandomScenarios.Generate(spec.Seed, context.Configuration.Oracle);
-            strategy = ExplorationStrategies.All[(int)(spec.Index / 2 % ExplorationStrategies.All.Count)];
+            strategy = ExplorationStrategies.All[(int)(afterFirstRound / 2 % ExplorationStrategies.All.Count)];
         }
         else
         {
-            // Even cases: the catalogued scenarios, each aimed at one race, rotating strategy and arena alignment.
-            var scenarios = ScenarioCatalog.All;
-            long k = spec.Index / 2;
+            // Catalogued cell k: each scenario aimed at one race, rotating strategy, then arena alignment per round.
+            long k = afterFirstRound < 0 ? spec.Index : cells + afterFirstRound / 2;
             scenario = scenarios[(int)(k % scenarios.Count)] with
             {
                 Oracle = context.Configuration.Oracle,
-                ArenaMisalignment = ArenaMisalignments[(int)(k / (scenarios.Count * ExplorationStrategies.All.Count) % ArenaMisalignments.Count)],
+                ArenaMisalignment = ArenaMisalignments[(int)(k / cells % ArenaMisalignments.Count)],
             };
             strategy = ExplorationStrategies.All[(int)(k / scenarios.Count % ExplorationStrategies.All.Count)];
         }
 
         ConcurrencyCampaignResult result;
-        using (new QuietConsole()) result = ConcurrencyCampaign.Run(scenario, strategy, iterationsPerCase, (uint)spec.Seed);
+        using (new QuietConsole()) result = ConcurrencyCampaign.Run(scenario, strategy, iterationsPerCase, (uint)spec.Seed, context.Stop);
         progress.Advance(result.IterationsRun);
-        if (result.Counterexample is not { } found) return new CaseOutcome(result.IterationsRun, null);
+        if (catalogued && result.IterationsRun > 0) coverage.CountScenarioCell(ScenarioCell(scenario, strategy), result.IterationsRun);
+        if (result.Counterexample is not { } found)
+            return new CaseOutcome(result.IterationsRun, null, Completed: result.IterationsRun >= iterationsPerCase);
 
         string path = context.CounterexamplePath(Name, spec);
         found.Save(path);

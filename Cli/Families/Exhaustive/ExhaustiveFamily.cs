@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using PymallocVerify.Allocator;
 using PymallocVerify.Cli.Campaign;
@@ -24,7 +25,7 @@ public sealed class ExhaustiveFamily(int maxDepth = ExhaustiveFamily.DefaultMaxD
     /// <summary>Growth factor of the work per depth assumed before two depths have been measured.</summary>
     private const double AssumedGrowth = 8;
 
-    private readonly Dictionary<FamilyContext, List<(long Transitions, TimeSpan Elapsed)>> _measured = [];
+    private readonly ConcurrentDictionary<FamilyContext, List<(long Transitions, TimeSpan Elapsed)>> _measured = new();
 
     public override string Name => FamilyName;
 
@@ -52,21 +53,22 @@ public sealed class ExhaustiveFamily(int maxDepth = ExhaustiveFamily.DefaultMaxD
             : AssumedGrowth;
         long depthsAhead = next.Index - done[^1].Index;
         double estimateSeconds = lastElapsed.TotalSeconds * Math.Pow(growth, depthsAhead);
-        return estimateSeconds <= context.Remaining.TotalSeconds;
+        // The next depth must fit in what is left of this stream's fair share (and of the run), so one deep exploration
+        // does not hold a worker while the other streams wait for their turn.
+        TimeSpan spent = TimeSpan.FromTicks(runs.Sum(r => r.Elapsed.Ticks));
+        TimeSpan share = context.FairShare > spent ? context.FairShare - spent : TimeSpan.Zero;
+        return estimateSeconds <= Math.Min(share.TotalSeconds, context.Remaining.TotalSeconds);
     }
 
     protected override CaseOutcome RunCase(FamilyContext context, CaseSpec spec, Coverage coverage, IProgressReporter progress)
     {
         int depth = (int)spec.Index + 1;
         HeapVariant variant = context.SeededBug is HeapBug bug ? TeethCatalog.VariantOf(bug) : HeapVariant.Real(context.Configuration.Oracle);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
-        deadline.CancelAfter(context.Remaining > TimeSpan.FromSeconds(1) ? context.Remaining : TimeSpan.FromSeconds(1));
 
         var clock = Stopwatch.StartNew();
-        ExplorationResult result = ExhaustiveExplorer.Run(context.Configuration.Geometry, variant, depth, deadline.Token,
+        ExplorationResult result = ExhaustiveExplorer.Run(context.Configuration.Geometry, variant, depth, context.Stop,
             new StatesReporter(progress), context.CounterexampleDirectory);
-        if (!_measured.TryGetValue(context, out var runs)) _measured[context] = runs = [];
-        runs.Add((result.Transitions, clock.Elapsed));
+        _measured.GetOrAdd(context, _ => []).Add((result.Transitions, clock.Elapsed));
 
         if (result.Counterexample is { } found)
         {

@@ -58,15 +58,15 @@ public abstract class PropertyCampaignFamily(int casesPerRun) : CaseListFamily
                 StopAtFirstFailure = true,
                 Simulated = Layout(geometry, spec.Seed),
             };
-        // Without --cases the case draws on the stream's time slice: its FsCheck runs and its shrink stop when the slice
-        // is spent (at least a second, so the first case of a thin slice still checks something), and a case cut short
-        // is marked so. With --cases every case runs whole, whatever the machine's speed.
+        // Without --cases the case draws on the run's budget: its FsCheck runs and its shrink stop when the budget is
+        // spent (its shrink gets at least a second), and a case cut short is marked so. With --cases every case runs
+        // whole, whatever the machine's speed.
         if (context.MaxCases is null)
         {
             TimeSpan left = context.Remaining > MinimumCaseTime ? context.Remaining : MinimumCaseTime;
             settings = settings with { Budget = left, MaxShrinkTime = settings.MaxShrinkTime < left ? settings.MaxShrinkTime : left };
         }
-        PropertyCampaignResult result = PropertyCampaign.Run(settings, context.Cancellation);
+        PropertyCampaignResult result = PropertyCampaign.Run(settings, context.Stop);
         progress.Advance(result.OperationsChecked);
         coverage.Record(result.Coverage);
         if (result.Failures.FirstOrDefault() is not { } failure) return new CaseOutcome(result.OperationsChecked, null, Completed: !result.Cancelled);

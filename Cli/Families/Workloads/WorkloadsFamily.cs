@@ -55,12 +55,12 @@ public sealed class WorkloadsFamily(int stepsPerCase = WorkloadsFamily.DefaultSt
         WorkloadShape shape = ShapeOf(spec.Index);
         TestCase workload = WorkloadGenerator.Generate(shape, geometry, spec.Seed, stepsPerCase);
         var runner = new CaseRunner(geometry, variant);
-        RunOutcome outcome = runner.Run(workload);
+        RunOutcome outcome = runner.Run(workload, stop: context.Stop);
         progress.Advance(outcome.OperationsExecuted);
         coverage.Record(outcome.Coverage);
-        if (!outcome.Failed) return new CaseOutcome(outcome.OperationsExecuted, null);
+        if (!outcome.Failed) return new CaseOutcome(outcome.OperationsExecuted, null, Completed: !outcome.Stopped);
 
-        ShrinkResult shrunk = CaseShrinker.Shrink(workload, outcome, c => runner.Run(c), budget: context.Remaining > MinimumShrink && context.Remaining < ShrinkBudget ? context.Remaining : context.Remaining <= MinimumShrink ? MinimumShrink : ShrinkBudget, cancellation: context.Cancellation);
+        ShrinkResult shrunk = CaseShrinker.Shrink(workload, outcome, c => runner.Run(c), budget: context.Remaining > MinimumShrink && context.Remaining < ShrinkBudget ? context.Remaining : context.Remaining <= MinimumShrink ? MinimumShrink : ShrinkBudget, cancellation: context.Clock.Interruption);
         string note = $"workload {shape.ToString().ToLowerInvariant()} of {stepsPerCase} operations from seed 0x{spec.Seed:x16}; " +
                       $"shrunk from step {outcome.Failure!.Step + 1}";
         Counterexample file = PropertyCampaign.ToCounterexample(runner, shrunk.Case, shrunk.Outcome, replaySeed: null, note);
