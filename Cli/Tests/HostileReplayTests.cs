@@ -22,7 +22,7 @@ public class HostileReplayTests(ITestOutputHelper output)
     private static IEnumerable<string> CorpusFiles() =>
         Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Corpus"), "*.json").OrderBy(f => f, StringComparer.Ordinal);
 
-    private static string ConcurrencyFile() => CorpusFiles().Single(f => File.ReadAllText(f).Contains("concurrency-counterexample/2", StringComparison.Ordinal));
+    private static string ConcurrencyFile() => CorpusFiles().Single(f => File.ReadAllText(f).Contains("concurrency-counterexample/3", StringComparison.Ordinal));
 
     /// <summary>(description, bytes).</summary>
     public static IEnumerable<(string Name, byte[] Bytes)> Variants(string file)
@@ -102,6 +102,8 @@ public class HostileReplayTests(ITestOutputHelper output)
     [InlineData("cut in half")]
     [InlineData("digits changed")]
     [InlineData("empty decisions")]
+    [InlineData("steps halved")]
+    [InlineData("two decisions swapped")]
     public void A_damaged_Coyote_trace_is_never_a_HOLDS(string damage)
     {
         using var dir = new TempDirectory();
@@ -112,15 +114,27 @@ public class HostileReplayTests(ITestOutputHelper output)
             "garbage" => "ʘ‿ʘ not a trace",
             "cut in half" => trace[..(trace.Length / 2)],
             "digits changed" => new string(trace.Select(c => char.IsAsciiDigit(c) ? (char)('0' + (c - '0' + 3) % 10) : c).ToArray()),
+            // Still Coyote's JSON and still a schedule it can follow: only the digest tells it from the recorded one.
+            "steps halved" => WithSteps(trace, steps => steps.Take(steps.Count / 2)),
+            "two decisions swapped" => WithSteps(trace, steps => steps.Take(4).Reverse().Concat(steps.Skip(4))),
             _ => "{}",
         };
         string path = dir.File("damaged.json");
         File.WriteAllText(path, root.ToJsonString());
 
         CliRun run = CliHarness.Invoke("replay", path);
-        Assert.True(run.ExitCode is ExitCodes.BadUsage or ExitCodes.Failed, $"exit {run.ExitCode}\n{run.Out}\n{run.Err}");
+        Assert.True(run.ExitCode == ExitCodes.BadUsage, $"exit {run.ExitCode}\n{run.Out}\n{run.Err}");
+        Assert.Contains("$.coyoteTrace", run.Err);
         Assert.DoesNotContain("HOLDS", run.Out);
         Assert.True(Wrong(run) is null, Wrong(run));
+    }
+
+    private static string WithSteps(string trace, Func<IReadOnlyList<JsonNode?>, IEnumerable<JsonNode?>> change)
+    {
+        JsonNode parsed = JsonNode.Parse(trace)!;
+        var steps = parsed["Steps"]!.AsArray().Select(s => s?.DeepClone()).ToList();
+        parsed["Steps"] = new JsonArray([.. change(steps)]);
+        return parsed.ToJsonString();
     }
 
     [Fact]

@@ -18,8 +18,13 @@ namespace PymallocVerify.Concurrency.Campaigns;
 /// </summary>
 public sealed record ConcurrencyCounterexample
 {
-    /// <summary>Version 2 names a seeded bug by its catalog name (version 1 wrote an enum member that no longer exists).</summary>
-    public const string FormatName = "pymalloc-verify/concurrency-counterexample/2";
+    /// <summary>
+    /// Version 3 adds <c>coyoteTraceSha256</c>: a trace changed after it was recorded — one decision altered or steps
+    /// dropped — can still be a schedule Coyote follows to a clean end, which would read as "the race is fixed"; the
+    /// digest refuses it instead. Version 2 files, which have no digest, are refused for the same reason. Version 2
+    /// named a seeded bug by its catalog name (version 1 wrote an enum member that no longer exists).
+    /// </summary>
+    public const string FormatName = "pymalloc-verify/concurrency-counterexample/3";
 
     public string Format { get; init; } = FormatName;
     public required ConcurrencyScenario Scenario { get; init; }
@@ -103,8 +108,9 @@ public sealed record ConcurrencyCounterexample
         }
         catch (JsonException e) { throw new ArgumentException($"{source}: not a concurrency counterexample ({StrictJson.Describe(e)})", e); }
         if (format != FormatName)
-            throw new ArgumentException($"{source}: expected format '{FormatName}', got '{format}'" +
-                (format == FormatName[..^1] + "1" ? " (recorded before the seeded-bug catalog: find the failure again with check)" : ""));
+            throw new ArgumentException($"{source}: at $.format: expected format '{FormatName}', got '{format}'" +
+                (format == FormatName[..^1] + "1" ? " (recorded before the seeded-bug catalog: find the failure again with check)" : "") +
+                (format == FormatName[..^1] + "2" ? " (its trace has no digest, so a changed trace could replay as fixed: find the failure again with check)" : ""));
         FileForm? file;
         try { file = JsonSerializer.Deserialize<FileForm>(json, Json); }
         catch (JsonException e) { throw new ArgumentException($"{source}: not a concurrency counterexample ({StrictJson.Describe(e)})", e); }
@@ -117,17 +123,23 @@ public sealed record ConcurrencyCounterexample
         string Format, string Name, string Geometry, OracleKind Oracle, string? Bug, bool InterleaveMemoryAccesses,
         ulong ArenaMisalignment, string Setup, IReadOnlyList<string> Threads,
         ExplorationStrategy Strategy, uint Seed, int Iteration, FailureKind Failure, string Summary,
-        IReadOnlyList<string> History, string Explanation, string CoyoteTrace)
+        IReadOnlyList<string> History, string Explanation, string CoyoteTrace, string CoyoteTraceSha256)
     {
         public static FileForm From(ConcurrencyCounterexample c) => new(
             c.Format, c.Scenario.Name, c.Scenario.Geometry, c.Scenario.Oracle, c.Scenario.Bug?.Name, c.Scenario.InterleaveMemoryAccesses,
             c.Scenario.ArenaMisalignment, ScriptText.Format(c.Scenario.Setup), c.Scenario.Threads.Select(ScriptText.Format).ToArray(),
-            c.Strategy, c.Seed, c.Iteration, c.Failure, c.Summary, c.History, c.Explanation, c.CoyoteTrace);
+            c.Strategy, c.Seed, c.Iteration, c.Failure, c.Summary, c.History, c.Explanation, c.CoyoteTrace, TraceDigest(c.CoyoteTrace));
+
+        /// <summary>SHA-256 of the trace's UTF-8 text, lower-case hex.</summary>
+        public static string TraceDigest(string trace) =>
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(trace)));
 
         public ConcurrencyCounterexample ToCounterexample(string source)
         {
             if (string.IsNullOrWhiteSpace(CoyoteTrace)) throw new ArgumentException($"{source}: the Coyote trace is missing");
             RequireCoyoteTraceShape(CoyoteTrace, source);
+            if (!string.Equals(CoyoteTraceSha256, TraceDigest(CoyoteTrace), StringComparison.Ordinal))
+                throw new ArgumentException($"{source}: at $.coyoteTraceSha256: does not match $.coyoteTrace (the trace was changed after it was recorded)");
             if (Iteration < 1) throw new ArgumentException($"{source}: at $.iteration: {Iteration} is not an iteration (they count from 1)");
             if (!Enum.IsDefined(Strategy) || !Enum.IsDefined(Failure) || !Enum.IsDefined(Oracle))
                 throw new ArgumentException($"{source}: an unknown strategy, failure or oracle name");
