@@ -66,7 +66,7 @@ public static class MutantsCommand
             if (app.Cancellation.IsCancellationRequested)
             {
                 // What was hunted before the signal is still worth seeing; the rest is neither killed nor survived.
-                if (outcomes.Count > 0) Print(app.Output, outcomes);
+                if (outcomes.Count > 0) Print(app.Output, outcomes, verdict: false);
                 app.Output.Line($"INTERRUPTED: {RateText.Plural(outcomes.Count, "seeded bug")} hunted before the signal; the rest did not run.");
                 return outcomes.Any(o => o.Ran && !o.Killed) ? ExitCodes.Failed : app.InterruptedExitCode;
             }
@@ -137,7 +137,8 @@ public static class MutantsCommand
         return new MutantOutcome(bug, family.Name, false, null, report.Elapsed, report.CasesRun, null, null, why);
     }
 
-    public static void Print(CliOutput output, IReadOnlyList<MutantOutcome> outcomes)
+    /// <param name="verdict">False after an interrupt: the bugs not hunted make "all killed" a claim the run cannot make.</param>
+    public static void Print(CliOutput output, IReadOnlyList<MutantOutcome> outcomes, bool verdict = true)
     {
         var table = new Table().Border(output.Interactive ? TableBorder.Rounded : TableBorder.Ascii);
         foreach (string column in new[] { "Seeded bug", "Family", "Killed", "Configuration", "Time to kill", "Cases", "Counterexample length" })
@@ -162,6 +163,7 @@ public static class MutantsCommand
             else if (!o.Killed)
                 output.Line($"    survived {o.Family} ({RateText.Plural(o.CasesRun, "case")} in {RateText.Seconds(o.TimeToKill)})");
         }
+        if (!verdict) return;
         int ran = outcomes.Count(o => o.Ran);
         var survivors = outcomes.Where(o => o.Ran && !o.Killed).Select(o => o.Bug.Name).ToList();
         string notRun = ran < outcomes.Count ? $" ({outcomes.Count - ran} not run with this selection)" : "";

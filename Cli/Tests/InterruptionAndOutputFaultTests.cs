@@ -56,6 +56,39 @@ public class InterruptionAndOutputFaultTests
         Assert.Contains(report.Descendants("skipped"), s => ((string?)s.Attribute("message"))!.StartsWith("interrupted", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_signal_stops_mutants_with_what_was_hunted_listed_and_no_verdict_on_the_rest()
+    {
+        using var dir = new TempDirectory();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in new[] { Tool, "mutants", "--budget", "60s", "--out", dir.File("out") }) start.ArgumentList.Add(a);
+        start.Environment["CI"] = "true";
+        using Process process = Process.Start(start)!;
+        var stdout = new System.Text.StringBuilder();
+        var hunting = new ManualResetEventSlim();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (stdout) stdout.AppendLine(e.Data);
+            if (e.Data.StartsWith("[mutants] ", StringComparison.Ordinal)) hunting.Set();
+        };
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        process.BeginOutputReadLine();
+        Assert.True(hunting.Wait(TimeSpan.FromSeconds(60)), "mutants never started");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(0, Kill(process.Id, 2));
+        bool exited = process.WaitForExit(TimeSpan.FromSeconds(20));
+        if (!exited) process.Kill(entireProcessTree: true);
+        Assert.True(exited, "still running 20 s after the signal");
+        process.WaitForExit();
+        string output;
+        lock (stdout) output = stdout.ToString();
+        Assert.True(process.ExitCode == ExitCodes.Interrupted, $"exit {process.ExitCode}\n{output}\n{await stderr}");
+        Assert.Contains("INTERRUPTED: ", output);
+        Assert.DoesNotContain("ALL KILLED", output);
+    }
+
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 
