@@ -40,8 +40,10 @@ public enum SharedAccess
     ArenaTablePublish,
     /// <summary>Reader loads a slot's base address.</summary>
     ArenaSlotRead,
-    /// <summary>Writer stores a slot's base address (publish or unpublish).</summary>
-    ArenaSlotWrite,
+    /// <summary>Writer stores a new arena's base address in its slot (publish).</summary>
+    ArenaSlotPublish,
+    /// <summary>Writer stores 0 in a released arena's slot (unpublish).</summary>
+    ArenaSlotClear,
     /// <summary>Reader loads the arena index at a pool base.</summary>
     ArenaIndexRead,
     /// <summary>Writer returns an arena's memory to the system.</summary>

@@ -28,7 +28,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         arena.NTotalPools = arena.NFreePools;
         _oracle.OnArenaAdded(address, ref _hooks);
         // Publish last: a lock-free reader that sees the base sees a fully set-up slot.
-        _hooks.Interleave(SharedAccess.ArenaSlotWrite);
+        _hooks.Interleave(SharedAccess.ArenaSlotPublish);
         Volatile.Write(ref arena.Address, address);
 
         _arenasAllocatedTotal++;
@@ -70,7 +70,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             $"arena {index} (0x{address:x}) is released with {arena.NFreePools} of {arena.NTotalPools} pools free");
         arena.NextArena = _unusedArenaObjects;
         _unusedArenaObjects = index;
-        _hooks.Interleave(SharedAccess.ArenaSlotWrite);
+        _hooks.Interleave(SharedAccess.ArenaSlotClear);
         Volatile.Write(ref arena.Address, 0UL);
         _hooks.AfterArenaSlotCleared(ref arena, address);
         _oracle.OnArenaRemoved(address, ref _hooks);

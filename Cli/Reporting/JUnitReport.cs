@@ -68,7 +68,7 @@ public static class JUnitReport
                         $"{RateText.Plural(r.Cases.Count, "case")} ({CaseRange.Format(r.Cases)}), {r.Operations} {r.OperationUnit}, " +
                         $"garbage classes {Coverage.Fraction(r.Coverage.ExpectedGarbageClasses, r.Coverage.GarbageClasses)}, " +
                         $"address kinds {Coverage.Fraction(r.Coverage.ExpectedAddressKinds, r.Coverage.AddressKinds)}, " +
-                        $"scenario cells {Coverage.Fraction(r.Coverage.ExpectedScenarioCells, r.Coverage.ScenarioCells)}, " +
+                        $"concurrency cells {Coverage.Fraction(r.Coverage.ExpectedConcurrencyCells, r.Coverage.ConcurrencyCells)}, " +
                         $"stopped by {StopText.Of(r.StoppedBy)}"));
                 }
                 suite.Add(testcase);

@@ -39,7 +39,7 @@ public static class ReportJson
                 {
                     ["garbageClasses"] = Counts(r.Coverage.GarbageClasses),
                     ["addressKinds"] = Counts(r.Coverage.AddressKinds),
-                    ["scenarioCells"] = Counts(r.Coverage.ScenarioCells),
+                    ["concurrencyCells"] = Counts(r.Coverage.ConcurrencyCells),
                     ["missing"] = new JsonArray(r.Coverage.Missing.Select(m => (JsonNode)JsonValue.Create(m)!).ToArray()),
                 },
                 ["failures"] = new JsonArray(r.Failures.Select(f => (JsonNode)new JsonObject

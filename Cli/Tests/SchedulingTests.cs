@@ -17,19 +17,25 @@ namespace PymallocVerify.Cli.Tests;
 public class SchedulingTests
 {
     [Fact]
-    public void The_first_cases_of_the_concurrency_family_run_every_catalogued_scenario_under_every_strategy()
+    public void The_first_cases_of_the_concurrency_family_meet_every_scenario_strategy_and_access_interleaving_cell()
     {
         using var dir = new TempDirectory();
-        int cells = ScenarioCatalog.All.Count * ExplorationStrategies.All.Count;
-        CliRun run = CliHarness.Invoke(() => [new ConcurrencyFamily(iterationsPerCase: 2)], "check", "--family", "concurrency",
-            "--cases", cells.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", dir.Path);
+        var family = new ConcurrencyFamily(iterationsPerCase: 30);
+        int cases = ScenarioCatalog.All.Count * ExplorationStrategies.All.Count;
+        CliRun run = CliHarness.Invoke(() => [family], "check", "--family", "concurrency",
+            "--cases", cases.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", dir.Path);
 
         Assert.Equal(ExitCodes.Holds, run.ExitCode);
-        Assert.Matches($@"(?m)^concurrency +tiny/classic +{cells} +\S+ its +{cells}/{cells} ", run.Out);
-        Assert.Matches($@"(?m)^concurrency +tiny/radix +{cells} +\S+ its +{cells}/{cells} ", run.Out);
+        foreach (FamilyConfiguration c in family.Configurations(new CampaignSelection([Geometry.Tiny], [OracleKind.PoolIndex, OracleKind.RadixTree])))
+        {
+            int cells = family.NewCoverage(c).Expected;
+            Assert.True(cells > cases, $"{c.Label}: the scenario cells and the access interleavings");
+            Assert.Matches($@"(?m)^concurrency +{c.Label} +{cases} +\S+ its +{cells}/{cells} ", run.Out);
+        }
         Assert.DoesNotContain("has not reached", run.Out);
         JsonNode stream = JsonNode.Parse(File.ReadAllText(Path.Combine(dir.Path, "report.json")))!["streams"]![0]!;
-        Assert.Equal(cells, stream["coverage"]!["scenarioCells"]!.AsObject().Count);
+        Assert.Contains("grow-while-reading/pct", stream["coverage"]!["concurrencyCells"]!.AsObject().Select(p => p.Key));
+        Assert.Contains("slot-read before table-publish", stream["coverage"]!["concurrencyCells"]!.AsObject().Select(p => p.Key));
     }
 
     [Fact]

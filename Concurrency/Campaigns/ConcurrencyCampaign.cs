@@ -26,10 +26,15 @@ public static class ConcurrencyCampaign
 
         int iterationsRun = 0;
         IterationOutcome? failure = null;
+        var interleavings = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        void Count(IterationOutcome outcome)
+        {
+            foreach (string cell in outcome.Interleavings) interleavings[cell] = interleavings.GetValueOrDefault(cell) + 1;
+        }
         void Test()
         {
             iterationsRun++;
-            IterationRunner.RunAsCoyoteTest(scenario, outcome => failure = outcome);
+            IterationRunner.RunAsCoyoteTest(scenario, outcome => failure = outcome, Count);
         }
 
         var configuration = Configuration.Create()
@@ -56,7 +61,10 @@ public static class ConcurrencyCampaign
                 CoyoteTrace = trace,
             };
         }
-        return new ConcurrencyCampaignResult(scenario, strategy, seed, iterationsRun, clock.Elapsed, counterexample);
+        return new ConcurrencyCampaignResult(scenario, strategy, seed, iterationsRun, clock.Elapsed, counterexample)
+        {
+            Interleavings = interleavings,
+        };
     }
 
     /// <summary>

@@ -13,6 +13,9 @@ public sealed record ConcurrencyCampaignResult(
 {
     public bool BugFound => Counterexample is not null;
 
+    /// <summary>How many iterations met each access-interleaving cell (<see cref="Harness.AccessInterleavingCells"/>).</summary>
+    public IReadOnlyDictionary<string, long> Interleavings { get; init; } = new Dictionary<string, long>();
+
     public double IterationsPerSecond => Elapsed.TotalSeconds > 0 ? IterationsRun / Elapsed.TotalSeconds : 0;
 
     public override string ToString() =>

@@ -8,7 +8,7 @@ namespace PymallocVerify.Concurrency.Harness;
 /// </summary>
 public readonly struct CoyoteHooks(IterationContext context) : IHeapHooks
 {
-    public void Interleave(SharedAccess access) => context.Interleave();
+    public void Interleave(SharedAccess access) => context.Access(access);
 
     public void AfterArenaSlotCleared(ref ArenaObject slot, ulong formerAddress) =>
         context.Bug?.AfterArenaSlotCleared(ref slot, formerAddress);

@@ -22,6 +22,9 @@ public sealed class IterationContext(ConcurrencyBug? bug, bool interleaveMemoryA
 
     public HistoryRecorder Recorder { get; } = new();
 
+    /// <summary>The concurrent phase's shared accesses, for the interleaving cells (<see cref="AccessInterleavingCells"/>).</summary>
+    public SharedAccessLog Accesses { get; } = new();
+
     public volatile bool Active;
 
     /// <summary>The script thread running on this OS thread (0 = setup / the test's own thread).</summary>
@@ -39,5 +42,13 @@ public sealed class IterationContext(ConcurrencyBug? bug, bool interleaveMemoryA
     public void Interleave()
     {
         if (Active) Microsoft.Coyote.Runtime.SchedulingPoint.Interleave();
+    }
+
+    /// <summary>A scheduling point before a shared access of the protocol, and the access logged where it then runs.</summary>
+    public void Access(SharedAccess access)
+    {
+        if (!Active) return;
+        Microsoft.Coyote.Runtime.SchedulingPoint.Interleave();
+        Accesses.Record(CurrentThread, access, Recorder.Stamp(), CurrentInvocation);
     }
 }

@@ -11,6 +11,9 @@ public sealed record IterationOutcome(
 {
     public bool Failed => Failure is not null;
 
+    /// <summary>The access-interleaving cells the iteration met (<see cref="SharedAccessLog.Interleavings"/>).</summary>
+    public IReadOnlySet<string> Interleavings { get; init; } = new HashSet<string>();
+
     public static IterationOutcome Pass(IReadOnlyList<TimedCall<HeapCall>> history) => new(null, "linearizable", history, "");
 
     /// <summary>The failing history printed readably, with why it fails.</summary>

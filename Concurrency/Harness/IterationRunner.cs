@@ -59,6 +59,13 @@ public static class IterationRunner
         IterationContext.CurrentThread = 0;
 
         var history = context.Recorder.History;
+        return Judge(heap, spec, initial, history, thrown) with { Interleavings = context.Accesses.Interleavings(history) };
+    }
+
+    private static IterationOutcome Judge<TOracle>(
+        ConcurrentHeap<ControlledMemory, TOracle, CoyoteHooks, CoyoteLock> heap, HeapHistorySpec spec, HeapSpecState initial,
+        IReadOnlyList<TimedCall<HeapCall>> history, Exception? thrown) where TOracle : struct, IOwnershipOracle
+    {
         if (thrown is not null)
             return new IterationOutcome(FailureKind.WorkerThrew, $"a script thread threw {thrown.GetType().Name}: {thrown.Message}", history, thrown.ToString());
 
@@ -107,9 +114,11 @@ public static class IterationRunner
     }
 
     /// <summary>Runs <see cref="Run"/> inside a Coyote test and turns a failure into a Coyote bug.</summary>
-    internal static void RunAsCoyoteTest(ConcurrencyScenario scenario, Action<IterationOutcome> onFailure)
+    internal static void RunAsCoyoteTest(ConcurrencyScenario scenario, Action<IterationOutcome> onFailure,
+                                         Action<IterationOutcome>? onEach = null)
     {
         var outcome = Run(scenario);
+        onEach?.Invoke(outcome);
         if (!outcome.Failed) return;
         onFailure(outcome);
         Specification.Assert(false, "{0}: {1}", outcome.Failure, outcome.Summary);

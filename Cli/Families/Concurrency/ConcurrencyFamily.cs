@@ -2,6 +2,7 @@ using PymallocVerify.Allocator;
 using PymallocVerify.Cli.Campaign;
 using PymallocVerify.Concurrency.Bugs;
 using PymallocVerify.Concurrency.Campaigns;
+using PymallocVerify.Concurrency.Harness;
 using PymallocVerify.Concurrency.Scripts;
 using PymallocVerify.SeededBugs;
 using PymallocVerify.SeededBugs.Races;
@@ -51,7 +52,8 @@ public sealed class ConcurrencyFamily(int iterationsPerCase = ConcurrencyFamily.
         FamilyConfiguration.Cross(selection, [Geometry.Tiny], mustBeSelected: true);
 
     public override Coverage NewCoverage(FamilyConfiguration configuration) => new([], [],
-        ScenarioCatalog.All.SelectMany(s => ExplorationStrategies.All.Select(strategy => ScenarioCell(s, strategy))));
+        [.. ScenarioCatalog.All.SelectMany(s => ExplorationStrategies.All.Select(strategy => ScenarioCell(s, strategy))),
+         .. AccessInterleavingCells.Required(configuration.Oracle)]);
 
     protected override CaseOutcome RunCase(FamilyContext context, CaseSpec spec, Coverage coverage, IProgressReporter progress)
     {
@@ -88,7 +90,8 @@ public sealed class ConcurrencyFamily(int iterationsPerCase = ConcurrencyFamily.
         ConcurrencyCampaignResult result;
         using (new QuietConsole()) result = ConcurrencyCampaign.Run(scenario, strategy, iterationsPerCase, (uint)spec.Seed, context.Stop);
         progress.Advance(result.IterationsRun);
-        if (catalogued && result.IterationsRun > 0) coverage.CountScenarioCell(ScenarioCell(scenario, strategy), result.IterationsRun);
+        if (catalogued && result.IterationsRun > 0) coverage.CountConcurrencyCell(ScenarioCell(scenario, strategy), result.IterationsRun);
+        foreach ((string cell, long iterations) in result.Interleavings) coverage.CountConcurrencyCell(cell, iterations);
         if (result.Counterexample is not { } found)
             return new CaseOutcome(result.IterationsRun, null, Completed: result.IterationsRun >= iterationsPerCase);
 
