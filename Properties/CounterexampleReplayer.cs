@@ -12,7 +12,7 @@ namespace PymallocVerify.Properties;
 public sealed record ReplayStep(int Step, string Operation, VerdictKind Verdict, string Expected, string Observed, bool Teardown);
 
 /// <summary>What a replay did: the program, each step's expected and observed result, and whether it passed.</summary>
-/// <param name="Library">For a file found on libpython: the library file it was replayed on, and the version it reports.</param>
+/// <param name="Library">For a file found on libpython: the library file it was replayed on, and where it was found.</param>
 public sealed record CounterexampleReplayReport(Counterexample Counterexample, string VariantName, IReadOnlyList<ReplayStep> Steps, FailureRecord? Failure,
                                                 string? Library = null)
 {
