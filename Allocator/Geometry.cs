@@ -22,6 +22,12 @@ public sealed record Geometry
     public int PageSize { get; init; } = 4096;
 
     /// <summary>
+    /// ADDRESS_BITS of the radix-tree oracle's arena map: 64 (CPython 3.11+) or 48 (3.10, the top 16 address bits
+    /// ignored). Only the node sizes (so the statistics) and addresses at or above 2^48 tell them apart.
+    /// </summary>
+    public int RadixAddressBits { get; init; } = Radix.ArenaMapLayout.FullAddressBits;
+
+    /// <summary>
     /// Opt-in to run the pool-header oracle with pools larger than a page — the configuration bpo-37211
     /// called a "segfault factory". Exists only to demonstrate that failure; never set it otherwise.
     /// </summary>
@@ -102,6 +108,8 @@ public sealed record Geometry
         if (BlocksPerPool(NumSizeClasses - 1) < 2)
             Fail($"a pool must hold at least two blocks of the largest class ({BlockSize(NumSizeClasses - 1)} bytes) " +
                  $"after its {PoolOverhead}-byte header: pool initialisation threads the second block");
+        if (RadixAddressBits > 64 || RadixAddressBits - ArenaBits < 3)
+            Fail($"the arena map's address bits must be at most 64 and at least ARENA_BITS + 3 (one key bit per level); got {RadixAddressBits}");
         if (oracle == OracleKind.PoolIndex && PoolSize > PageSize && !UnsafeAllowPoolHeaderOracleWithPoolsLargerThanPage)
             Fail($"the pool-header oracle needs POOL_SIZE <= page size ({PoolSize} > {PageSize}): its read of a foreign " +
                  "pointer's pool base could fall in an unmapped page (bpo-37211); use the radix-tree oracle");

@@ -12,7 +12,9 @@ namespace PymallocVerify.Properties;
 public sealed record ReplayStep(int Step, string Operation, VerdictKind Verdict, string Expected, string Observed, bool Teardown);
 
 /// <summary>What a replay did: the program, each step's expected and observed result, and whether it passed.</summary>
-public sealed record CounterexampleReplayReport(Counterexample Counterexample, string VariantName, IReadOnlyList<ReplayStep> Steps, FailureRecord? Failure)
+/// <param name="Library">For a file found on libpython: the library file it was replayed on, and where it was found.</param>
+public sealed record CounterexampleReplayReport(Counterexample Counterexample, string VariantName, IReadOnlyList<ReplayStep> Steps, FailureRecord? Failure,
+                                                string? Library = null)
 {
     public bool Passed => Failure is null;
 
@@ -22,6 +24,7 @@ public sealed record CounterexampleReplayReport(Counterexample Counterexample, s
         Counterexample c = Counterexample;
         var text = new StringBuilder();
         text.Append($"counterexample: geometry {c.Geometry}, oracle {c.Oracle}, found on variant {c.Variant}, replayed on {VariantName}\n");
+        if (Library is not null) text.Append($"libpython: {Library}\n");
         if (c.ReplaySeed is not null) text.Append($"FsCheck replay seed: {c.ReplaySeed}\n");
         text.Append(ProgramPrinter.Print(c.Operations));
         text.Append("steps:\n");
@@ -45,10 +48,13 @@ public static class CounterexampleReplayer
     /// <exception cref="ArgumentException">Unknown oracle or variant name.</exception>
     public static CounterexampleReplayReport Replay(string path, string? variant = null) => Replay(CounterexampleFile.Read(path), variant);
 
-    public static CounterexampleReplayReport Replay(Counterexample counterexample, string? variant = null)
+    /// <param name="libraries">libpython files for a file found on libpython (the CLI's <c>--libpython</c>); refused for any other file.</param>
+    public static CounterexampleReplayReport Replay(Counterexample counterexample, string? variant = null, IReadOnlyList<string>? libraries = null)
     {
         ArgumentNullException.ThrowIfNull(counterexample);
-        if (counterexample.CPython is not null) return CPython.CPythonReplayer.Replay(counterexample, variant); // found on libpython: replay there
+        if (counterexample.CPython is not null) return CPython.CPythonReplayer.Replay(counterexample, variant, libraries); // found on libpython: replay there
+        if (libraries is { Count: > 0 })
+            throw new ArgumentException("--libpython applies to a counterexample found on libpython (with a \"cpython\" section); this one was found on the port");
         OracleKind oracle = ParseOracle(counterexample.Oracle);
         HeapVariant heap = ResolveVariant(variant ?? HeapVariant.RealName, oracle);
         Geometry geometry = PropertyGeometries.FromModel(counterexample.Geometry);

@@ -21,6 +21,10 @@ public static class SeededBugCatalog
     public static CPythonBug PortOtherReleasePolicy { get; } = new("port-other-release-policy",
         "the port keeps a wholly free arena CPython 3.8 returns (or returns the one 3.9+ keeps)", CPythonBugSide.Port);
 
+    public static CPythonBug PortOtherRadixLayout { get; } = new("port-other-radix-layout",
+        "the port's arena map keys on 3.11's 64 address bits when configured as 3.10 (or on 3.10's 48 as 3.11)",
+        CPythonBugSide.Port, OracleKind.RadixTree);
+
     public static CPythonBug SpecForeignOwned { get; } = new("spec-foreign-owned",
         "a broken spec that says Owned for addresses inside foreign blocks", CPythonBugSide.Spec);
 
@@ -61,6 +65,7 @@ public static class SeededBugCatalog
         new RadixNodeLinkedBeforeFilled(),
         PortNextSizeClass,
         PortOtherReleasePolicy,
+        PortOtherRadixLayout,
         SpecForeignOwned,
     ];
 

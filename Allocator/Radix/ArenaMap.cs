@@ -3,8 +3,8 @@ using System.Runtime.CompilerServices;
 namespace PymallocVerify.Allocator.Radix;
 
 /// <summary>
-/// CPython 3.10+'s arena map (bpo-37448; 64-bit layout of 3.11+): root → mid → bottom nodes keyed by the address
-/// bits above ARENA_BITS, leaves <see cref="ArenaCoverage"/> per ARENA_SIZE-aligned span. Marking an arena
+/// CPython 3.10+'s arena map (bpo-37448; the 64-bit layouts of 3.10 and 3.11+, <see cref="ArenaMapLayout"/>): root →
+/// mid → bottom nodes keyed by the address bits above ARENA_BITS, leaves <see cref="ArenaCoverage"/> per ARENA_SIZE-aligned span. Marking an arena
 /// writes one leaf (aligned base) or two (unaligned: the top of its span, the bottom of the next). Nodes are
 /// created on demand and never freed, so a lock-free reader can never follow a dangling link; every node is
 /// fully built before the release store that links it. Writers are serialized by the heap's lock.
@@ -42,9 +42,12 @@ public sealed class ArenaMap
     /// </summary>
     private LeafHint _hint = LeafHint.None;
 
-    public ArenaMap(int arenaBits)
+    /// <param name="arenaBits">ARENA_BITS.</param>
+    /// <param name="addressBits">ADDRESS_BITS: 64 (3.11+) or 48 (3.10, whose walk ignores the top 16 bits; the hints key
+    /// on the whole address, so an alias they miss is found by the walk).</param>
+    public ArenaMap(int arenaBits, int addressBits = ArenaMapLayout.FullAddressBits)
     {
-        Layout = new ArenaMapLayout(arenaBits);
+        Layout = new ArenaMapLayout(arenaBits, addressBits);
         _interior = new ChunkShape(Layout.InteriorBits);
         _bottom = new ChunkShape(Layout.BottomBits);
         _topShift = Layout.TopShift;

@@ -22,7 +22,7 @@ public struct RadixTreeOracle : IOwnershipOracle
     public void Initialize(Geometry geometry)
     {
         ArgumentNullException.ThrowIfNull(geometry);
-        _map = new ArenaMap(geometry.ArenaBits);
+        _map = new ArenaMap(geometry.ArenaBits, geometry.RadixAddressBits);
     }
 
     public readonly void OnArenaAdded<THooks>(ulong arenaBase, ref THooks hooks) where THooks : struct, IHeapHooks =>

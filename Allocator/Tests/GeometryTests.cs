@@ -1,4 +1,5 @@
 using PymallocVerify.Allocator;
+using PymallocVerify.Allocator.Radix;
 
 namespace PymallocVerify.Allocator.Tests;
 
@@ -92,6 +93,20 @@ public class GeometryTests
         Geometry.Modern.Validate(OracleKind.RadixTree);
         (Geometry.Modern with { UnsafeAllowPoolHeaderOracleWithPoolsLargerThanPage = true }).Validate(OracleKind.PoolIndex);
         Assert.Throws<ArgumentException>(() => new PymallocHeap<NativeMemorySpace, PoolIndexOracle, NoHooks>(Geometry.Modern));
+    }
+
+    [Fact]
+    public void The_arena_maps_address_bits_select_its_layout_and_are_refused_outside_what_the_map_can_key_on()
+    {
+        using var python310 = new PymallocHeap<NativeMemorySpace, RadixTreeOracle, NoHooks>(Geometry.Modern with { RadixAddressBits = 48 });
+        using var python311 = new PymallocHeap<NativeMemorySpace, RadixTreeOracle, NoHooks>(Geometry.Modern);
+        Assert.Equal((48, 8_192L), (python310.Oracle.Map.Layout.AddressBits, python310.Oracle.Map.Layout.RootBytes));
+        Assert.Equal((64, 262_144L), (python311.Oracle.Map.Layout.AddressBits, python311.Oracle.Map.Layout.RootBytes));
+        foreach (int bits in new[] { 65, 22 }) // more than a pointer; fewer than one key bit per level above 20 arena bits
+        {
+            var e = Assert.Throws<ArgumentException>(() => (Geometry.Modern with { RadixAddressBits = bits }).Validate(OracleKind.RadixTree));
+            Assert.Contains("the arena map's address bits", e.Message);
+        }
     }
 
     [Fact]

@@ -24,6 +24,35 @@ public class RadixTreeOracleTests
     }
 
     [Fact]
+    public void The_3_10_layout_keys_on_48_address_bits_with_an_8_KiB_root()
+    {
+        var layout = new ArenaMapLayout(20, ArenaMapLayout.Python310AddressBits);
+        Assert.Equal((10, 10, 8), (layout.TopBits, layout.MidBits, layout.BottomBits));
+        Assert.Equal(48, layout.TopShift + layout.TopBits);
+        Assert.Equal((8_192L, 8_192L, 2_048L), (layout.RootBytes, layout.MidNodeBytes, layout.BottomNodeBytes));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ArenaMapLayout(20, 65));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ArenaMapLayout(20, 22));
+    }
+
+    [Fact]
+    public void The_3_10_map_ignores_the_top_16_address_bits_and_the_3_11_map_does_not()
+    {
+        ulong b = 0x7f12_3400_5000, alias = b + (3UL << 48); // same low 48 bits
+        var narrow = new ArenaMap(20, ArenaMapLayout.Python310AddressBits);
+        var wide = ModernMap();
+        narrow.Mark(b, ref _none);
+        wide.Mark(b, ref _none);
+        // The last-arena and leaf-chunk hints key on the whole address; the walk finds the alias all the same.
+        Assert.True(narrow.IsUsed(alias, ref _none));
+        Assert.True(narrow.IsUsed(alias + (A - 1), ref _none));
+        Assert.False(narrow.IsUsed(alias + A, ref _none));
+        Assert.False(wide.IsUsed(alias, ref _none));
+        Assert.Equal((1, 1), (narrow.MidNodeCount, narrow.BottomNodeCount));
+        Assert.Equal(8_192 + 8_192 + 2_048, narrow.GetStats().TotalBytes);
+        narrow.CheckInvariants();
+    }
+
+    [Fact]
     public void An_arena_aligned_arena_writes_tail_hi_minus_one_and_nothing_in_the_next_span()
     {
         ArenaMap map = ModernMap();

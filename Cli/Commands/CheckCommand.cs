@@ -35,11 +35,8 @@ public static class CheckCommand
             HelpName = "NAME",
         };
         Option<SeededBug?> seededBug = CliOptions.SeededBug();
-        Option<string[]> libpython = new("--libpython")
-        {
-            Description = "cpython family: use this libpython3.X.so first for its version (repeatable). Default: pyenv's, then the system's.",
-            HelpName = "FILE",
-        };
+        Option<string[]> libpython = CliOptions.LibPython(
+            "cpython family: use this libpython3.X.so first for its version (repeatable). Default: pyenv's, then the system's.");
         Option<string?> cpython = new("--cpython")
         {
             Description = "cpython family: versions to run, all or a comma list of 3.8, 3.9, 3.10, 3.11. Default all.",
@@ -84,6 +81,10 @@ public static class CheckCommand
         output.Line($"pymalloc-verify check: seed {settings.Seed}, shard {settings.Shard}, budget {settings.Budget}, {RateText.Plural(settings.Jobs, "worker")}" +
                     (settings.MaxCases is { } m ? $", at most {m} case{(m == 1 ? "" : "s")} per stream" : "") +
                     (settings.SeededBug is { } bug ? $", SEEDED BUG {bug.Name}" : ""));
+        // The cpython streams are labelled by minor version (the label seeds their cases); which file and release ran is said here.
+        foreach (CPythonFamily c in families.OfType<CPythonFamily>())
+        foreach (string library in c.LoadedLibraries(settings.Selection))
+            output.Line($"  {library}");
 
         CampaignReport report;
         app.WatchesInterrupts = true;

@@ -19,13 +19,16 @@ public static class ReplayCommandLine
         Option<SeededBug?> seededBug = Options.CliOptions.SeededBug();
         seededBug.Hidden = false;
         seededBug.Description = "Replay on this seeded-bug variant instead of the real allocator (check prints it when the failure was found on one).";
+        Option<string[]> libpython = Options.CliOptions.LibPython(
+            "A counterexample found on libpython: replay on this libpython3.X.so of the file's version (repeatable, as in check). " +
+            "Default: $PMV_LIBPYTHON, the library the file records, pyenv's, then the system's.");
         var command = new Command("replay", "Re-run a saved counterexample and print it.\n" +
             "Exit codes: 0 the program passes now, 1 it still fails, 2 the file cannot be used (malformed, unknown version " +
             "or value, a trace Coyote cannot follow), 3 a bug in this tool.")
         {
-            file, seededBug,
+            file, seededBug, libpython,
         };
-        command.SetAction(parse => Run(app, parse.GetValue(file)!, new ReplayOptions(parse.GetValue(seededBug))));
+        command.SetAction(parse => Run(app, parse.GetValue(file)!, new ReplayOptions(parse.GetValue(seededBug), parse.GetValue(libpython) ?? [])));
         return command;
     }
 

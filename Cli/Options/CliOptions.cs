@@ -105,6 +105,13 @@ public static class CliOptions
         DefaultValueFactory = _ => "artifacts",
     }, "artifacts");
 
+    /// <summary><c>--libpython FILE</c> (repeatable): a libpython3.X.so to use first for its version (check's cpython family, replay).</summary>
+    public static Option<string[]> LibPython(string description) => new("--libpython")
+    {
+        Description = description,
+        HelpName = "FILE",
+    };
+
     /// <summary>Hidden <c>--seeded-bug NAME</c>: a bug of the seeded-bug catalog (docs/teeth.md).</summary>
     public static Option<SeededBug?> SeededBug() => new("--seeded-bug")
     {

@@ -22,4 +22,5 @@ public interface ICounterexampleReplayer
 
 /// <summary>Options of the <c>replay</c> command that a replayer may honour.</summary>
 /// <param name="SeededBug">Replay on this variant instead of the real allocator (<c>--seeded-bug</c>).</param>
-public sealed record ReplayOptions(SeededBug? SeededBug = null);
+/// <param name="Libraries">libpython files to replay a file found on libpython with (<c>--libpython</c>); null or empty: found as usual.</param>
+public sealed record ReplayOptions(SeededBug? SeededBug = null, IReadOnlyList<string>? Libraries = null);

@@ -24,7 +24,7 @@ public sealed class PropertiesReplayer : ICounterexampleReplayer
         try
         {
             Counterexample counterexample = CounterexampleFile.Parse(root.GetRawText(), path);
-            report = CounterexampleReplayer.Replay(counterexample, options.SeededBug?.Name);
+            report = CounterexampleReplayer.Replay(counterexample, options.SeededBug?.Name, options.Libraries);
         }
         catch (CounterexampleFormatException e)
         {

@@ -71,6 +71,14 @@ public class PropertiesFamilyTests
         CliRun race = CliHarness.Invoke("replay", RepositoryFile("Properties/Regressions/teeth-no-bound-check.json"), "--seeded-bug", "mutation-skips-lock");
         Assert.Equal(ExitCodes.BadUsage, race.ExitCode);
         Assert.Contains("mutation-skips-lock is a race", Assert.Single(race.ErrLines));
+
+        // --libpython names the library a file found on libpython replays on; this one was found on the port.
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("libpython3.11.so.1.0"), "");
+        CliRun library = CliHarness.Invoke("replay", RepositoryFile("Properties/Regressions/teeth-no-bound-check.json"),
+            "--libpython", dir.File("libpython3.11.so.1.0"));
+        Assert.Equal(ExitCodes.BadUsage, library.ExitCode);
+        Assert.Contains("--libpython applies to a counterexample found on libpython", Assert.Single(library.ErrLines));
     }
 
     [Fact]

@@ -326,21 +326,14 @@ public sealed class CPythonCaseRunner
             };
         }
 
-        /// <summary>
-        /// The statistics text of both sides, byte for byte — on 3.10 without the arena-map section: the port's map has
-        /// 3.11's 64-bit layout, whose node sizes and counts are not 3.10's (docs/cpython.md).
-        /// </summary>
+        /// <summary>The statistics text of both sides, byte for byte (on 3.10+ with the arena-map section).</summary>
         private StepVerdict? StatsDiffer(string when)
         {
             string realText = real.DebugMallocStats(), portText = port!.DebugMallocStats();
-            if (_preset.RadixAddressBits is int bits && bits != 64)
-                (realText, portText) = (WithoutArenaMap(realText), WithoutArenaMap(portText));
             if (realText == portText) return null;
             int line = realText.Split('\n').Zip(portText.Split('\n')).TakeWhile(p => p.First == p.Second).Count();
             string Line(string text) => text.Split('\n') is var lines && line < lines.Length ? $"line {line + 1}: \"{lines[line]}\"" : "(ends)";
             return Differs(when, new StepDifference("sys._debugmallocstats() text", Line(realText), Line(portText)));
-
-            static string WithoutArenaMap(string text) => text.IndexOf("\narena map counts\n", StringComparison.Ordinal) is var at and >= 0 ? text[..at] : text;
         }
 
         /// <param name="operation">What ran ("free(b3)", "teardown free(b0)", "after the teardown").</param>

@@ -13,8 +13,10 @@ namespace PymallocVerify.Properties.CPython;
 /// </summary>
 public static class CPythonReplayer
 {
-    /// <exception cref="ArgumentException">No libpython of that version is installed, or an unknown variant.</exception>
-    public static CounterexampleReplayReport Replay(Counterexample counterexample, string? variant = null, IEnumerable<string>? libraries = null)
+    /// <param name="libraries">libpython files to use first (the CLI's <c>--libpython</c>, as in <c>check</c>); one must be of the file's version.</param>
+    /// <exception cref="ArgumentException">No libpython of that version is installed, a named library is missing or of
+    /// another version only, or an unknown variant.</exception>
+    public static CounterexampleReplayReport Replay(Counterexample counterexample, string? variant = null, IReadOnlyList<string>? libraries = null)
     {
         ArgumentNullException.ThrowIfNull(counterexample);
         CPythonSubject subject = counterexample.CPython
@@ -38,13 +40,18 @@ public static class CPythonReplayer
         var steps = outcome.Trace.Select(t => new ReplayStep(t.Step,
             t.Teardown ? ProgramPrinter.OperationName(t.Operation) : lines[t.Step],
             t.Verdict.Kind, t.Verdict.Expected, t.Verdict.Observed, t.Teardown)).ToList();
-        return new CounterexampleReplayReport(counterexample, CPythonCampaign.VariantName(runner), steps, outcome.Failure);
+        return new CounterexampleReplayReport(counterexample, CPythonCampaign.VariantName(runner), steps, outcome.Failure,
+            $"{install.Path} ({install.Origin})");
     }
 
     /// <summary>An installed libpython of the subject's version: explicit paths first, then the recorded library, then the usual places.</summary>
-    private static LibPythonInstall FindInstall(CPythonSubject subject, IEnumerable<string>? libraries)
+    private static LibPythonInstall FindInstall(CPythonSubject subject, IReadOnlyList<string>? libraries)
     {
         List<string> candidates = [.. libraries ?? []];
+        // Named libraries of other versions would be passed over in silence, and the replay would run on another file.
+        if (candidates.Count > 0 && !candidates.Any(path => LibPythonLocator.VersionOf(path) == subject.Version))
+            throw new ArgumentException($"--libpython names no libpython{subject.Version} ({string.Join(", ", candidates)}), " +
+                                        $"but the file was found on CPython {subject.Version}");
         if (subject.Library is { } recorded && File.Exists(recorded) && LibPythonLocator.VersionOf(recorded) == subject.Version)
             candidates.Add(recorded);
         return LibPythonLocator.Find(subject.Version, out string why, candidates)

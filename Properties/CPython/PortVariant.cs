@@ -40,7 +40,22 @@ public sealed record PortVariant(string Name, string Description, Func<CPythonPr
                 : new PortSide<RadixTreeOracle>(preset, region, other);
         });
 
-    public static IReadOnlyList<PortVariant> SeededBugs { get; } = [NextSizeClass, OtherReleasePolicy];
+    /// <summary>
+    /// Seeded: the other radix-tree version's arena-map layout (3.10 with 3.11's 64 address bits, 3.11 with 3.10's 48).
+    /// Every address a case asks about is below 2^48, where the two agree: only the node sizes in the statistics differ.
+    /// On the pool-header versions there is no arena map, and the port is the faithful one.
+    /// </summary>
+    public static PortVariant OtherRadixLayout { get; } = new(SeededBugCatalog.PortOtherRadixLayout.Name, SeededBugCatalog.PortOtherRadixLayout.Description,
+        (preset, region) =>
+        {
+            if (preset.Oracle == OracleKind.PoolIndex) return new PortSide<PoolIndexOracle>(preset, region);
+            int other = preset.Geometry.RadixAddressBits == ArenaMapLayout.FullAddressBits
+                ? ArenaMapLayout.Python310AddressBits
+                : ArenaMapLayout.FullAddressBits;
+            return new PortSide<RadixTreeOracle>(preset with { Geometry = preset.Geometry with { RadixAddressBits = other } }, region);
+        });
+
+    public static IReadOnlyList<PortVariant> SeededBugs { get; } = [NextSizeClass, OtherReleasePolicy, OtherRadixLayout];
 
     public bool IsSeededBug => Name != FaithfulName;
 

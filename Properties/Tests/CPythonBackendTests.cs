@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using PymallocVerify.Allocator;
 using PymallocVerify.Model;
 using PymallocVerify.Properties.Backend.CPython;
 using PymallocVerify.Properties.CPython;
@@ -55,6 +56,26 @@ public class CPythonBackendTests(ITestOutputHelper output)
             Assert.Equal(region.Base + 2 * pool, python.SlotAddress(0));
             Assert.Equal(1, python.AllocatedBlocks());
             output.WriteLine($"round {round}: {python.Image.Banner.Split('\n')[0]}; restore #{python.Image.Restores}");
+        }
+    }
+
+    [Fact]
+    public void Twin_regions_sit_alike_under_both_arena_map_layouts_so_their_node_counts_agree()
+    {
+        // 3.10's bottom nodes span 256 MiB, 3.11's 16 GiB: regions at different offsets from such a boundary would put one
+        // arena under different numbers of nodes, and the twins' statistics would differ in the arena-map section.
+        var regions = Enumerable.Range(0, 3).Select(_ => new PlacementRegion(Geometry.Modern, [0], layout: null)).ToList();
+        try
+        {
+            foreach (PlacementRegion region in regions)
+            {
+                Assert.Equal(0UL, region.Base % (1UL << 28));
+                Assert.Equal(region.Base >> 34, (region.End + (1UL << 20) - 1) >> 34); // one arena past the end included
+            }
+        }
+        finally
+        {
+            foreach (PlacementRegion region in regions) region.Dispose();
         }
     }
 

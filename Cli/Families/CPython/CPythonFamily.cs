@@ -19,8 +19,9 @@ public sealed record CPythonSelection(IReadOnlyList<string> Versions, IReadOnlyL
 /// <summary>
 /// The real thing under test: the same generated programs on each installed CPython's pymalloc (libpython, a fresh
 /// allocator per program), every step checked against the model and compared with the port configured as that version,
-/// address for address. One configuration per version, labelled with the version the loaded library reports
-/// (<c>cpython3.9.18/classic</c>); a version that is not installed
+/// address for address. One configuration per version, labelled with the minor version (<c>cpython3.9/classic</c>): the
+/// label is part of every case's seed, so a seed checks the same programs with any patch release of that version
+/// (<see cref="LoadedLibraries"/> says which file and release ran). A version that is not installed
 /// (or cannot be driven), or whose geometry (3.8/3.9 classic, 3.10/3.11 modern) or oracle is not selected, is skipped with
 /// the reason. One CLI case = a campaign of <see cref="CasesPerRun"/> programs.
 /// </summary>
@@ -44,7 +45,22 @@ public sealed class CPythonFamily(CPythonSelection? selection = null, int casesP
 
     public override bool Runs(SeededBug bug) => bug is CPythonBug;
 
-    public override IReadOnlyList<FamilyConfiguration> Configurations(CampaignSelection selection)
+    public override IReadOnlyList<FamilyConfiguration> Configurations(CampaignSelection selection) =>
+        [.. Streams(selection).Select(s => new FamilyConfiguration(s.Preset.Geometry with { Name = GeometryPrefix + s.Preset.Version },
+            s.Preset.Oracle, s.Skip))];
+
+    /// <summary>
+    /// One line per runnable stream: the library file it loads and the release that file reports
+    /// (<c>cpython3.9/classic: CPython 3.9.18 from /root/.pyenv/versions/3.9.18/lib/libpython3.9.so.1.0 (pyenv 3.9.18)</c>).
+    /// </summary>
+    public IReadOnlyList<string> LoadedLibraries(CampaignSelection selection) =>
+        [.. Streams(selection).Where(s => s.Skip is null).Select(s =>
+            $"{FamilyName}{s.Preset.Version}/{OracleNames.Of(s.Preset.Oracle)}: CPython {s.Release} from {s.Install!.Path} ({s.Install.Origin})")];
+
+    /// <summary>A version's stream: its preset, the library found for it and the release it reports, or why it is skipped.</summary>
+    private sealed record VersionStream(CPythonPreset Preset, LibPythonInstall? Install, string? Release, string? Skip);
+
+    private List<VersionStream> Streams(CampaignSelection selection)
     {
         IReadOnlyList<LibPythonInstall> installs;
         try
@@ -55,7 +71,7 @@ public sealed class CPythonFamily(CPythonSelection? selection = null, int casesP
         {
             throw new UsageException($"--libpython: {e.Message}");
         }
-        var list = new List<FamilyConfiguration>();
+        var list = new List<VersionStream>();
         foreach (CPythonPreset preset in Presets())
         {
             LibPythonInstall? install = installs.FirstOrDefault(i => i.Version == preset.Version);
@@ -64,16 +80,19 @@ public sealed class CPythonFamily(CPythonSelection? selection = null, int casesP
                 skip = $"CPython {preset.Version} runs the {preset.Geometry.Name} geometry, which is not selected";
             if (skip is null && !selection.Oracles.Contains(preset.Oracle))
                 skip = $"CPython {preset.Version} decides with the {OracleNames.Of(preset.Oracle)} oracle, which is not selected";
-            string version = preset.Version;
-            if (skip is null) (version, skip) = LoadedVersion(install!);
-            list.Add(new FamilyConfiguration(preset.Geometry with { Name = GeometryPrefix + version }, preset.Oracle, skip));
+            if (skip is null && selection.SeededBug?.RequiredOracle is { } needed && needed != preset.Oracle)
+                skip = $"seeded bug {selection.SeededBug.Name} needs the {OracleNames.Of(needed)} oracle; CPython {preset.Version} decides with the {OracleNames.Of(preset.Oracle)} one";
+            string? release = null;
+            if (skip is null) (release, skip) = LoadedVersion(install!);
+            list.Add(new VersionStream(preset, install, release, skip));
         }
         return list;
     }
 
     /// <summary>
-    /// The version the library really is, from a loaded copy's <c>Py_GetVersion()</c> ("3.9.18"): the stream's label says
-    /// which CPython ran. A library that cannot be loaded is a skip with the reason. The copy stays in the pool for the run.
+    /// The release the library really is, from a loaded copy's <c>Py_GetVersion()</c> ("3.9.18"), for
+    /// <see cref="LoadedLibraries"/>. A library that cannot be loaded is a skip with the reason. The copy stays in the pool
+    /// for the run.
     /// </summary>
     private static (string Version, string? Skip) LoadedVersion(LibPythonInstall install)
     {
@@ -91,12 +110,8 @@ public sealed class CPythonFamily(CPythonSelection? selection = null, int casesP
         }
     }
 
-    /// <summary>"3.9" from a configuration's geometry name ("cpython3.9.18" or "cpython3.9").</summary>
-    private static string MinorVersionOf(FamilyConfiguration configuration)
-    {
-        string[] parts = configuration.Geometry.Name[GeometryPrefix.Length..].Split('.');
-        return $"{parts[0]}.{parts[1]}";
-    }
+    /// <summary>"3.9" from a configuration's geometry name ("cpython3.9").</summary>
+    private static string MinorVersionOf(FamilyConfiguration configuration) => configuration.Geometry.Name[GeometryPrefix.Length..];
 
     // Low and near-2^64 addresses are never asked of libpython: its read of their pool header could fault.
     public override Coverage NewCoverage(FamilyConfiguration configuration) => new(
@@ -131,7 +146,17 @@ public sealed class CPythonFamily(CPythonSelection? selection = null, int casesP
         PymallocVerify.Model.FailureRecord f = failure.Failure;
         return new CaseOutcome(result.Counters.Operations, new StreamFailure(spec.Index, spec.Seed,
             $"{failure.Counterexample.CPython}: {f.Family} at step {f.Step + 1} of the shrunk program: {f.Message}",
-            failure.FilePath, failure.Counterexample.Operations.Length, context.SeededBugReplayOption));
+            failure.FilePath, failure.Counterexample.Operations.Length, ReplayOptions(context, install)));
+    }
+
+    /// <summary>The reproduce line's options: the seeded bug, and the library when <c>--libpython</c> chose it (replay would
+    /// otherwise look for one itself).</summary>
+    private static string? ReplayOptions(FamilyContext context, LibPythonInstall install)
+    {
+        string? library = install.Origin == LibPythonLocator.ExplicitOrigin
+            ? "--libpython " + (install.Path.Any(char.IsWhiteSpace) ? $"'{install.Path}'" : install.Path)
+            : null;
+        return string.Join(' ', new[] { context.SeededBugReplayOption, library }.Where(o => o is not null)) is { Length: > 0 } options ? options : null;
     }
 
     private IEnumerable<CPythonPreset> Presets() =>

@@ -4,7 +4,8 @@ namespace PymallocVerify.Properties.Backend.CPython;
 
 /// <summary>
 /// Finds libpython shared libraries: explicit paths first (<c>--libpython</c>; a missing one is an error), then those in
-/// <see cref="EnvironmentVariable"/> (missing ones are passed over), then pyenv's builds (<c>$PYENV_ROOT/versions/*/lib</c>, default <c>~/.pyenv</c>), then the system's
+/// <see cref="EnvironmentVariable"/> (missing ones are passed over), then pyenv's builds (<c>$PYENV_ROOT/versions/*/lib</c>;
+/// <c>~/.pyenv</c> only when PYENV_ROOT is unset), then the system's
 /// (<c>/usr/lib/x86_64-linux-gnu</c> and friends, e.g. Debian's <c>libpython3.11</c> package). For each minor version
 /// the first one found wins, in that order.
 /// </summary>
@@ -12,6 +13,9 @@ public static partial class LibPythonLocator
 {
     /// <summary>Paths of libpython files to use before any other, separated by ':' (like PATH).</summary>
     public const string EnvironmentVariable = "PMV_LIBPYTHON";
+
+    /// <summary><see cref="LibPythonInstall.Origin"/> of a file named explicitly (<c>--libpython</c>).</summary>
+    public const string ExplicitOrigin = "explicit";
 
     private static readonly string[] SystemDirectories =
         ["/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib", "/lib/x86_64-linux-gnu"];
@@ -44,7 +48,7 @@ public static partial class LibPythonLocator
             if (!File.Exists(path)) throw new ArgumentException($"libpython '{path}' does not exist");
             if (VersionOf(path) is null)
                 throw new ArgumentException($"'{path}' is not named like a libpython (libpython3.X.so[.1.0]): its version cannot be told");
-            Add(path, "explicit");
+            Add(path, ExplicitOrigin);
         }
         // The environment is ambient configuration (CI sets it for every job): a file that is not there is passed over.
         foreach (string path in EnvironmentPaths())
@@ -85,12 +89,11 @@ public static partial class LibPythonLocator
             ? paths.Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : [];
 
+    /// <summary>$PYENV_ROOT, or ~/.pyenv when it is unset (as pyenv itself reads it): a set PYENV_ROOT hides ~/.pyenv.</summary>
     private static IEnumerable<string> PyenvRoots()
     {
-        var roots = new List<string>();
-        if (Environment.GetEnvironmentVariable("PYENV_ROOT") is { Length: > 0 } root) roots.Add(root);
+        if (Environment.GetEnvironmentVariable("PYENV_ROOT") is { Length: > 0 } root) return [root];
         string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        if (home.Length > 0) roots.Add(System.IO.Path.Combine(home, ".pyenv"));
-        return roots.Distinct(StringComparer.Ordinal);
+        return home.Length > 0 ? [System.IO.Path.Combine(home, ".pyenv")] : [];
     }
 }

@@ -33,7 +33,13 @@ public sealed unsafe class PlacementRegion : IDisposable
     /// <summary>Address space per region: untouched pages cost nothing.</summary>
     public const ulong RegionBytes = 256UL << 20;
 
-    private const ulong RegionAlignment = 1UL << 20;
+    /// <summary>
+    /// The span one bottom node of 3.10's arena map covers (2^(20 + 8) bytes, = <see cref="RegionBytes"/>). Node counts
+    /// depend on where arenas are, not only on their offsets: twin regions at different offsets from such a boundary would
+    /// put an arena under one bottom node in one and under the next in the other, and the statistics would differ. Aligned
+    /// to it, twins are congruent: every arena's leaf sits in the same place of the same number of nodes.
+    /// </summary>
+    private const ulong RegionAlignment = 1UL << 28;
     private const ulong PageSize = 4096;
 
     /// <summary>How far around an object a query can reach: offsets of up to a pool from a pool boundary.</summary>
@@ -390,11 +396,14 @@ public sealed unsafe class PlacementRegion : IDisposable
         private static readonly Stack<ulong> Idle = new();
 
         /// <summary>
-        /// The span one bottom node of the 64-bit arena map covers (2^(20 + 14) bytes). Node counts depend on where arenas
-        /// are, not only on their offsets: a region across such a boundary would need one node more than its twin, and
-        /// the statistics of the two allocators would differ. So no region crosses one.
+        /// The span one bottom node of 3.11's arena map covers (2^(20 + 14) bytes; 3.10's mid nodes, 2^38, are multiples).
+        /// A region across such a boundary would need one node more than its twin, and the statistics of the two
+        /// allocators would differ. So no region crosses one — nor does the arena after its end, where an unaligned arena
+        /// at the very end writes its tail_lo.
         /// </summary>
         private const int BottomNodeSpanBits = 34;
+
+        private const ulong LargestArena = 1UL << 20;
 
         public static ulong Rent()
         {
@@ -409,7 +418,7 @@ public sealed unsafe class PlacementRegion : IDisposable
                 {
                     ulong fresh = (ulong)NativeMemory.AlignedAlloc((nuint)RegionBytes, (nuint)RegionAlignment);
                     if (fresh == 0) throw new OutOfMemoryException($"could not map a region of {RegionBytes} bytes");
-                    if (fresh >> BottomNodeSpanBits == (fresh + RegionBytes - 1) >> BottomNodeSpanBits) return fresh;
+                    if (fresh >> BottomNodeSpanBits == (fresh + RegionBytes + LargestArena - 1) >> BottomNodeSpanBits) return fresh;
                     crossing.Add(fresh); // kept until another is found, so the allocator does not hand it back
                 }
             }
