@@ -20,6 +20,28 @@ public class StatsCommandTests
         Assert.Contains("invariants: hold", run.Out);
     }
 
+    [CPythonInstalledFact("3.10")]
+    public void Stats_as_CPython_3_10_prints_libpythons_own_text_with_the_arena_map_and_the_port_matches_it()
+    {
+        CliRun run = CliHarness.Invoke("stats", "--cpython", "3.10", "--operations", "2000");
+
+        Assert.Equal(ExitCodes.Holds, run.ExitCode);
+        Assert.Contains("stats: CPython 3.10 (modern, radix tree, 48-bit addresses, last usable arena kept)", run.Out);
+        Assert.Matches(@"libpython: /\S+libpython3\.10\S*", run.Out);
+        Assert.Contains("# arenas allocated current         =", run.Out); // CPython's own column layout
+        Assert.Contains("arena map counts", run.Out);
+        Assert.Contains("# bytes lost to arena map root     =                8,192", run.Out); // 3.10's 2^10-entry root
+        Assert.Contains("identical: the port's text is this text byte for byte", run.Out);
+    }
+
+    [Fact]
+    public void Stats_as_CPython_refuses_a_geometry_an_unknown_version_and_a_libpython_without_it()
+    {
+        Assert.Equal(ExitCodes.BadUsage, CliHarness.Invoke("stats", "--cpython", "3.10", "--geometry", "tiny").ExitCode);
+        Assert.Equal(ExitCodes.BadUsage, CliHarness.Invoke("stats", "--cpython", "3.12").ExitCode);
+        Assert.Equal(ExitCodes.BadUsage, CliHarness.Invoke("stats", "--libpython", "/nowhere/libpython3.10.so").ExitCode);
+    }
+
     [Fact]
     public void Modern_with_the_classic_oracle_waives_the_page_rule_and_says_so()
     {

@@ -7,7 +7,10 @@ using PymallocVerify.Properties.Running;
 namespace PymallocVerify.Properties.CPython;
 
 /// <summary>A run on libpython, with what it checked.</summary>
-public sealed record CPythonRunResult(RunOutcome Outcome, CPythonRunCounters Counters);
+/// <param name="Statistics">libpython's <c>_PyObject_DebugMallocStats()</c> text after the operations, before the teardown
+/// (with a port alongside, compared byte for byte: a run that passes had the same text on both); null when the run
+/// stopped before the end of the operations.</param>
+public sealed record CPythonRunResult(RunOutcome Outcome, CPythonRunCounters Counters, string? Statistics = null);
 
 /// <summary>
 /// Runs a case of the operation language on libpython's pymalloc (a fresh allocator per case), checking every step
@@ -64,7 +67,7 @@ public sealed class CPythonCaseRunner
         using IAllocatorSide? port = Port?.Create(Preset, portRegion!);
         var run = new LockStepExecution(this, real, port);
         RunOutcome outcome = run.Execute(testCase.Operations);
-        return new CPythonRunResult(outcome, run.Counters);
+        return new CPythonRunResult(outcome, run.Counters, run.Statistics);
     }
 
     /// <summary>Where a query's garbage goes, decided once from libpython's state and applied to both sides.</summary>
@@ -82,12 +85,15 @@ public sealed class CPythonCaseRunner
 
         public CPythonRunCounters Counters { get; } = new();
 
+        public string? Statistics { get; private set; }
+
         public RunOutcome Execute(ImmutableArray<Operation> operations)
         {
             for (int i = 0; i < operations.Length; i++)
                 if (Step(i, operations[i], teardown: false) is { } failure) return Outcome(failure, i + 1);
 
             int end = operations.Length;
+            Statistics = real.DebugMallocStats();
             if (port is not null && StatsDiffer("after the operations") is { } statistics)
                 return Outcome(Record(end, new FreeOp(0), statistics, teardown: true), end);
             while (!_state.Blocks.IsEmpty)
