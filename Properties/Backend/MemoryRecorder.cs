@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using PymallocVerify.Allocator;
 using PymallocVerify.Model;
@@ -80,7 +81,14 @@ public sealed unsafe class MemoryRecorder : IDisposable
 
     public bool IsTestOwned(ulong address, ulong length) => _regions.Contains(address, length);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per heap read and write: the refusal stays out of line
     public void Check(string what, ulong address, ulong length)
+    {
+        if (length != 0 && !_regions.Contains(address, length)) Refuse(what, address, length);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Refuse(string what, ulong address, ulong length)
     {
         try
         {
