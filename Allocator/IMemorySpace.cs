@@ -43,4 +43,10 @@ public interface IMemorySpace
 
     /// <summary>Sets <paramref name="count"/> bytes to <paramref name="value"/>.</summary>
     void Fill(ulong destination, byte value, ulong count);
+
+    /// <summary>
+    /// The backend's log of changed pools, if it keeps one (test backends): a <see cref="HeapCheckLevel.Full"/> heap
+    /// then re-walks only the pools that changed. Read once per audit, never on a production path.
+    /// </summary>
+    IPoolWriteLog? PoolWriteLog => null;
 }

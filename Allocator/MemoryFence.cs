@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace PymallocVerify.Allocator;
 
 /// <summary>
@@ -9,6 +11,10 @@ namespace PymallocVerify.Allocator;
 public sealed class MemoryFence
 {
     private readonly List<(ulong Start, ulong End)> _regions = [];
+
+    // The region that answered last: a checked run makes one test per heap read and write, and nearly all of them
+    // land in the arena or pool of the one before, so this answers without the binary search. (0, 0) holds nothing.
+    private ulong _lastStart, _lastEnd;
 
     public int Count => _regions.Count;
 
@@ -25,21 +31,38 @@ public sealed class MemoryFence
     {
         int at = IndexOf(start);
         if (at >= 0 && _regions[at].Start == start) _regions.RemoveAt(at);
+        (_lastStart, _lastEnd) = (0, 0);
     }
 
-    public void Clear() => _regions.Clear();
+    public void Clear()
+    {
+        _regions.Clear();
+        (_lastStart, _lastEnd) = (0, 0);
+    }
 
-    public bool Contains(ulong address, ulong length)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Contains(ulong address, ulong length) =>
+        address - _lastStart < _lastEnd - _lastStart // the regions are disjoint: the one that holds address decides
+            ? length <= _lastEnd - address
+            : ContainsSearched(address, length);
+
+    private bool ContainsSearched(ulong address, ulong length)
     {
         int at = IndexOf(address);
-        return at >= 0 && length <= _regions[at].End - address;
+        if (at < 0) return false;
+        (_lastStart, _lastEnd) = _regions[at];
+        return length <= _lastEnd - address;
     }
 
     /// <summary>Throws <see cref="WildAccessException"/> unless [address, address + length) lies in one region.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Check(string what, ulong address, ulong length)
     {
-        if (length != 0 && !Contains(address, length)) throw new WildAccessException(what, address, length, Nearest(address));
+        if (length != 0 && !Contains(address, length)) Refuse(what, address, length);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Refuse(string what, ulong address, ulong length) => throw new WildAccessException(what, address, length, Nearest(address));
 
     /// <summary>The region holding <paramref name="address"/>, or -1.</summary>
     private int IndexOf(ulong address)

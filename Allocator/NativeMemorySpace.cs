@@ -44,6 +44,8 @@ public unsafe struct NativeMemorySpace : IMemorySpace
     public void Copy(ulong destination, ulong source, ulong count) =>
         Buffer.MemoryCopy((void*)source, (void*)destination, count, count);
 
+    public IPoolWriteLog? PoolWriteLog => null; // no log: every audit walks every pool (and no box per audit)
+
     public void Fill(ulong destination, byte value, ulong count) =>
         NativeMemory.Fill((void*)destination, (nuint)count, value);
 }

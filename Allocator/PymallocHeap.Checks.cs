@@ -17,7 +17,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     {
         try
         {
-            CheckInvariants();
+            Audit();
         }
         catch (HeapInvariantException broken)
         {

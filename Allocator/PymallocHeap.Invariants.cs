@@ -12,14 +12,35 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     private Dictionary<ulong, uint>? _listedPools; // pool on a usedpools list -> its class
     private bool[] _emptyPoolMarks = [];  // per pool of the arena being checked: on its freepools list
     private bool[] _freeBlockMarks = [];  // per block of the pool being checked: on its free list
+    // With a backend's write log (IPoolWriteLog): per pool (arena slot × pool index), the number of the last audit
+    // that found its blocks right. A pool stamped by the last audit that passed, which the log says is unchanged,
+    // holds the bytes that passed, so the audit skips its walk (CheckPoolBlocks reads nothing outside the pool).
+    // A slot that gets another arena is no hazard: the log reports every pool changed when arenas come or go.
+    private int[] _poolPassedAudit = [];
+    private int _audits, _lastPassedAudit; // 0: none yet
 
     /// <summary>
     /// Throws <see cref="HeapInvariantException"/> naming the first violated invariant. O(heap size). Like every
     /// mutation, callers serialize it (it reuses scratch arrays held by the heap): never run two at once.
     /// </summary>
-    public void CheckInvariants()
+    public void CheckInvariants() => CheckInvariants(log: null);
+
+    /// <summary>
+    /// The audit after a mutation (<see cref="HeapCheckLevel.Full"/>): <see cref="CheckInvariants()"/>, with the walk of
+    /// a pool's blocks skipped where the backend's <see cref="IPoolWriteLog"/> says the pool is unchanged since the
+    /// last audit passed over it. Every other rule is checked in full.
+    /// </summary>
+    private void Audit() => CheckInvariants(_memory.PoolWriteLog);
+
+    private void CheckInvariants(IPoolWriteLog? log)
     {
         int slots = _arenas.Length;
+        if (log is not null)
+        {
+            _audits++;
+            long stamps = (long)slots * _maxPoolsInArena;
+            if (_poolPassedAudit.Length < stamps) Array.Resize(ref _poolPassedAudit, (int)stamps);
+        }
         if (_slotMarks.Length < slots) _slotMarks = new byte[slots];
         else Array.Clear(_slotMarks, 0, slots);
         CheckUnusedList(slots);
@@ -30,11 +51,14 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         for (int i = 0; i < slots; i++)
         {
             if (_arenas[i].Address == 0) continue;
-            usedPoolsSeen += CheckArena(i, (_slotMarks[i] & OnUsableList) != 0, usedPoolClass);
+            usedPoolsSeen += CheckArena(i, (_slotMarks[i] & OnUsableList) != 0, usedPoolClass, log);
         }
         if (usedPoolsSeen != usedPoolClass.Count)
             Fail("used-pool-in-arena", $"{usedPoolClass.Count} pools are on usedpools lists but only {usedPoolsSeen} used pools lie in live arenas");
         _oracle.CheckInvariants(_arenas, (ulong)Geometry.ArenaSize);
+        if (log is null) return;
+        _lastPassedAudit = _audits; // every pool it walked or skipped is stamped with it
+        log.Reset();
     }
 
     private static void Fail(string invariant, string detail) => throw new HeapInvariantException(invariant, detail);
@@ -121,7 +145,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     private long CountCarvedPoolBound() => (long)_arenas.Length * _maxPoolsInArena;
 
     /// <summary>(1),(2),(3) for one live arena; returns how many used (listed) pools it holds.</summary>
-    private int CheckArena(int index, bool usable, Dictionary<ulong, uint> usedPoolClass)
+    private int CheckArena(int index, bool usable, Dictionary<ulong, uint> usedPoolClass, IPoolWriteLog? log)
     {
         ref readonly ArenaObject a = ref _arenas[index];
         ulong first = FirstPoolOf(a.Address);
@@ -167,7 +191,16 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             if (sizeClass == PoolHeader.FreshSizeClass) continue; // carved, never initialised (cannot stay so past one alloc)
             if (sizeClass >= (uint)_usedPools.Length)
                 Fail("pool-size-class", $"pool 0x{pool:x} has szidx {sizeClass}");
-            CheckPoolBlocks(pool, sizeClass, count);
+            if (log is null)
+            {
+                CheckPoolBlocks(pool, sizeClass, count);
+            }
+            else
+            {
+                ref int passed = ref _poolPassedAudit[index * (long)_maxPoolsInArena + (long)k];
+                if (passed == 0 || passed != _lastPassedAudit || log.MayHaveChanged(pool)) CheckPoolBlocks(pool, sizeClass, count);
+                passed = _audits;
+            }
             bool full = PoolHeader.GetLink(ref _memory, pool, PoolHeader.FreeBlock) == 0;
             bool listed = usedPoolClass.ContainsKey(pool);
             if (count > 0 && !full && !listed)

@@ -164,8 +164,9 @@ public static class ReferenceModel
         private static string KeptInPlace(LiveBlock old) =>
             $"the same pointer {Hex(old.Address)} (n <= {old.Capacity} and 4n > 3·{old.Capacity})";
 
-        /// <summary>The non-arena system calls must be exactly <paramref name="expected"/> (none when null).</summary>
-        private string? CheckCalls(string what, SystemEvent? expected = null)
+        /// <summary>The non-arena system calls must be exactly <paramref name="expected"/> (none when null); the failure
+        /// names the operation as <see cref="What"/> does for block <paramref name="whatId"/> (built only then).</summary>
+        private string? CheckCalls(int whatId, SystemEvent? expected = null)
         {
             int seen = 0;
             bool same = true;
@@ -176,7 +177,7 @@ public static class ReferenceModel
                 seen++;
             }
             if (same && seen == (expected is null ? 0 : 1)) return null;
-            return $"{what}: expected {Show(expected is null ? [] : [expected])}, saw {Show(Calls())}";
+            return $"{What(whatId)}: expected {Show(expected is null ? [] : [expected])}, saw {Show(Calls())}";
         }
 
         private string? ApplyObtained(bool allowed)
@@ -279,7 +280,7 @@ public static class ReferenceModel
             ulong address = observed.Address;
             if (address == 0) return (PropertyFamily.Blocks, $"{What(whatId)} returned NULL");
             bool small = systemCall is null;
-            if (CheckCalls(What(whatId), systemCall) is { } routing) return (PropertyFamily.Routing, routing);
+            if (CheckCalls(whatId, systemCall) is { } routing) return (PropertyFamily.Routing, routing);
             ulong capacity = small ? G.BlockSizeFor(bytes) : Math.Max(bytes, 1UL);
             if (small && CheckPymallocPlacement(address, capacity) is { } placement) return placement;
             if (!small && State.ArenaContaining(address) is { } arena)
@@ -329,7 +330,7 @@ public static class ReferenceModel
             {
                 expected = "a system realloc";
                 if (address == 0) return Fail(PropertyFamily.Blocks, expected, "NULL", $"{What(old.Id)} returned NULL");
-                if (CheckCalls(What(old.Id), new SystemReallocCalled(old.Address, address, bytes)) is { } routing)
+                if (CheckCalls(old.Id, new SystemReallocCalled(old.Address, address, bytes)) is { } routing)
                     return Fail(PropertyFamily.Routing, expected, Show(Calls()), routing);
                 RemoveBlock(old, fromList: false);
                 if (CheckNoOverlap(address, Math.Max(bytes, 1)) is { } overlap) return Fail(PropertyFamily.Blocks, expected, Hex(address), overlap);
@@ -339,7 +340,7 @@ public static class ReferenceModel
             {
                 expected = null;
                 if (address != old.Address) return Fail(PropertyFamily.Blocks, KeptInPlace(old), Hex(address), $"{What(old.Id)} moved a block it must keep in place");
-                if (CheckCalls(What(old.Id)) is { } routing) return Fail(PropertyFamily.Routing, KeptInPlace(old), Show(Calls()), routing);
+                if (CheckCalls(old.Id) is { } routing) return Fail(PropertyFamily.Routing, KeptInPlace(old), Show(Calls()), routing);
                 RemoveBlock(old, fromList: false);
                 AddBlock(new LiveBlock(State.NextBlockId, address, bytes, old.Capacity, BlockKind.Pymalloc, content), index);
             }
@@ -362,7 +363,7 @@ public static class ReferenceModel
             bool pymalloc = block.Kind == BlockKind.Pymalloc;
             if (CheckOwnershipBeforeRelease(block.Address, pymalloc, block.Id) is { } wrong) return wrong;
             if (ApplyObtained(allowed: false) is { } arenaError) return Fail(PropertyFamily.Invariants, "no arena obtained", arenaError, arenaError);
-            string? routing = pymalloc ? CheckCalls(What(block.Id)) : CheckCalls(What(block.Id), new SystemFreeCalled(block.Address));
+            string? routing = pymalloc ? CheckCalls(block.Id) : CheckCalls(block.Id, new SystemFreeCalled(block.Address));
             if (routing is not null)
                 return Fail(PropertyFamily.Routing, pymalloc ? "freed to its pool, no system call" : OneSystemFree(block.Address), Show(Calls()), routing);
             RemoveBlock(block);
@@ -393,7 +394,7 @@ public static class ReferenceModel
             if (CheckOwnershipBeforeRelease(block.Address, expectOwned: false, block.Id) is { } wrong) return wrong;
             if (ApplyObtained(allowed: false) is { } arenaError) return Fail(PropertyFamily.Invariants, "no arena obtained", arenaError, arenaError);
             if (ApplyReturned(allowed: false) is { } returned) return Fail(returned.Item1, "no arena returned", returned.Item2, returned.Item2);
-            if (CheckCalls(What(block.Id), new SystemFreeCalled(block.Address)) is { } routing)
+            if (CheckCalls(block.Id, new SystemFreeCalled(block.Address)) is { } routing)
                 return Fail(PropertyFamily.Routing, OneSystemFree(block.Address), Show(Calls()), routing);
             State = State with { Foreign = State.Foreign.Remove(block) };
             return Pass(PassShape.ForeignFreed, subjectAddress: block.Address);

@@ -33,7 +33,7 @@ public static class PropertyCampaign
         for (int i = 0; i < settings.Cases; i++)
         {
             if (cancellation.IsCancellationRequested || (settings.Budget is { } b && clock.Elapsed >= b)) { stopped = true; break; }
-            ReplaySeed seed = ReplaySeed.ForCase(settings.Seed, i, SizeOf(i, settings.MaxSize));
+            ReplaySeed seed = CaseSeed(settings, i);
             TestCase testCase = Generate(cases, seed);
             RunOutcome outcome = AllocatorSpecs.Judge(subject, testCase, family: null, counterexampleDirectory: null).Outcome;
             ran++;
@@ -58,6 +58,13 @@ public static class PropertyCampaign
     public static TestCase Generate(PropertySubject subject, ReplaySeed seed) => Generate(AllocatorPrograms.Cases(subject), seed);
 
     private static TestCase Generate(Gen<TestCase> cases, ReplaySeed seed) => cases.Sample(numberOfSamples: 1, seed: seed.ToRnd(), size: seed.Size)[0];
+
+    /// <summary>The replay seed of case <paramref name="caseIndex"/> of a campaign run with <paramref name="settings"/>.</summary>
+    public static ReplaySeed CaseSeed(PropertyCampaignSettings settings, int caseIndex)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return ReplaySeed.ForCase(settings.Seed, caseIndex, SizeOf(caseIndex, settings.MaxSize));
+    }
 
     /// <summary>Sizes cycle through 2..max, small first, so the first failures found are already short.</summary>
     private static int SizeOf(int caseIndex, int maxSize) => 2 + caseIndex * 7 % (maxSize - 1);

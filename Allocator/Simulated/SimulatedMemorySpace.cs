@@ -83,5 +83,7 @@ public readonly struct SimulatedMemorySpace : IMemorySpace
 
     public void Copy(ulong destination, ulong source, ulong count) => Space.Copy(destination, source, count);
 
+    public IPoolWriteLog? PoolWriteLog => null; // no log: every audit walks every pool (and no box per audit)
+
     public void Fill(ulong destination, byte value, ulong count) => Space.Fill(destination, value, count);
 }

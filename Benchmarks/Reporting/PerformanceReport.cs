@@ -132,20 +132,32 @@ public static class PerformanceReport
     private static string Throughput(BenchmarkResults results)
     {
         var s = new StringBuilder();
-        s.Append("| suite | parameters | ns per operation (mean) | work per operation | work per second (mean) |\n|---|---|---:|---:|---:|\n");
+        s.Append("| suite | parameters | ns per operation (mean) | work per operation | work per second (mean) | ns per unit of work ÷ reference's |\n");
+        s.Append("|---|---|---:|---:|---:|---:|\n");
         foreach (var row in results.Rows)
         {
             Type? type = SelfCheckRunner.BenchmarkTypes().FirstOrDefault(t => t.Name == row.Type);
             if (type is null || !typeof(IWorkCounted).IsAssignableFrom(type)) continue;
-            var (unit, perOperation) = WorkOf(type, row);
+            var (unit, perOperation, reference) = WorkOf(type, row);
             double perSecond = perOperation / (row.MeanNs * 1e-9);
+            string overhead = "—";
+            var referenceRow = results.Rows.FirstOrDefault(r => r.Type == row.Type && r.Method == reference && r.Parameters == row.Parameters);
+            if (referenceRow is not null && referenceRow != row)
+            {
+                double referencePerUnit = referenceRow.MeanNs / WorkOf(type, referenceRow).PerOperation;
+                overhead = $"{Format(row.MeanNs / perOperation / referencePerUnit, "×")} {reference}";
+            }
+            else if (referenceRow is not null)
+            {
+                overhead = "1 (reference)";
+            }
             s.Append(CultureInfo.InvariantCulture,
-                $"| {row.Type}.{row.Method} | {Show(row.Parameters)} | {Format(row.MeanNs, "")} | {Format(perOperation, "")} {unit} | {perSecond:N0} {unit}/s |\n");
+                $"| {row.Type}.{row.Method} | {Show(row.Parameters)} | {Format(row.MeanNs, "")} | {Format(perOperation, "")} {unit} | {perSecond:N0} {unit}/s | {overhead} |\n");
         }
         return s.ToString();
     }
 
-    private static (string Unit, double PerOperation) WorkOf(Type type, BenchmarkRow row)
+    private static (string Unit, double PerOperation, string? Reference) WorkOf(Type type, BenchmarkRow row)
     {
         object instance = Activator.CreateInstance(type)!;
         foreach (string pair in row.Parameters.Split('&', StringSplitOptions.RemoveEmptyEntries))
@@ -160,7 +172,7 @@ public static class PerformanceReport
         {
             SelfCheckRunner.InvokeTargeted<GlobalSetupAttribute>(instance, row.Method);
             var counted = (IWorkCounted)instance;
-            var work = (counted.WorkUnit, counted.WorkPerOperation);
+            var work = (counted.WorkUnit, counted.WorkPerOperation, counted.ReferenceMethod);
             SelfCheckRunner.InvokeTargeted<GlobalCleanupAttribute>(instance, row.Method);
             return work;
         }

@@ -12,4 +12,10 @@ public interface IWorkCounted
 
     /// <summary>Units of work per benchmark operation (per OperationsPerInvoke share of an invocation).</summary>
     double WorkPerOperation { get; }
+
+    /// <summary>
+    /// A benchmark method of the same suite that the others are compared with: the report shows each row's time per
+    /// unit of work over this method's, same parameters, same run (e.g. a checked operation over a bare heap call).
+    /// </summary>
+    string? ReferenceMethod => null;
 }

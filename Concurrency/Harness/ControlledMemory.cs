@@ -66,5 +66,7 @@ public readonly struct ControlledMemory(SimulatedAddressSpace space, IterationAr
 
     public void Copy(ulong destination, ulong source, ulong count) => space.Copy(destination, source, count);
 
+    public IPoolWriteLog? PoolWriteLog => null; // no log: every audit walks every pool (and no box per audit)
+
     public void Fill(ulong destination, byte value, ulong count) => space.Fill(destination, value, count);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using PymallocVerify.Allocator;
 using PymallocVerify.Model;
@@ -24,7 +25,7 @@ namespace PymallocVerify.Properties.Backend;
 /// </list>
 /// Every access the heap makes is checked against these regions (<see cref="WildAccessException"/> instead of a crash).
 /// </summary>
-public sealed unsafe class MemoryRecorder : IDisposable
+public sealed unsafe class MemoryRecorder : IPoolWriteLog, IDisposable
 {
     /// <summary>What a fresh arena's bytes hold: an arena index read from it is far out of range.</summary>
     public const byte ArenaFill = 0xCB;
@@ -50,6 +51,15 @@ public sealed unsafe class MemoryRecorder : IDisposable
     private uint _injectValue;
     private bool _injectArmed;
     private bool _disposed;
+    // The pool write log (IPoolWriteLog): pools written since the heap's last audit, the last one apart to skip the
+    // set on the writes that follow it, and whether an arena came or went (then every pool may have changed).
+    // A mutation writes one to three pools; past WrittenPoolsKept distinct pools the log stops listing and answers
+    // "may have changed" for every pool until the next reset (a full walk, never a skipped one).
+    private const int WrittenPoolsKept = 8;
+    private readonly ulong[] _writtenPools = new ulong[WrittenPoolsKept];
+    private int _writtenPoolCount;
+    private ulong _lastWrittenPool = ulong.MaxValue;
+    private bool _everyPoolChanged;
 
     public MemoryRecorder(ulong poolSize, IReadOnlyList<int> arenaHeadOffsets)
     {
@@ -80,7 +90,14 @@ public sealed unsafe class MemoryRecorder : IDisposable
 
     public bool IsTestOwned(ulong address, ulong length) => _regions.Contains(address, length);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per heap read and write: the refusal stays out of line
     public void Check(string what, ulong address, ulong length)
+    {
+        if (length != 0 && !_regions.Contains(address, length)) Refuse(what, address, length);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Refuse(string what, ulong address, ulong length)
     {
         try
         {
@@ -91,6 +108,43 @@ public sealed unsafe class MemoryRecorder : IDisposable
             WildAccess ??= e.Message;
             throw;
         }
+    }
+
+    /// <summary>
+    /// Notes that [<paramref name="address"/>, +<paramref name="length"/>) changed, for the pool write log. The heap's
+    /// writes come here through <see cref="RecordingMemory"/>; the backend's own writes into test memory must too.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void NoteWrite(ulong address, ulong length)
+    {
+        ulong pool = address & ~(_poolSize - 1);
+        if (pool == _lastWrittenPool && length <= _poolSize - (address - pool)) return;
+        NoteWriteSlow(address, length);
+    }
+
+    private void NoteWriteSlow(ulong address, ulong length)
+    {
+        if (_everyPoolChanged) return;
+        ulong last = address + Math.Max(length, 1) - 1;
+        for (ulong pool = address & ~(_poolSize - 1); ; pool += _poolSize)
+        {
+            if (Array.IndexOf(_writtenPools, pool, 0, _writtenPoolCount) < 0)
+            {
+                if (_writtenPoolCount == WrittenPoolsKept) _everyPoolChanged = true;
+                else _writtenPools[_writtenPoolCount++] = pool;
+            }
+            _lastWrittenPool = pool;
+            if (last - pool < _poolSize) break;
+        }
+    }
+
+    public bool MayHaveChanged(ulong pool) => _everyPoolChanged || Array.IndexOf(_writtenPools, pool, 0, _writtenPoolCount) >= 0;
+
+    public void Reset()
+    {
+        _writtenPoolCount = 0;
+        _lastWrittenPool = ulong.MaxValue;
+        _everyPoolChanged = false;
     }
 
     /// <summary>The next arena-index read at <paramref name="address"/> returns <paramref name="value"/> (see <see cref="GarbageDelivery.Simulated"/>).</summary>
@@ -126,6 +180,7 @@ public sealed unsafe class MemoryRecorder : IDisposable
             }
             _slabNext = raw + bytes + alignment; // the gap: no two raw blocks touch, as between malloc's blocks
         }
+        _everyPoolChanged = true; // fresh bytes, also where a reused slab held pools before
         NativeMemory.Fill((void*)raw, (nuint)bytes, ArenaFill); // deterministic "uninitialised" bytes, also in a reused block
         _regions.Add(raw, bytes);
         return raw;
@@ -137,6 +192,7 @@ public sealed unsafe class MemoryRecorder : IDisposable
         ulong raw = RawAlloc(size + 3 * _poolSize, _poolSize);
         ulong arena = raw + _poolSize + head;
         _arenas[arena] = size;
+        _everyPoolChanged = true;
         _events.Add(new ArenaObtained(arena, size));
         return arena;
     }
@@ -144,6 +200,7 @@ public sealed unsafe class MemoryRecorder : IDisposable
     internal void FreeArena(ulong address)
     {
         _arenas.Remove(address); // quarantined: the raw block stays mapped until Dispose
+        _everyPoolChanged = true;
         _events.Add(new ArenaReturned(address));
     }
 
@@ -175,6 +232,7 @@ public sealed unsafe class MemoryRecorder : IDisposable
     {
         if (count != 0 && size > ulong.MaxValue / count) return 0;
         ulong block = CarveBlock(count * size);
+        NoteWrite(block, Math.Max(count * size, 1));
         NativeMemory.Clear((void*)block, (nuint)Math.Max(count * size, 1));
         _events.Add(new SystemCallocCalled(block, count, size));
         return block;
@@ -188,6 +246,7 @@ public sealed unsafe class MemoryRecorder : IDisposable
             return 0; // not a system block: refusing is safer than realloc'ing a pool block
         }
         ulong block = CarveBlock(size);
+        NoteWrite(block, Math.Max(size, 1));
         Buffer.MemoryCopy((void*)address, (void*)block, Math.Max(size, 1), Math.Min(old, Math.Max(size, 1)));
         _systemBlocks.Remove(address);
         _events.Add(new SystemReallocCalled(address, block, size));

@@ -27,6 +27,7 @@ public sealed unsafe class NativeCaseBackend(ulong poolSize, IReadOnlyList<int> 
     {
         if (_recorder.IsTestOwned(indexAddress, 4) && state.FirstOverlap(indexAddress, 4) is null)
         {
+            _recorder.NoteWrite(indexAddress, 4);
             *(uint*)indexAddress = value;
             return new AppliedGarbage(actual, value, GarbageDelivery.Written);
         }
@@ -53,6 +54,7 @@ public sealed unsafe class NativeCaseBackend(ulong poolSize, IReadOnlyList<int> 
     public void WriteTag(ulong address, ulong size, int tag)
     {
         _recorder.Check("tag write", address, Math.Max(size, 1));
+        _recorder.NoteWrite(address, Math.Max(size, 1));
         TagPattern.Fill(tag, new Span<byte>((void*)address, checked((int)size)));
     }
 

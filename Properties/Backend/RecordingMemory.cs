@@ -29,6 +29,8 @@ public readonly struct RecordingMemory : IMemorySpace
 
     public void SystemFree(ulong address) => recorder.SystemFree(address);
 
+    public IPoolWriteLog? PoolWriteLog => recorder;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong ReadUInt64(ulong address)
     {
@@ -40,6 +42,7 @@ public readonly struct RecordingMemory : IMemorySpace
     public void WriteUInt64(ulong address, ulong value)
     {
         recorder.Check("write", address, 8);
+        recorder.NoteWrite(address, 8);
         _native.WriteUInt64(address, value);
     }
 
@@ -54,6 +57,7 @@ public readonly struct RecordingMemory : IMemorySpace
     public void WriteUInt32(ulong address, uint value)
     {
         recorder.Check("write", address, 4);
+        recorder.NoteWrite(address, 4);
         _native.WriteUInt32(address, value);
     }
 
@@ -69,6 +73,7 @@ public readonly struct RecordingMemory : IMemorySpace
         if (count == 0) return;
         recorder.Check("copy source", source, count);
         recorder.Check("copy destination", destination, count);
+        recorder.NoteWrite(destination, count);
         _native.Copy(destination, source, count);
     }
 
@@ -76,6 +81,7 @@ public readonly struct RecordingMemory : IMemorySpace
     {
         if (count == 0) return;
         recorder.Check("fill", destination, count);
+        recorder.NoteWrite(destination, count);
         _native.Fill(destination, value, count);
     }
 }

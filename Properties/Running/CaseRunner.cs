@@ -69,6 +69,7 @@ public sealed class CaseRunner
     {
         private ModelState _state = ModelState.Initial(owner._model, owner._variant.UnspecifiedMustBeOwned);
         private readonly HashSet<int> _everUsedSlots = [];
+        private bool[] _slotSeen = []; // _everUsedSlots as flags: the scan after every step then tests, not hashes
         private readonly ImmutableArray<StepTrace>.Builder _trace = ImmutableArray.CreateBuilder<StepTrace>();
         private readonly ImmutableArray<GarbageRecord>.Builder _garbage = ImmutableArray.CreateBuilder<GarbageRecord>();
         private readonly CoverageTable _coverage = new();
@@ -124,8 +125,13 @@ public sealed class CaseRunner
                 verdict = StepVerdict.Fail(found.Family, found.Expected, verdict.Observed, found.Message);
             _trace.Add(new StepTrace(index, op, verdict, teardown));
             ArenaObject[] table = heap.ArenaTable;
+            if (_slotSeen.Length < table.Length) Array.Resize(ref _slotSeen, table.Length);
             for (int i = 0; i < table.Length; i++)
-                if (table[i].Address != 0) _everUsedSlots.Add(i);
+            {
+                if (_slotSeen[i] || table[i].Address == 0) continue;
+                _slotSeen[i] = true;
+                _everUsedSlots.Add(i);
+            }
             return verdict.Failed ? ToFailure(index, verdict) : null;
         }
 

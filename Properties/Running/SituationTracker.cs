@@ -38,18 +38,10 @@ public sealed class SituationTracker(ModelGeometry geometry)
         LiveBlock? gone = named is { Kind: BlockKind.Pymalloc } && !after.BlocksByAddress.ContainsKey(named.Address) ? named : null;
         LiveBlock? fresh = added is { Kind: BlockKind.Pymalloc } && !before.BlocksByAddress.ContainsKey(added.Address) ? added : null;
 
-        foreach (ReleasedArena released in after.ReleasedArenas.Except(before.ReleasedArenas))
-        {
-            coverage.RecordSituation(AllocatorSituation.ArenaReleased);
-            _releasedArenas.Add(released.Base);
-            _handedOut.RemoveWhere(a => a - released.Base < released.Size);
-            foreach (ulong pool in _classOfPool.Keys.Where(p => p - released.Base < released.Size).ToList()) _classOfPool.Remove(pool);
-        }
-        foreach (LiveArena opened in after.Arenas.Where(a => !before.Arenas.Any(b => b.Base == a.Base)))
-        {
-            coverage.RecordSituation(AllocatorSituation.ArenaOpened);
-            if (_releasedArenas.Contains(opened.Base)) coverage.RecordSituation(AllocatorSituation.ArenaReopenedAtReleasedAddress);
-        }
+        // The model's states share an unchanged list (immutable): the set differences below, which allocate, run only
+        // on the steps that changed one.
+        if (!ReferenceEquals(after.ReleasedArenas, before.ReleasedArenas)) RecordReleased(before, after, coverage);
+        if (!ReferenceEquals(after.Arenas, before.Arenas)) RecordOpened(before, after, coverage);
 
         if (gone is not null) Freed(gone, coverage);
         if (op is ReallocOp && named is not null) Realloc(named, added, coverage);
@@ -58,6 +50,26 @@ public sealed class SituationTracker(ModelGeometry geometry)
         if (table.Length > _tableLength && _tableLength > 0) coverage.RecordSituation(AllocatorSituation.ArenaTableGrown);
         _tableLength = table.Length;
         if (HasNfp2lastaTie(table)) coverage.RecordSituation(AllocatorSituation.Nfp2lastaTie);
+    }
+
+    private void RecordReleased(ModelState before, ModelState after, CoverageTable coverage)
+    {
+        foreach (ReleasedArena released in after.ReleasedArenas.Except(before.ReleasedArenas))
+        {
+            coverage.RecordSituation(AllocatorSituation.ArenaReleased);
+            _releasedArenas.Add(released.Base);
+            _handedOut.RemoveWhere(a => a - released.Base < released.Size);
+            foreach (ulong pool in _classOfPool.Keys.Where(p => p - released.Base < released.Size).ToList()) _classOfPool.Remove(pool);
+        }
+    }
+
+    private void RecordOpened(ModelState before, ModelState after, CoverageTable coverage)
+    {
+        foreach (LiveArena opened in after.Arenas.Where(a => !before.Arenas.Any(b => b.Base == a.Base)))
+        {
+            coverage.RecordSituation(AllocatorSituation.ArenaOpened);
+            if (_releasedArenas.Contains(opened.Base)) coverage.RecordSituation(AllocatorSituation.ArenaReopenedAtReleasedAddress);
+        }
     }
 
     private void Freed(LiveBlock block, CoverageTable coverage)

@@ -41,6 +41,8 @@ public readonly unsafe struct RegionMemory(PlacementRegion region) : IMemorySpac
         _native.Copy(destination, source, count);
     }
 
+    public IPoolWriteLog? PoolWriteLog => null; // no log: every audit walks every pool (and no box per audit)
+
     public void Fill(ulong destination, byte value, ulong count)
     {
         if (count == 0) return;
