@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using PymallocVerify.Allocator;
+using PymallocVerify.Allocator.Simulated;
 using PymallocVerify.Model;
 using PymallocVerify.Properties.Backend;
 using PymallocVerify.Properties.Heaps;
@@ -11,11 +12,14 @@ namespace PymallocVerify.Properties.Exhaustive;
 /// <summary>
 /// Bounded exhaustive exploration on the simulated backend: every sequence of <see cref="ExplorationAlphabet"/> mutations
 /// up to a depth, breadth-first from each root layout (<see cref="ExplorationLayouts"/>), with canonical-state
-/// deduplication (<see cref="CanonicalState"/>). Every transition runs through <see cref="CaseRunner"/> — the model,
-/// memcheck, the every-garbage re-evaluation, invariants — followed by every check query and the teardown, so every
-/// property is checked in every state reached. A run re-executes its prefix on a fresh heap (the simulated space and the
-/// heap cannot be cloned; a fresh Tiny heap plus a few operations costs microseconds).
+/// deduplication (<see cref="CanonicalState"/>) and, by default, handle symmetry (<see cref="ExplorationReductions"/>).
+/// Every transition runs through <see cref="CaseRunner"/> — the model, memcheck, the every-garbage re-evaluation,
+/// invariants — followed by every check query and the teardown, so every property is checked in every state reached.
+/// A run re-executes its prefix on a fresh heap (the simulated space and the heap cannot be cloned); the prefix's
+/// invariants are not re-audited, because the run that first reached the prefix's state audited every one of its steps
+/// and the heap is deterministic (the model and memcheck still check the replay).
 /// BFS makes the first counterexample a shortest one: a level is finished before the shortest failure in it is reported.
+/// Cancellation is honoured inside a level (between transitions): the result then says which depth was completed.
 /// </summary>
 public static class ExhaustiveExplorer
 {
@@ -24,39 +28,47 @@ public static class ExhaustiveExplorer
     /// <param name="depth">Mutations per sequence (the check queries come on top).</param>
     /// <param name="counterexampleDirectory">Where a counterexample is written; null = not written.</param>
     /// <param name="parallelism">Worker threads (runs of one level are independent; results merge in a fixed order).</param>
+    /// <param name="reductions">Which sound reductions merge states (default: all).</param>
     public static ExplorationResult Run(Geometry geometry, HeapVariant variant, int depth,
         CancellationToken cancellation = default, IProgress<ExplorationProgress>? progress = null,
-        string? counterexampleDirectory = null, int parallelism = 0)
+        string? counterexampleDirectory = null, int parallelism = 0, ExplorationReductions reductions = ExplorationReductions.All)
     {
         ArgumentNullException.ThrowIfNull(geometry);
         ArgumentNullException.ThrowIfNull(variant);
         if (depth < 0) throw new ArgumentException($"depth must not be negative; got {depth}");
         if (parallelism <= 0) parallelism = Environment.ProcessorCount;
 
-        var runner = new CaseRunner(geometry, variant);
-        var alphabet = new ExplorationAlphabet(runner.Geometry);
+        var runner = new CaseRunner(geometry, variant, trackSituations: false);
+        var explorer = new Exploration(runner, new ExplorationAlphabet(runner.Geometry), reductions);
         var layouts = ExplorationLayouts.For(runner.Geometry);
         var clock = Stopwatch.StartNew();
         var visited = new HashSet<ulong>();
-        long states = 0, transitions = 0, queries = 0;
+        var visitedOrdered = new HashSet<ulong>(); // handle-order hashes: counts what symmetry merged
+        var levels = new List<ExplorationLevel>();
+        long states = 0, transitions = 0, queries = 0, merged = 0;
         int completed = 0;
         Found? best = null;
 
-        // Level 0: the roots (an empty heap per layout) with their checks.
-        var frontier = new List<Node>();
-        Probe[] roots = layouts.Select((l, i) => Evaluate(runner, alphabet, new Node(i, l.Layout, [], 0, 0))).ToArray();
-        foreach (Probe root in roots)
+        void Admit(Probe p, List<Node> next)
         {
             transitions++;
-            queries += alphabet.Checks.Length;
-            if (root.Failure is { } f) best = Shorter(best, f);
-            else if (visited.Add(root.Hash)) { frontier.Add(root.Child!); states++; }
+            queries += p.Queries;
+            if (p.Failure is { } f) { best = Shorter(best, f); return; }
+            bool orderedNew = explorer.Symmetric && visitedOrdered.Add(p.OrderedHash);
+            if (visited.Add(p.Hash)) { next.Add(p.Child!); states++; }
+            else if (orderedNew) merged++;
         }
+
+        // Level 0: the roots (an empty heap per layout) with their checks.
+        var frontier = new List<Node>();
+        foreach (Probe root in layouts.Select((l, i) => explorer.Evaluate(new Node(i, l.Layout, [], 0, 0))))
+            Admit(root, frontier);
+        levels.Add(new ExplorationLevel(0, frontier.Count, transitions, clock.Elapsed));
 
         bool cancelled = false;
         for (int level = 0; level < depth && best is null && frontier.Count > 0; level++)
         {
-            var work = frontier.SelectMany(node => alphabet.Mutations(node.Blocks, node.Foreign).Select(m => (node, m))).ToArray();
+            var work = frontier.SelectMany(node => explorer.Alphabet.Mutations(node.Blocks, node.Foreign).Select(m => (node, m))).ToArray();
             var results = new Probe?[work.Length];
             long done = 0;
             try
@@ -64,26 +76,25 @@ public static class ExhaustiveExplorer
                 Parallel.For(0, work.Length, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellation }, i =>
                 {
                     var (node, m) = work[i];
-                    results[i] = Evaluate(runner, alphabet, node with { Operations = node.Operations.Add(m) });
+                    results[i] = explorer.Evaluate(node with { Operations = node.Operations.Add(m) });
                     long n = Interlocked.Increment(ref done);
-                    if (n % 4096 == 0) progress?.Report(new ExplorationProgress(level + 1, states, transitions + n, clock.Elapsed));
+                    if (n % 1024 == 0) progress?.Report(new ExplorationProgress(level + 1, states, transitions + n, clock.Elapsed));
                 });
             }
             catch (OperationCanceledException)
             {
+                // The level was cut short: its finished transitions were checked, but the level is not complete.
                 cancelled = true;
+                var unexpanded = new List<Node>();
+                foreach (Probe? r in results)
+                    if (r is not null) Admit(r, unexpanded);
                 break;
             }
             var next = new List<Node>();
-            foreach (Probe? r in results) // in a fixed order: the same representatives on every run
-            {
-                transitions++;
-                queries += alphabet.Checks.Length;
-                if (r!.Failure is { } f) best = Shorter(best, f);
-                else if (visited.Add(r.Hash)) { next.Add(r.Child!); states++; }
-            }
+            foreach (Probe? r in results) Admit(r!, next); // in a fixed order: the same representatives on every run
             frontier = next;
             completed = level + 1;
+            levels.Add(new ExplorationLevel(completed, next.Count, transitions, clock.Elapsed));
             progress?.Report(new ExplorationProgress(completed, states, transitions, clock.Elapsed));
         }
 
@@ -101,7 +112,12 @@ public static class ExhaustiveExplorer
             }
         }
         return new ExplorationResult(runner.Geometry.Name, $"{variant.Name}/{variant.Oracle}", depth, completed, states, transitions,
-            queries, clock.Elapsed, counterexample, path, cancelled);
+            queries, clock.Elapsed, counterexample, path, cancelled)
+        {
+            Reductions = reductions,
+            MergedBySymmetry = merged,
+            Levels = [.. levels],
+        };
     }
 
     /// <summary>A state to expand: its layout, the mutations that reach it, and its live and foreign block counts.</summary>
@@ -110,37 +126,75 @@ public static class ExhaustiveExplorer
     /// <summary>A failure, minimised to its prefix plus the failing operation.</summary>
     private sealed record Found(int Layout, TestCase Case, RunOutcome Outcome);
 
-    /// <summary>What one run found: the canonical hash and the child state, or a failure.</summary>
-    private sealed record Probe(ulong Hash, Node? Child, Found? Failure);
+    /// <summary>What one run found: the canonical hashes and the child state, or a failure; and the queries it asked.</summary>
+    private sealed record Probe(ulong Hash, ulong OrderedHash, Node? Child, Found? Failure, int Queries);
 
-    /// <summary>Runs the node's mutations, then every check, then the teardown; hashes the state the mutations reached.</summary>
-    private static Probe Evaluate(CaseRunner runner, ExplorationAlphabet alphabet, Node node)
+    /// <summary>One exploration's fixed parts: the runner, the alphabet and the reductions.</summary>
+    private sealed class Exploration(CaseRunner runner, ExplorationAlphabet alphabet, ExplorationReductions reductions)
     {
-        ImmutableArray<Operation> ops = node.Operations;
-        var testCase = new TestCase(ops.AddRange(alphabet.Checks), [0]) { Layout = node.Placement };
-        ulong hash = 0;
-        int blocks = 0, foreign = 0;
-        RunOutcome outcome = runner.Run(testCase, ops.Length, (state, heap, backend) =>
+        public ExplorationAlphabet Alphabet => alphabet;
+        public bool Symmetric => (reductions & ExplorationReductions.HandleSymmetry) != 0;
+
+        private Operation Teardown(ModelState state) => CanonicalState.NextTeardownStep(state, runner.Geometry);
+
+        /// <summary>Runs the node's mutations, then every check, then the teardown; hashes the state the mutations reached.</summary>
+        public Probe Evaluate(Node node)
         {
-            hash = CanonicalState.Hash(node.Layout, state, heap, ((SimulatedCaseBackend)backend).Space, runner.Geometry);
-            (blocks, foreign) = (state.Blocks.Count, state.Foreign.Count);
-        });
-        if (outcome.Failure is not { } failure) return new Probe(hash, node with { Blocks = blocks, Foreign = foreign }, null);
-        return new Probe(hash, null, Minimise(runner, node, ops, alphabet.Checks, failure.Step, testCase, outcome));
-    }
+            ImmutableArray<Operation> ops = node.Operations;
+            (int expectBlocks, int expectForeign) = ops.IsEmpty ? (node.Blocks, node.Foreign)
+                : ExplorationAlphabet.CountsAfter(ops[^1], node.Blocks, node.Foreign);
+            return Evaluate(node, expectBlocks, expectForeign);
+        }
 
-    /// <summary>
-    /// The shortest form of a failing run: the failing mutation ends the case; a failing check runs alone after the
-    /// mutations (checks change nothing), if that still fails; a teardown failure needs the mutations only.
-    /// </summary>
-    private static Found Minimise(CaseRunner runner, Node node, ImmutableArray<Operation> ops, ImmutableArray<Operation> checks,
-        int step, TestCase full, RunOutcome outcome)
-    {
-        TestCase candidate = step < ops.Length ? full with { Operations = ops[..(step + 1)] }
-            : step < full.Length ? full with { Operations = ops.Add(checks[step - ops.Length]) }
-            : full with { Operations = ops };
-        RunOutcome again = runner.Run(candidate);
-        return again.Failed ? new Found(node.Layout, candidate, again) : new Found(node.Layout, full, outcome);
+        private Probe Evaluate(Node node, int expectBlocks, int expectForeign)
+        {
+            ImmutableArray<Operation> ops = node.Operations;
+            ImmutableArray<Operation> checks = alphabet.ChecksFor(expectBlocks, expectForeign);
+            var testCase = new TestCase(ops.AddRange(checks), [0]) { Layout = node.Placement };
+            ulong hash = 0, ordered = 0;
+            int blocks = 0, foreign = 0;
+            RunOutcome outcome = runner.Run(testCase, ops.Length, (state, heap, backend) =>
+            {
+                SimulatedAddressSpace space = ((SimulatedCaseBackend)backend).Space;
+                hash = CanonicalState.Hash(node.Layout, state, heap, space, runner.Geometry, Symmetric);
+                ordered = Symmetric ? CanonicalState.Hash(node.Layout, state, heap, space, runner.Geometry, symmetric: false) : hash;
+                (blocks, foreign) = (state.Blocks.Count, state.Foreign.Count);
+            }, auditFrom: Math.Max(0, ops.Length - 1), teardownOrder: Teardown);
+            if (outcome.Failure is not { } failure)
+            {
+                // A mutation whose effect on the counts differs from the usual one (none in the alphabet does on
+                // success) is run again with the checks of the state it really reached, so every handle is queried.
+                if ((blocks, foreign) != (expectBlocks, expectForeign)) return Evaluate(node, blocks, foreign);
+                return new Probe(hash, ordered, node with { Blocks = blocks, Foreign = foreign }, null, checks.Length);
+            }
+            Found found = Minimise(node, ops, checks, failure.Step, testCase, outcome, expectBlocks + expectForeign);
+            return new Probe(hash, ordered, null, found, checks.Length);
+        }
+
+        /// <summary>
+        /// The shortest form of a failing run: the failing mutation ends the case; a failing check runs alone after the
+        /// mutations (checks change nothing), if that still fails; a teardown failure needs the mutations only if the
+        /// runner's own teardown (handle order) still fails, else the explorer's teardown frees are written out.
+        /// </summary>
+        private Found Minimise(Node node, ImmutableArray<Operation> ops, ImmutableArray<Operation> checks, int step,
+            TestCase full, RunOutcome outcome, int teardownFrees)
+        {
+            if (step < full.Length)
+            {
+                TestCase shorter = step < ops.Length ? full with { Operations = ops[..(step + 1)] }
+                    : full with { Operations = ops.Add(checks[step - ops.Length]) };
+                RunOutcome again = runner.Run(shorter);
+                return again.Failed ? new Found(node.Layout, shorter, again) : new Found(node.Layout, full, outcome);
+            }
+            ImmutableArray<Operation> frees = [.. outcome.Trace.Where(t => t.Teardown).Take(teardownFrees).Select(t => t.Operation)];
+            foreach (ImmutableArray<Operation> candidate in new[] { ops, ops.AddRange(frees), full.Operations.AddRange(frees) })
+            {
+                TestCase written = full with { Operations = candidate };
+                RunOutcome again = runner.Run(written);
+                if (again.Failed) return new Found(node.Layout, written, again);
+            }
+            return new Found(node.Layout, full, outcome);
+        }
     }
 
     private static Found Shorter(Found? best, Found f) => best is null || f.Case.Length < best.Case.Length ? f : best;

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using PymallocVerify.Allocator;
 using PymallocVerify.Cli.Campaign;
+using PymallocVerify.Cli.Options;
 using PymallocVerify.Properties.Exhaustive;
 using PymallocVerify.Properties.Heaps;
 using PymallocVerify.Properties.Teeth;
@@ -11,27 +11,24 @@ namespace PymallocVerify.Cli.Families.Exhaustive;
 /// <summary>
 /// Bounded exhaustive exploration (Properties/Exhaustive/): on Tiny, every sequence of the explorer's alphabet up to
 /// a depth, breadth-first from four adversarial layouts on the simulated space, every property checked in every
-/// state, canonical states visited once. Case k explores to depth k + 1 from scratch, so the report says exactly how
-/// deep the check went; under <c>--shard</c> the depths are spread over the runners. A depth the time left cannot
-/// finish (estimated from the growth of the previous one) is not started; a first case that outruns its time slice
-/// stops at the deadline and is reported as not completed. A failure is a shortest counterexample (BFS).
+/// state, canonical states visited once and states equal up to a renaming of handles merged (handle symmetry). Case k
+/// explores to depth k + 1 from scratch, so the report says exactly how deep the check went; under <c>--shard</c> the
+/// depths are spread over the runners. Every case draws on the stream's time slice: the exploration stops at the
+/// deadline inside a depth, and the case is reported as not completed (the depths before it were). A failure is a
+/// shortest counterexample (BFS). Each case's depth, states, transitions and reduction factor are written to
+/// <c>exhaustive-&lt;geometry&gt;-&lt;oracle&gt;.txt</c> in the counterexample directory's parent (the <c>--out</c> directory).
 /// </summary>
 public sealed class ExhaustiveFamily(int maxDepth = ExhaustiveFamily.DefaultMaxDepth) : CaseListFamily
 {
     public const string FamilyName = "exhaustive";
-    public const int DefaultMaxDepth = 8;
-
-    /// <summary>Growth factor of the work per depth assumed before two depths have been measured.</summary>
-    private const double AssumedGrowth = 8;
-
-    private readonly Dictionary<FamilyContext, List<(long Transitions, TimeSpan Elapsed)>> _measured = [];
+    public const int DefaultMaxDepth = 12;
 
     public override string Name => FamilyName;
 
     public override string OperationUnit => "states";
 
     public override string Description =>
-        $"bounded exhaustive exploration on tiny (simulated space, memcheck, every garbage value), depth 1..{maxDepth}";
+        $"bounded exhaustive exploration on tiny (simulated space, memcheck, every garbage value, handle symmetry), depth 1..{maxDepth}";
 
     /// <summary>The oracle bugs (the explorer's alphabet has no hook to seed an allocator bug through).</summary>
     public override bool Runs(SeededBug bug) => bug is HeapBug { IsOracleBug: true };
@@ -43,30 +40,17 @@ public sealed class ExhaustiveFamily(int maxDepth = ExhaustiveFamily.DefaultMaxD
 
     protected override long? CaseCount(FamilyConfiguration configuration) => maxDepth;
 
-    protected override bool WorthStarting(FamilyContext context, CaseSpec next, IReadOnlyList<CaseRecord> done)
-    {
-        if (!_measured.TryGetValue(context, out var runs) || runs.Count == 0) return true;
-        (long lastTransitions, TimeSpan lastElapsed) = runs[^1];
-        double growth = runs.Count >= 2 && runs[^2].Transitions > 0
-            ? Math.Max(1, (double)lastTransitions / runs[^2].Transitions)
-            : AssumedGrowth;
-        long depthsAhead = next.Index - done[^1].Index;
-        double estimateSeconds = lastElapsed.TotalSeconds * Math.Pow(growth, depthsAhead);
-        return estimateSeconds <= context.Remaining.TotalSeconds;
-    }
-
     protected override CaseOutcome RunCase(FamilyContext context, CaseSpec spec, Coverage coverage, IProgressReporter progress)
     {
         int depth = (int)spec.Index + 1;
         HeapVariant variant = context.SeededBug is HeapBug bug ? TeethCatalog.VariantOf(bug) : HeapVariant.Real(context.Configuration.Oracle);
+        // The first case runs even on a spent slice (the campaign promises one visible check); it gets a second.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
         deadline.CancelAfter(context.Remaining > TimeSpan.FromSeconds(1) ? context.Remaining : TimeSpan.FromSeconds(1));
 
-        var clock = Stopwatch.StartNew();
         ExplorationResult result = ExhaustiveExplorer.Run(context.Configuration.Geometry, variant, depth, deadline.Token,
             new StatesReporter(progress), context.CounterexampleDirectory);
-        if (!_measured.TryGetValue(context, out var runs)) _measured[context] = runs = [];
-        runs.Add((result.Transitions, clock.Elapsed));
+        WriteSummary(context, spec, result);
 
         if (result.Counterexample is { } found)
         {
@@ -75,6 +59,17 @@ public sealed class ExhaustiveFamily(int maxDepth = ExhaustiveFamily.DefaultMaxD
                 result.CounterexamplePath, result.CounterexampleLength, context.SeededBugReplayOption));
         }
         return new CaseOutcome(result.States, null, Completed: result.DepthCompleted >= depth);
+    }
+
+    /// <summary>Appends the case's exploration summary (depth completed, states, transitions, reduction factor) to the
+    /// stream's summary file: the campaign's table has no column for them.</summary>
+    private static void WriteSummary(FamilyContext context, CaseSpec spec, ExplorationResult result)
+    {
+        string directory = Path.GetDirectoryName(Path.GetFullPath(context.CounterexampleDirectory))!;
+        Directory.CreateDirectory(directory);
+        string name = $"{FamilyName}-{context.Configuration.Geometry.Name}-{OracleNames.Of(context.Configuration.Oracle)}" +
+                      (context.SeededBug is null ? "" : $"-{context.SeededBug.Name}") + ".txt";
+        File.AppendAllText(Path.Combine(directory, name), $"case {spec.Index}: {result.Summary()}\n");
     }
 
     /// <summary>Forwards the explorer's state count (reported from its worker threads) as progress.</summary>
