@@ -42,6 +42,32 @@ public class MemcheckAndExhaustiveFamilyTests
         long[] states = stream["cases"]!.AsArray().Select(c => c!["operations"]!.GetValue<long>()).ToArray();
         Assert.True(states[0] < states[1] && states[1] < states[2], string.Join(", ", states)); // deeper = more states
         Assert.All(stream["cases"]!.AsArray(), c => Assert.True(c!["completed"]!.GetValue<bool>()));
+        // The family's own summary: depth, states, transitions and the reduction factor of every case.
+        string[] summary = File.ReadAllLines(dir.File("exhaustive-tiny-classic.txt"));
+        Assert.Equal(3, summary.Length);
+        for (int k = 0; k < 3; k++)
+        {
+            Assert.StartsWith($"case {k}: real/PoolIndex on tiny: depth {k + 1}/{k + 1}, {states[k]} states", summary[k]);
+            Assert.Contains("states merged by symmetry (factor", summary[k]);
+        }
+    }
+
+    [Fact]
+    public void Exhaustive_exploration_stops_inside_a_depth_at_the_budget_and_says_so()
+    {
+        using var dir = new TempDirectory();
+        CliRun run = CliHarness.Invoke("check", "--family", "exhaustive", "--oracle", "classic", "--budget", "2s", "--out", dir.Path);
+
+        Assert.Equal(ExitCodes.Holds, run.ExitCode);
+        JsonNode stream = JsonNode.Parse(File.ReadAllText(dir.File("report.json")))!["streams"]![0]!;
+        JsonArray cases = stream["cases"]!.AsArray();
+        string[] summary = File.ReadAllLines(dir.File("exhaustive-tiny-classic.txt"));
+        Assert.Equal(cases.Count, summary.Length);
+        // Every case but the last finished its depth; the last was cut short by the slice (no box finishes depth 12 in
+        // two seconds), and its line says which depth it completed (it re-explores the shallower ones first).
+        Assert.All(cases.Take(cases.Count - 1), c => Assert.True(c!["completed"]!.GetValue<bool>()));
+        Assert.False(cases[^1]!["completed"]!.GetValue<bool>());
+        Assert.Matches($@"depth (\d+)/{cases.Count} \(depth \d+ cut short\)", summary[^1]);
     }
 
     [Fact]

@@ -44,9 +44,10 @@ public sealed class ExhaustiveFamily(int maxDepth = ExhaustiveFamily.DefaultMaxD
     {
         int depth = (int)spec.Index + 1;
         HeapVariant variant = context.SeededBug is HeapBug bug ? TeethCatalog.VariantOf(bug) : HeapVariant.Real(context.Configuration.Oracle);
-        // The first case runs even on a spent slice (the campaign promises one visible check); it gets a second.
+        // Stop at the slice's end, inside a depth if need be. The roots (depth 0) are checked before the first look at
+        // the token, so even a case started with nothing left checks something.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
-        deadline.CancelAfter(context.Remaining > TimeSpan.FromSeconds(1) ? context.Remaining : TimeSpan.FromSeconds(1));
+        deadline.CancelAfter(context.Remaining);
 
         ExplorationResult result = ExhaustiveExplorer.Run(context.Configuration.Geometry, variant, depth, deadline.Token,
             new StatesReporter(progress), context.CounterexampleDirectory);
