@@ -113,6 +113,27 @@ public class ExhaustiveExplorerTests(ITestOutputHelper output)
         Assert.Equal(reduced.States, reduced.Levels.Sum(l => l.NewStates));
     }
 
+    /// <summary>A session deepened level by level reaches what one exploration to the same depth reaches.</summary>
+    [Fact]
+    public void A_session_deepened_level_by_level_reaches_the_same_states_as_one_exploration()
+    {
+        ExplorationResult whole = ExhaustiveExplorer.Run(Geometry.Tiny, HeapVariant.RealPoolIndex, 3);
+        var session = new ExplorationSession(Geometry.Tiny, HeapVariant.RealPoolIndex);
+        ExplorationResult stepped = session.Deepen(1);
+        Assert.Equal(1, stepped.DepthCompleted);
+        stepped = session.Deepen(2);
+        stepped = session.Deepen(3);
+        Assert.Equal((whole.States, whole.Transitions, whole.QueriesChecked, whole.MergedBySymmetry, whole.DepthCompleted),
+            (stepped.States, stepped.Transitions, stepped.QueriesChecked, stepped.MergedBySymmetry, stepped.DepthCompleted));
+        Assert.Equal(whole.Levels.Select(l => (l.Depth, l.NewStates, l.Transitions)), stepped.Levels.Select(l => (l.Depth, l.NewStates, l.Transitions)));
+        Assert.True(session.CanDeepen);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.True(session.Deepen(4, cancelled.Token).Cancelled);
+        Assert.False(session.CanDeepen);
+        Assert.Throws<InvalidOperationException>(() => session.Deepen(5));
+    }
+
     /// <summary>
     /// The symmetric hash merges exactly the states that differ only in their handles' order: a renamed twin hashes
     /// alike (and so does its renamed continuation), while states the oracle can tell apart — another block freed or

@@ -12,8 +12,10 @@ namespace PymallocVerify.Cli.Families.Exhaustive;
 /// Bounded exhaustive exploration (Properties/Exhaustive/): on Tiny, every sequence of the explorer's alphabet up to
 /// a depth, breadth-first from four adversarial layouts on the simulated space, every property checked in every
 /// state, canonical states visited once and states equal up to a renaming of handles merged (handle symmetry). Case k
-/// explores to depth k + 1 from scratch, so the report says exactly how deep the check went; under <c>--shard</c> the
-/// depths are spread over the runners. Every case draws on the stream's time slice: the exploration stops at the
+/// explores to depth k + 1, so the report says exactly how deep the check went: it deepens the stream's exploration by
+/// one level when case k − 1 ran just before in the same stream and completed (the same states as a fresh exploration,
+/// each level run once; its count is the states that level added), else it explores from scratch (under
+/// <c>--shard</c>, where the depths are spread over the runners). Every case draws on the stream's time slice: the exploration stops at the
 /// deadline inside a depth, and the case is reported as not completed (the depths before it were). A failure is a
 /// shortest counterexample (BFS). Each case's depth, states, transitions and reduction factor are written to
 /// <c>exhaustive-&lt;geometry&gt;-&lt;oracle&gt;.txt</c> in the counterexample directory's parent (the <c>--out</c> directory).
@@ -22,6 +24,9 @@ public sealed class ExhaustiveFamily(int maxDepth = ExhaustiveFamily.DefaultMaxD
 {
     public const string FamilyName = "exhaustive";
     public const int DefaultMaxDepth = 12;
+
+    /// <summary>The exploration each stream deepens case by case.</summary>
+    private readonly Dictionary<FamilyContext, ExplorationSession> _sessions = [];
 
     public override string Name => FamilyName;
 
@@ -49,17 +54,20 @@ public sealed class ExhaustiveFamily(int maxDepth = ExhaustiveFamily.DefaultMaxD
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
         deadline.CancelAfter(context.Remaining);
 
-        ExplorationResult result = ExhaustiveExplorer.Run(context.Configuration.Geometry, variant, depth, deadline.Token,
-            new StatesReporter(progress), context.CounterexampleDirectory);
+        if (!_sessions.TryGetValue(context, out ExplorationSession? session) || !session.CanDeepen || session.DepthCompleted != depth - 1)
+            _sessions[context] = session = new ExplorationSession(context.Configuration.Geometry, variant, context.CounterexampleDirectory);
+        long before = session.States;
+        ExplorationResult result = session.Deepen(depth, deadline.Token, new StatesReporter(progress, before));
         WriteSummary(context, spec, result);
+        long added = result.States - before;
 
         if (result.Counterexample is { } found)
         {
-            return new CaseOutcome(result.States, new StreamFailure(spec.Index, spec.Seed,
+            return new CaseOutcome(added, new StreamFailure(spec.Index, spec.Seed,
                 $"depth {depth}: shortest counterexample ({found.Operations.Length} operations): {found.Failure?.Message}",
                 result.CounterexamplePath, result.CounterexampleLength, context.SeededBugReplayOption));
         }
-        return new CaseOutcome(result.States, null, Completed: result.DepthCompleted >= depth);
+        return new CaseOutcome(added, null, Completed: result.DepthCompleted >= depth);
     }
 
     /// <summary>Appends the case's exploration summary (depth completed, states, transitions, reduction factor) to the
@@ -73,11 +81,12 @@ public sealed class ExhaustiveFamily(int maxDepth = ExhaustiveFamily.DefaultMaxD
         File.AppendAllText(Path.Combine(directory, name), $"case {spec.Index}: {result.Summary()}\n");
     }
 
-    /// <summary>Forwards the explorer's state count (reported from its worker threads) as progress.</summary>
-    private sealed class StatesReporter(IProgressReporter progress) : IProgress<ExplorationProgress>
+    /// <summary>Forwards the explorer's state count (reported from its worker threads) as progress, from the count the
+    /// session had when the case began.</summary>
+    private sealed class StatesReporter(IProgressReporter progress, long start) : IProgress<ExplorationProgress>
     {
         private readonly Lock _gate = new();
-        private long _reported;
+        private long _reported = start;
 
         public void Report(ExplorationProgress value)
         {
