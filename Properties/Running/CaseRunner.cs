@@ -44,8 +44,9 @@ public sealed class CaseRunner
     /// sees the model state, the heap and the backend — how the explorer hashes the state it reached.</param>
     /// <param name="auditFrom">With invariants on, the first step whose mutation is followed by the heap's and the
     /// oracle's invariants; the steps before it run at <see cref="HeapCheckLevel.Pointers"/> (still checked against the
-    /// model and memcheck). Zero: every step, as <see cref="HeapCheckLevel.Full"/>. The explorer replays a prefix whose
-    /// every step an earlier run already audited (the heap is deterministic), so it audits only the new step onwards.</param>
+    /// model and memcheck; the radix oracle's span probes are skipped there too). Zero: every step, as
+    /// <see cref="HeapCheckLevel.Full"/>. The explorer replays a prefix whose every step an earlier run already audited
+    /// and probed (the heap is deterministic), so it audits only the new step onwards.</param>
     /// <param name="teardownOrder">Picks the teardown's next free (a <see cref="FreeOp"/> or <see cref="ForeignFreeOp"/> of
     /// a live handle); null: live blocks in handle order, then foreign blocks. The explorer frees in an order that does
     /// not depend on handles, so states equal up to a renaming of handles have the same teardown.</param>
@@ -59,7 +60,12 @@ public sealed class CaseRunner
         bool explicitAudit = _checkInvariants && auditFrom > 0;
         HeapCheckLevel level = !_checkInvariants ? HeapCheckLevel.Off : explicitAudit ? HeapCheckLevel.Pointers : HeapCheckLevel.Full;
         IHeapDriver heap = backend.CreateHeap(_variant, _geometry, level);
-        var run = new Execution(this, heap, backend) { AuditFrom = explicitAudit ? auditFrom : int.MaxValue, TeardownOrder = teardownOrder };
+        var run = new Execution(this, heap, backend)
+        {
+            AuditFrom = explicitAudit ? auditFrom : int.MaxValue,
+            Replayed = Math.Max(0, auditFrom),
+            TeardownOrder = teardownOrder,
+        };
         try
         {
             return run.Execute(testCase.Operations, snapshotAfter, snapshot);
@@ -91,6 +97,9 @@ public sealed class CaseRunner
 
         /// <summary>The first step the runner audits itself (the heap runs at Pointers); int.MaxValue when the heap audits.</summary>
         public int AuditFrom { get; init; } = int.MaxValue;
+
+        /// <summary>The steps before this one replay a prefix an earlier run checked: the radix span probes are skipped.</summary>
+        public int Replayed { get; init; }
 
         public RunOutcome Execute(ImmutableArray<Operation> operations, int snapshotAfter,
             Action<ModelState, IHeapDriver, ICaseBackend>? snapshot)
@@ -135,7 +144,7 @@ public sealed class CaseRunner
             _state = result.State;
             StepVerdict verdict = result.Verdict;
             if (!verdict.Failed && !teardown && owner._trackSituations) _situations.Record(before, _state, op, heap.ArenaTable, _coverage);
-            if (!verdict.Failed && owner._variant.AnswersWithRadix) CheckArenaSpans();
+            if (!verdict.Failed && owner._variant.AnswersWithRadix && index >= Replayed) CheckArenaSpans();
             if (!verdict.Failed && backend.EndStep(owner._variant) is { } memcheck)
                 _finding ??= new RunnerFinding(PropertyFamily.Memcheck, "no memcheck error", memcheck);
             if (!verdict.Failed && _finding is { } found)
