@@ -83,7 +83,7 @@ public abstract class CaseListFamily : IVerificationFamily
             CaseOutcome outcome;
             try { outcome = _family.RunCase(_context, spec, _coverage, _progress); }
             finally { _busy.Stop(); }
-            var record = new CaseRecord(spec.Index, spec.Seed, outcome.Operations, outcome.Failure is null, outcome.Completed);
+            var record = new CaseRecord(spec.Index, spec.Seed, outcome.Operations, outcome.Failure is null, outcome.Completed, outcome.Detail);
             _cases.Add(record);
             _operations += outcome.Operations;
             _progress.CaseFinished(record);

@@ -34,6 +34,7 @@ public static class ReportJson
                     ["operations"] = c.Operations,
                     ["passed"] = c.Passed,
                     ["completed"] = c.Completed,
+                    ["detail"] = c.Detail,
                 }).ToArray()),
                 ["coverage"] = new JsonObject
                 {

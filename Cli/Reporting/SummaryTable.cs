@@ -44,6 +44,8 @@ public static class SummaryTable
             Note(output, $"{RateText.Plural(starved, "stream")} got no time: the budget was spent before {(starved == 1 ? "it" : "them")} (a longer --budget runs them)");
         foreach (FamilyResult r in report.Results)
         {
+            if (r.Cases.Count > 0 && r.Cases[^1].Detail is { } detail)
+                Note(output, $"{r.Family} {r.Configuration.Label}: {detail}");
             if (r.Configuration.SkipReason is { } why)
                 Note(output, $"skipped {r.Family} {r.Configuration.Label}: {why}");
             else if (!r.Failed && r.Cases.Count > 0 && r.Coverage.Missing is { Count: > 0 } missing)

@@ -42,6 +42,32 @@ public class MemcheckAndExhaustiveFamilyTests
         long[] states = stream["cases"]!.AsArray().Select(c => c!["operations"]!.GetValue<long>()).ToArray();
         Assert.True(states[0] < states[1] && states[1] < states[2], string.Join(", ", states)); // deeper = more states
         Assert.All(stream["cases"]!.AsArray(), c => Assert.True(c!["completed"]!.GetValue<bool>()));
+        // Each case's detail: depth, states, transitions and the reduction factor; the last one is shown under the table.
+        string[] detail = [.. stream["cases"]!.AsArray().Select(c => (string)c!["detail"]!)];
+        for (int k = 0; k < 3; k++)
+        {
+            // A case deepens the stream's exploration by one level: it counts the states that level added, the
+            // detail the session's total.
+            Assert.StartsWith($"depth {k + 1} of {k + 1} complete, {states.Take(k + 1).Sum():N0} states, ", detail[k]);
+            Assert.Contains("merged by symmetry (reduction factor >= ", detail[k]);
+        }
+        Assert.Contains($"exhaustive tiny/classic: {detail[2]}", run.Prose);
+    }
+
+    [Fact]
+    public void Exhaustive_exploration_stops_inside_a_depth_at_the_budget_and_says_so()
+    {
+        using var dir = new TempDirectory();
+        CliRun run = CliHarness.Invoke("check", "--family", "exhaustive", "--oracle", "classic", "--budget", "2s", "--out", dir.Path);
+
+        Assert.Equal(ExitCodes.Holds, run.ExitCode);
+        JsonNode stream = JsonNode.Parse(File.ReadAllText(dir.File("report.json")))!["streams"]![0]!;
+        JsonArray cases = stream["cases"]!.AsArray();
+        // Every case but the last finished its depth; the last was cut short by the budget (no box finishes depth 12 in
+        // two seconds), and its detail says which depth it completed.
+        Assert.All(cases.Take(cases.Count - 1), c => Assert.True(c!["completed"]!.GetValue<bool>()));
+        Assert.False(cases[^1]!["completed"]!.GetValue<bool>());
+        Assert.Matches($@"^depth \d+ of {cases.Count} complete \(depth {cases.Count} cut short\)", (string)cases[^1]!["detail"]!);
     }
 
     [Fact]

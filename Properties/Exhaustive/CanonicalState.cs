@@ -8,11 +8,26 @@ namespace PymallocVerify.Properties.Exhaustive;
 /// <summary>
 /// A 64-bit hash of a state that does not depend on absolute addresses: every address is rewritten relative to the
 /// object holding it (live arena by rank + offset, live system block by handle, foreign block by handle). It covers the
-/// model (blocks in handle order with kind, size, capacity and content; foreign blocks; whether a freed arena exists),
-/// the heap's observable structure (the arena table, the list heads, every carved pool's header and free list, read
-/// without reporting) and where each arena and system block sits relative to the others (alignment, touching, low,
-/// near 2^64). Two sequences reaching the same hash are explored once. (The placement generator's position is not
-/// part of it: states equal up to it are merged — the bound is on canonical states.)
+/// model (blocks with kind, size, capacity and content; foreign blocks; whether a freed arena exists), the heap's
+/// observable structure (the arena table, the list heads, every carved pool's header and free list, read without
+/// reporting) and where each arena and system block sits relative to the others (alignment, touching, low, near 2^64).
+/// Two sequences reaching the same hash are explored once. (The placement generator's position is not part of it:
+/// states equal up to it are merged — the bound is on canonical states.)
+///
+/// Handle symmetry (<see cref="ExplorationReductions.HandleSymmetry"/>): the blocks enter the hash as a sorted multiset
+/// of per-block keys, not in handle order, so two states that differ only in which handle names which block hash
+/// alike. Why they are interchangeable:
+///   * the allocator never sees a handle — its memory (hashed as it is) is the same in both;
+///   * the model keeps blocks in a list and looks them up by address for every check (ownership, overlap, content),
+///     so its verdicts depend on the set of blocks, and a handle only picks an element: FreeOp(h)/ReallocOp(h) in one
+///     state is FreeOp(π(h))/ReallocOp(π(h)) in the other and reaches the same memory and a renamed model;
+///   * the explorer's alphabet offers every handle (<see cref="ExplorationAlphabet.Mutations"/>), its check queries
+///     cover every handle (<see cref="ExplorationAlphabet.ChecksFor"/>), and the teardown frees in key order
+///     (<see cref="NextTeardownStep"/>), so both states get the same checks and the same teardown.
+/// Hence every failing program from one state has a renamed twin, of the same length, from the other: merging them
+/// loses no failure, and BFS keeps the shallower representative, so the shortest counterexample keeps its length.
+/// A system block's own address is keyed by where it sits (its relation to the arenas), never by its handle; a heap
+/// pointer into a block (never a valid one) still uses the handle, which only splits states, never merges them.
 /// </summary>
 public sealed class CanonicalState
 {
@@ -26,23 +41,90 @@ public sealed class CanonicalState
         _arenaSize = (ulong)geometry.ArenaSize;
     }
 
-    public static ulong Hash(int layout, ModelState state, IHeapDriver heap, SimulatedAddressSpace space, Geometry geometry)
+    /// <param name="symmetric">Hash the blocks and foreign blocks as multisets (handle symmetry) instead of in handle order.</param>
+    public static ulong Hash(int layout, ModelState state, IHeapDriver heap, SimulatedAddressSpace space, Geometry geometry,
+        bool symmetric)
     {
         var c = new CanonicalState(geometry) { _hash = 0x9E3779B97F4A7C15UL };
         c.Add((ulong)layout);
-        c.AddModel(state);
+        if (symmetric) c.AddModelSymmetric(state);
+        else c.AddModel(state);
         c.AddHeap(state, heap, space);
         return c._hash;
     }
 
-    private void Add(ulong word)
+    /// <summary>
+    /// The teardown's next free, chosen without looking at handles: the live block with the smallest key, then the
+    /// foreign block with the smallest key (equal keys: the lower handle — such blocks differ in nothing the hash sees).
+    /// </summary>
+    public static Operation NextTeardownStep(ModelState state, Geometry geometry)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var c = new CanonicalState(geometry);
+        if (!state.Blocks.IsEmpty)
+        {
+            int best = 0;
+            ulong bestKey = c.BlockKey(state, state.Blocks[0]);
+            for (int h = 1; h < state.Blocks.Count; h++)
+                if (c.BlockKey(state, state.Blocks[h]) is var key && key < bestKey) (best, bestKey) = (h, key);
+            return new FreeOp(best);
+        }
+        int bestForeign = 0;
+        ulong bestForeignKey = c.ForeignKey(state, state.Foreign[0]);
+        for (int h = 1; h < state.Foreign.Count; h++)
+            if (c.ForeignKey(state, state.Foreign[h]) is var key && key < bestForeignKey) (bestForeign, bestForeignKey) = (h, key);
+        return new ForeignFreeOp(bestForeign);
+    }
+
+    private static ulong Mix(ulong hash, ulong word)
     {
         // splitmix64 finaliser over the running hash: order-sensitive, well mixed
-        ulong z = _hash ^ (word + 0x9E3779B97F4A7C15UL + (_hash << 6) + (_hash >> 2));
+        ulong z = hash ^ (word + 0x9E3779B97F4A7C15UL + (hash << 6) + (hash >> 2));
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        _hash = z ^ (z >> 31);
+        return z ^ (z >> 31);
     }
+
+    /// <summary>A live block's key: everything the hash sees of it, with its own address as arena rank + offset (a
+    /// pymalloc block) or as its place relative to the arenas (a system block) — never its handle.</summary>
+    private ulong BlockKey(ModelState s, LiveBlock b)
+    {
+        ulong k = Mix(0x2545F4914F6CDD1DUL, (ulong)b.Kind);
+        k = Mix(k, InArena(s, b.Address));
+        k = Mix(k, b.Size);
+        k = Mix(k, b.Capacity);
+        k = Mix(k, (ulong)b.Content.Kind);
+        k = Mix(k, b.Content.ValidLength);
+        return b.Kind == BlockKind.System ? Mix(k, Relation(s, b.Address, b.Capacity)) : k;
+    }
+
+    private ulong ForeignKey(ModelState s, ForeignBlock f) => Mix(Mix(0x3C6EF372FE94F82BUL, f.Size), Relation(s, f.Address, f.Size));
+
+    /// <summary>Like <see cref="AddModel"/>, with the blocks and the foreign blocks as sorted multisets of keys.</summary>
+    private void AddModelSymmetric(ModelState s)
+    {
+        Span<ulong> keys = s.Blocks.Count <= 64 ? stackalloc ulong[s.Blocks.Count] : new ulong[s.Blocks.Count];
+        for (int h = 0; h < keys.Length; h++) keys[h] = BlockKey(s, s.Blocks[h]);
+        keys.Sort();
+        Add((ulong)keys.Length);
+        foreach (ulong k in keys) Add(k);
+        Span<ulong> foreign = s.Foreign.Count <= 64 ? stackalloc ulong[s.Foreign.Count] : new ulong[s.Foreign.Count];
+        for (int h = 0; h < foreign.Length; h++) foreign[h] = ForeignKey(s, s.Foreign[h]);
+        foreign.Sort();
+        Add((ulong)foreign.Length);
+        foreach (ulong k in foreign) Add(k);
+        AddArenas(s);
+    }
+
+    /// <summary>An address inside a live arena as (rank, offset); anything else as one value.</summary>
+    private static ulong InArena(ModelState s, ulong address)
+    {
+        for (int r = 0; r < s.Arenas.Count; r++)
+            if (s.Arenas[r].Contains(address)) return 1UL << 60 | (ulong)r << 40 | (address - s.Arenas[r].Base);
+        return 2UL << 60;
+    }
+
+    private void Add(ulong word) => _hash = Mix(_hash, word);
 
     private void AddModel(ModelState s)
     {
@@ -63,6 +145,11 @@ public sealed class CanonicalState
             Add(f.Size);
             Add(Relation(s, f.Address, f.Size));
         }
+        AddArenas(s);
+    }
+
+    private void AddArenas(ModelState s)
+    {
         Add((ulong)Math.Min(s.ReleasedArenas.Count, 2));
         Add((ulong)s.Arenas.Count);
         foreach (LiveArena a in s.Arenas) Add(Relation(s, a.Base, a.Size) << 16 | (a.Base & (_poolSize - 1)));

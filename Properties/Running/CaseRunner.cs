@@ -17,10 +17,14 @@ public sealed class CaseRunner
     private readonly ModelGeometry _model;
     private readonly HeapVariant _variant;
     private readonly bool _checkInvariants;
+    private readonly bool _trackSituations;
 
     /// <param name="checkInvariantsEveryStep">Run the heap at <see cref="HeapCheckLevel.Full"/>: its and its oracle's
     /// invariants after every mutation (property 4).</param>
-    public CaseRunner(Geometry geometry, HeapVariant variant, bool checkInvariantsEveryStep = true)
+    /// <param name="trackSituations">Classify every step's allocator situation into the outcome's coverage table (the
+    /// properties campaign reports it); the explorer, which counts states instead, turns it off — it is a third of a
+    /// transition's time there and checks nothing.</param>
+    public CaseRunner(Geometry geometry, HeapVariant variant, bool checkInvariantsEveryStep = true, bool trackSituations = true)
     {
         ArgumentNullException.ThrowIfNull(geometry);
         ArgumentNullException.ThrowIfNull(variant);
@@ -29,6 +33,7 @@ public sealed class CaseRunner
         _model = PropertyGeometries.ToModel(_geometry);
         _variant = variant;
         _checkInvariants = checkInvariantsEveryStep;
+        _trackSituations = trackSituations;
     }
 
     public Geometry Geometry => _geometry;
@@ -37,17 +42,32 @@ public sealed class CaseRunner
     /// <summary>Runs <paramref name="testCase"/> on its backend: real memory, or the simulated space when it has a layout.</summary>
     /// <param name="snapshotAfter">After this many operations (before the rest and the teardown), <paramref name="snapshot"/>
     /// sees the model state, the heap and the backend — how the explorer hashes the state it reached.</param>
+    /// <param name="auditFrom">With invariants on, the first step whose mutation is followed by the heap's and the
+    /// oracle's invariants; the steps before it run at <see cref="HeapCheckLevel.Pointers"/> (still checked against the
+    /// model and memcheck; the radix oracle's span probes are skipped there too). Zero: every step, as
+    /// <see cref="HeapCheckLevel.Full"/>. The explorer replays a prefix whose every step an earlier run already audited
+    /// and probed (the heap is deterministic), so it audits only the new step onwards.</param>
+    /// <param name="teardownOrder">Picks the teardown's next free (a <see cref="FreeOp"/> or <see cref="ForeignFreeOp"/> of
+    /// a live handle); null: live blocks in handle order, then foreign blocks. The explorer frees in an order that does
+    /// not depend on handles, so states equal up to a renaming of handles have the same teardown.</param>
     /// <param name="stop">Stops a long run (a workload of thousands of steps) between steps: the outcome is then
     /// <see cref="RunOutcome.Stopped"/>, with the steps before it checked and no teardown.</param>
     public RunOutcome Run(TestCase testCase, int snapshotAfter = -1, Action<ModelState, IHeapDriver, ICaseBackend>? snapshot = null,
-                          CancellationToken stop = default)
+        int auditFrom = 0, Func<ModelState, Operation>? teardownOrder = null, CancellationToken stop = default)
     {
         ArgumentNullException.ThrowIfNull(testCase);
         using ICaseBackend backend = testCase.Layout is { } layout
             ? new SimulatedCaseBackend(_geometry, layout)
             : new NativeCaseBackend((ulong)_geometry.PoolSize, testCase.ArenaHeadOffsets);
-        IHeapDriver heap = backend.CreateHeap(_variant, _geometry, _checkInvariants ? HeapCheckLevel.Full : HeapCheckLevel.Off);
-        var run = new Execution(this, heap, backend);
+        bool explicitAudit = _checkInvariants && auditFrom > 0;
+        HeapCheckLevel level = !_checkInvariants ? HeapCheckLevel.Off : explicitAudit ? HeapCheckLevel.Pointers : HeapCheckLevel.Full;
+        IHeapDriver heap = backend.CreateHeap(_variant, _geometry, level);
+        var run = new Execution(this, heap, backend)
+        {
+            AuditFrom = explicitAudit ? auditFrom : int.MaxValue,
+            Replayed = Math.Max(0, auditFrom),
+            TeardownOrder = teardownOrder,
+        };
         try
         {
             return run.Execute(testCase.Operations, snapshotAfter, snapshot, stop);
@@ -75,6 +95,17 @@ public sealed class CaseRunner
         private readonly CoverageTable _coverage = new();
         private readonly SituationTracker _situations = new(owner._model);
         private RunnerFinding? _finding;
+        private bool _auditStep;
+
+        /// <summary>Which block (FreeOp) or foreign block (ForeignFreeOp) the teardown frees next; null: live blocks in handle
+        /// order, then foreign blocks in handle order.</summary>
+        public Func<ModelState, Operation>? TeardownOrder { get; init; }
+
+        /// <summary>The first step the runner audits itself (the heap runs at Pointers); int.MaxValue when the heap audits.</summary>
+        public int AuditFrom { get; init; } = int.MaxValue;
+
+        /// <summary>The steps before this one replay a prefix an earlier run checked: the radix span probes are skipped.</summary>
+        public int Replayed { get; init; }
 
         public RunOutcome Execute(ImmutableArray<Operation> operations, int snapshotAfter,
             Action<ModelState, IHeapDriver, ICaseBackend>? snapshot, CancellationToken stop)
@@ -88,10 +119,11 @@ public sealed class CaseRunner
             if (snapshotAfter >= operations.Length) snapshot?.Invoke(_state, heap, backend);
 
             int end = operations.Length;
-            while (!_state.Blocks.IsEmpty)
-                if (Step(end, new FreeOp(0), teardown: true) is { } failure) return Outcome(failure, end);
-            while (!_state.Foreign.IsEmpty)
-                if (Step(end, new ForeignFreeOp(0), teardown: true) is { } failure) return Outcome(failure, end);
+            while (!_state.Blocks.IsEmpty || !_state.Foreign.IsEmpty)
+            {
+                Operation next = TeardownOrder?.Invoke(_state) ?? (_state.Blocks.IsEmpty ? new ForeignFreeOp(0) : new FreeOp(0));
+                if (Step(end, next, teardown: true) is { } failure) return Outcome(failure, end);
+            }
 
             backend.BeginStep(end);
             heap.Dispose();
@@ -111,14 +143,15 @@ public sealed class CaseRunner
         private FailureRecord? Step(int index, Operation op, bool teardown)
         {
             _finding = null;
+            _auditStep = index >= AuditFrom;
             backend.BeginStep(index);
             Observation observed = ReferenceModel.SkipReason(_state, op) is null ? Observe(op) : Observation.None;
             StepResult result = ReferenceModel.Step(_state, op, observed);
             ModelState before = _state;
             _state = result.State;
             StepVerdict verdict = result.Verdict;
-            if (!verdict.Failed && !teardown) _situations.Record(before, _state, op, heap.ArenaTable, _coverage);
-            if (!verdict.Failed && owner._variant.AnswersWithRadix) CheckArenaSpans();
+            if (!verdict.Failed && !teardown && owner._trackSituations) _situations.Record(before, _state, op, heap.ArenaTable, _coverage);
+            if (!verdict.Failed && owner._variant.AnswersWithRadix && index >= Replayed) CheckArenaSpans();
             if (!verdict.Failed && backend.EndStep(owner._variant) is { } memcheck)
                 _finding ??= new RunnerFinding(PropertyFamily.Memcheck, "no memcheck error", memcheck);
             if (!verdict.Failed && _finding is { } found)
@@ -142,10 +175,10 @@ public sealed class CaseRunner
             {
                 observed = op switch
                 {
-                    MallocOp m => new Observation { Address = heap.Malloc((ulong)m.Size) },
-                    CallocOp c => new Observation { Address = heap.Calloc((ulong)c.Count, (ulong)c.Size) },
-                    ReallocOp r => Release(_state.ResolveBlock(r.Handle)!, p => heap.Realloc(p, (ulong)r.Size)),
-                    FreeOp f => Release(_state.ResolveBlock(f.Handle)!, p => { heap.Free(p); return p; }),
+                    MallocOp m => new Observation { Address = Audit($"Malloc({m.Size})", heap.Malloc((ulong)m.Size)) },
+                    CallocOp c => new Observation { Address = Audit($"Calloc({c.Count}, {c.Size})", heap.Calloc((ulong)c.Count, (ulong)c.Size)) },
+                    ReallocOp r => Release(_state.ResolveBlock(r.Handle)!, p => Audit($"Realloc(0x{p:x}, {r.Size})", heap.Realloc(p, (ulong)r.Size))),
+                    FreeOp f => Release(_state.ResolveBlock(f.Handle)!, p => { heap.Free(p); return AuditFree(p); }),
                     ForeignAllocOp a => new Observation { Address = backend.ForeignAlloc((ulong)a.Size) },
                     ForeignFreeOp f => ForeignFree(_state.ResolveForeign(f.Handle)!),
                     QueryOp q => Query(q),
@@ -227,6 +260,38 @@ public sealed class CaseRunner
             }
         }
 
+        /// <summary>
+        /// On a step the runner audits itself, the invariants <see cref="HeapCheckLevel.Full"/> would have run inside the
+        /// call, reported the same way ("after the call = result: what broke"). Returns <paramref name="result"/>.
+        /// </summary>
+        private ulong Audit(string call, ulong result)
+        {
+            if (!_auditStep) return result;
+            try
+            {
+                heap.CheckInvariants();
+            }
+            catch (HeapInvariantException broken)
+            {
+                throw new HeapInvariantException(broken.Invariant, $"after {call} = 0x{result:x}: {broken.Detail}");
+            }
+            return result;
+        }
+
+        private ulong AuditFree(ulong address)
+        {
+            if (!_auditStep) return address;
+            try
+            {
+                heap.CheckInvariants();
+            }
+            catch (HeapInvariantException broken)
+            {
+                throw new HeapInvariantException(broken.Invariant, $"after Free(0x{address:x}): {broken.Detail}");
+            }
+            return address;
+        }
+
         /// <summary>Free/realloc: the heap's ownership test must route the pointer right before anything is released.</summary>
         private Observation Release(LiveBlock block, Func<ulong, ulong> act)
         {
@@ -238,7 +303,11 @@ public sealed class CaseRunner
         private Observation ForeignFree(ForeignBlock block)
         {
             bool owned = Ask(block.Address, isQuery: false);
-            if (!owned) heap.Free(block.Address); // pymalloc would scribble on test memory: free only when routed right
+            if (!owned) // pymalloc would scribble on test memory: free only when routed right
+            {
+                heap.Free(block.Address);
+                AuditFree(block.Address);
+            }
             return new Observation { OwnedAnswer = owned, Address = block.Address };
         }
 

@@ -3,7 +3,9 @@ using System.Text;
 using PymallocVerify.Allocator;
 using PymallocVerify.Model;
 using PymallocVerify.Properties.Exhaustive;
+using PymallocVerify.Properties.Backend;
 using PymallocVerify.Properties.Heaps;
+using PymallocVerify.Properties.Running;
 using PymallocVerify.Properties.Teeth;
 using Xunit;
 using Xunit.Abstractions;
@@ -79,6 +81,100 @@ public class ExhaustiveExplorerTests(ITestOutputHelper output)
         Assert.DoesNotContain("not found", table.ToString());
     }
 
+    /// <summary>
+    /// Teeth of the reductions: each oracle bug is found at the same shortest length, after the same number of complete
+    /// levels, with handle symmetry as without it — merging lost no failing program.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(OracleTeeth))]
+    public void Every_oracle_bug_is_found_at_the_same_depth_with_and_without_reductions(string name)
+    {
+        Tooth tooth = TeethCatalog.Find(name);
+        ExplorationResult reduced = Hunt(tooth);
+        ExplorationResult plain = ExhaustiveExplorer.Run(Geometry.Tiny, tooth.Variant, TeethDepth, reductions: ExplorationReductions.None);
+        output.WriteLine(reduced.Summary());
+        output.WriteLine(plain.Summary());
+        Assert.Equal(plain.CounterexampleLength, reduced.CounterexampleLength);
+        Assert.Equal(plain.DepthCompleted, reduced.DepthCompleted);
+        Assert.True(reduced.States <= plain.States, "the reductions explored more states than plain hashing");
+    }
+
+    [Fact]
+    public void Handle_symmetry_merges_states_and_reports_the_factor()
+    {
+        ExplorationResult plain = ExhaustiveExplorer.Run(Geometry.Tiny, HeapVariant.RealPoolIndex, 3, reductions: ExplorationReductions.None);
+        ExplorationResult reduced = ExhaustiveExplorer.Run(Geometry.Tiny, HeapVariant.RealPoolIndex, 3);
+        output.WriteLine(plain.Summary());
+        output.WriteLine(reduced.Summary());
+        Assert.True(plain.Passed && reduced.Passed);
+        Assert.Equal(0, plain.MergedBySymmetry);
+        Assert.True(reduced.MergedBySymmetry > 0 && reduced.States < plain.States, reduced.Summary());
+        Assert.True(reduced.ReductionFactor > 1 && reduced.ReductionFactor <= (double)plain.States / reduced.States, reduced.Summary());
+        Assert.Equal(reduced.States, reduced.Levels.Sum(l => l.NewStates));
+    }
+
+    /// <summary>A session deepened level by level reaches what one exploration to the same depth reaches.</summary>
+    [Fact]
+    public void A_session_deepened_level_by_level_reaches_the_same_states_as_one_exploration()
+    {
+        ExplorationResult whole = ExhaustiveExplorer.Run(Geometry.Tiny, HeapVariant.RealPoolIndex, 3);
+        var session = new ExplorationSession(Geometry.Tiny, HeapVariant.RealPoolIndex);
+        ExplorationResult stepped = session.Deepen(1);
+        Assert.Equal(1, stepped.DepthCompleted);
+        stepped = session.Deepen(2);
+        stepped = session.Deepen(3);
+        Assert.Equal((whole.States, whole.Transitions, whole.QueriesChecked, whole.MergedBySymmetry, whole.DepthCompleted),
+            (stepped.States, stepped.Transitions, stepped.QueriesChecked, stepped.MergedBySymmetry, stepped.DepthCompleted));
+        Assert.Equal(whole.Levels.Select(l => (l.Depth, l.NewStates, l.Transitions)), stepped.Levels.Select(l => (l.Depth, l.NewStates, l.Transitions)));
+        Assert.True(session.CanDeepen);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.True(session.Deepen(4, cancelled.Token).Cancelled);
+        Assert.False(session.CanDeepen);
+        Assert.Throws<InvalidOperationException>(() => session.Deepen(5));
+    }
+
+    /// <summary>
+    /// The symmetric hash merges exactly the states that differ only in their handles' order: a renamed twin hashes
+    /// alike (and so does its renamed continuation), while states the oracle can tell apart — another block freed or
+    /// moved, another size — hash differently. A key that dropped what the oracle observes would merge them here.
+    /// </summary>
+    [Fact]
+    public void Handle_symmetry_merges_renamed_twins_and_nothing_the_oracle_can_tell_apart()
+    {
+        Operation m16 = new MallocOp(16), m32 = new MallocOp(32);
+        // [a, b] and [b, a]: the second frees a and gets the same address back (LIFO free list) as the last handle.
+        (ulong Symmetric, ulong Ordered) ab = HashAfter(m16, m16);
+        (ulong Symmetric, ulong Ordered) ba = HashAfter(m16, m16, new FreeOp(0), m16);
+        Assert.NotEqual(ab.Ordered, ba.Ordered);
+        Assert.Equal(ab.Symmetric, ba.Symmetric);
+        // The renamed continuation (free a: handle 0 in one, handle 1 in the other) reaches one state again.
+        Assert.Equal(HashAfter(m16, m16, new FreeOp(0)).Symmetric, HashAfter(m16, m16, new FreeOp(0), m16, new FreeOp(1)).Symmetric);
+        // Observable differences stay apart — here only the model can tell (same class, same heap; which address has which size).
+        Assert.NotEqual(HashAfter(new MallocOp(33), new MallocOp(48)).Symmetric, HashAfter(new MallocOp(48), new MallocOp(33)).Symmetric);
+        Assert.NotEqual(HashAfter(m16, m16, new FreeOp(0)).Symmetric, HashAfter(m16, m16, new FreeOp(1)).Symmetric);
+        Assert.NotEqual(HashAfter(m16, m16, new ReallocOp(0, 48)).Symmetric, HashAfter(m16, m16, new ReallocOp(1, 48)).Symmetric);
+        Assert.NotEqual(HashAfter(m16, m32).Symmetric, HashAfter(m32, m16).Symmetric);
+        Assert.NotEqual(HashAfter(m16).Symmetric, HashAfter(m32).Symmetric);
+        Assert.NotEqual(HashAfter(new ForeignAllocOp(32), m16).Symmetric, HashAfter(m16).Symmetric);
+    }
+
+    /// <summary>The canonical hashes (symmetric, handle order) of the state <paramref name="program"/> reaches from the first layout.</summary>
+    private static (ulong Symmetric, ulong Ordered) HashAfter(params Operation[] program)
+    {
+        var runner = new CaseRunner(Geometry.Tiny, HeapVariant.RealPoolIndex);
+        (ulong, ulong) hashes = default;
+        RunOutcome outcome = runner.Run(new TestCase([.. program], [0]) { Layout = ExplorationLayouts.For(runner.Geometry)[0].Layout },
+            program.Length, (state, heap, backend) =>
+            {
+                var space = ((SimulatedCaseBackend)backend).Space;
+                hashes = (CanonicalState.Hash(0, state, heap, space, runner.Geometry, symmetric: true),
+                          CanonicalState.Hash(0, state, heap, space, runner.Geometry, symmetric: false));
+            });
+        Assert.False(outcome.Failed, outcome.Failure?.Message);
+        return hashes;
+    }
+
     [Fact]
     public void Bad_depth_is_refused_and_cancellation_stops_early()
     {
@@ -88,6 +184,21 @@ public class ExhaustiveExplorerTests(ITestOutputHelper output)
         ExplorationResult r = ExhaustiveExplorer.Run(Geometry.Tiny, HeapVariant.RealPoolIndex, 5, cancelled.Token);
         Assert.True(r.Cancelled);
         Assert.Equal(0, r.DepthCompleted);
+    }
+
+    /// <summary>Cancellation inside a level: the run stops there, says which depth it completed, and counts what it checked.</summary>
+    [Fact]
+    public void Cancellation_inside_a_level_reports_the_depth_completed_and_the_cut()
+    {
+        using var cancel = new CancellationTokenSource();
+        // Cancel once the third level is under way (progress comes every thousand transitions and after each level).
+        var progress = new SynchronousProgress(p => { if (p.Depth == 3 && p.Transitions > 216) cancel.Cancel(); });
+        ExplorationResult r = ExhaustiveExplorer.Run(Geometry.Tiny, HeapVariant.RealPoolIndex, 6, cancel.Token, progress, parallelism: 1);
+        output.WriteLine(r.Summary());
+        Assert.True(r.Cancelled);
+        Assert.Equal(2, r.DepthCompleted);
+        Assert.Contains("(depth 3 cut short)", r.Summary());
+        Assert.True(r.States > r.Levels.Sum(l => l.NewStates), "the cut level's checked states are counted");
     }
 
     /// <summary>Progress&lt;T&gt; posts to the thread pool; this reports inline, in order.</summary>

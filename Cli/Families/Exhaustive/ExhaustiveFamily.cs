@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using PymallocVerify.Allocator;
 using PymallocVerify.Cli.Campaign;
+using PymallocVerify.Cli.Options;
 using PymallocVerify.Properties.Exhaustive;
 using PymallocVerify.Properties.Heaps;
 using PymallocVerify.Properties.Teeth;
@@ -12,27 +12,35 @@ namespace PymallocVerify.Cli.Families.Exhaustive;
 /// <summary>
 /// Bounded exhaustive exploration (Properties/Exhaustive/): on Tiny, every sequence of the explorer's alphabet up to
 /// a depth, breadth-first from four adversarial layouts on the simulated space, every property checked in every
-/// state, canonical states visited once. Case k explores to depth k + 1 from scratch, so the report says exactly how
-/// deep the check went; under <c>--shard</c> the depths are spread over the runners. A depth the time left cannot
-/// finish (estimated from the growth of the previous one) is not started; a first case that outruns its time slice
-/// stops at the deadline and is reported as not completed. A failure is a shortest counterexample (BFS).
+/// state, canonical states visited once and states equal up to a renaming of handles merged (handle symmetry). Case k
+/// explores to depth k + 1, so the report says exactly how deep the check went: it deepens the stream's exploration by
+/// one level when case k − 1 ran just before in the same stream and completed (the same states as a fresh exploration,
+/// each level run once; its count is the states that level added), else it explores from scratch (under
+/// <c>--shard</c>, where the depths are spread over the runners). Without <c>--cases</c> a case draws on the stream's fair
+/// share of the budget: the exploration stops inside a depth when it is spent, and the case is reported as not
+/// completed (the depths before it were). A failure is a shortest counterexample (BFS). Each case's depth, states,
+/// transitions and reduction factor are its detail in report.json, and the last case's is shown under the summary.
 /// </summary>
 public sealed class ExhaustiveFamily(int maxDepth = ExhaustiveFamily.DefaultMaxDepth) : CaseListFamily
 {
     public const string FamilyName = "exhaustive";
-    public const int DefaultMaxDepth = 8;
+    public const int DefaultMaxDepth = 12;
 
-    /// <summary>Growth factor of the work per depth assumed before two depths have been measured.</summary>
-    private const double AssumedGrowth = 8;
+    /// <summary>Each stream's exploration, deepened case by case, and the time its cases have taken.</summary>
+    private readonly ConcurrentDictionary<FamilyContext, StreamExploration> _streams = new();
 
-    private readonly ConcurrentDictionary<FamilyContext, List<(long Transitions, TimeSpan Elapsed)>> _measured = new();
+    private sealed class StreamExploration
+    {
+        public ExplorationSession? Session;
+        public TimeSpan Spent;
+    }
 
     public override string Name => FamilyName;
 
     public override string OperationUnit => "states";
 
     public override string Description =>
-        $"bounded exhaustive exploration on tiny (simulated space, memcheck, every garbage value), depth 1..{maxDepth}";
+        $"bounded exhaustive exploration on tiny (simulated space, memcheck, every garbage value, handle symmetry), depth 1..{maxDepth}";
 
     /// <summary>The oracle bugs (the explorer's alphabet has no hook to seed an allocator bug through).</summary>
     public override bool Runs(SeededBug bug) => bug is HeapBug { IsOracleBug: true };
@@ -44,46 +52,52 @@ public sealed class ExhaustiveFamily(int maxDepth = ExhaustiveFamily.DefaultMaxD
 
     protected override long? CaseCount(FamilyConfiguration configuration) => maxDepth;
 
-    protected override bool WorthStarting(FamilyContext context, CaseSpec next, IReadOnlyList<CaseRecord> done)
-    {
-        if (!_measured.TryGetValue(context, out var runs) || runs.Count == 0) return true;
-        (long lastTransitions, TimeSpan lastElapsed) = runs[^1];
-        double growth = runs.Count >= 2 && runs[^2].Transitions > 0
-            ? Math.Max(1, (double)lastTransitions / runs[^2].Transitions)
-            : AssumedGrowth;
-        long depthsAhead = next.Index - done[^1].Index;
-        double estimateSeconds = lastElapsed.TotalSeconds * Math.Pow(growth, depthsAhead);
-        // The next depth must fit in what is left of this stream's fair share (and of the run), so one deep exploration
-        // does not hold a worker while the other streams wait for their turn.
-        TimeSpan spent = TimeSpan.FromTicks(runs.Sum(r => r.Elapsed.Ticks));
-        TimeSpan share = context.FairShare > spent ? context.FairShare - spent : TimeSpan.Zero;
-        return estimateSeconds <= Math.Min(share.TotalSeconds, context.Remaining.TotalSeconds);
-    }
-
     protected override CaseOutcome RunCase(FamilyContext context, CaseSpec spec, Coverage coverage, IProgressReporter progress)
     {
         int depth = (int)spec.Index + 1;
         HeapVariant variant = context.SeededBug is HeapBug bug ? TeethCatalog.VariantOf(bug) : HeapVariant.Real(context.Configuration.Oracle);
+        // Without --cases a depth stops inside itself at the end of this stream's fair share (or of the run), so one deep
+        // exploration never holds a worker while the other streams wait. The roots (depth 0) are checked before the
+        // first look at the token, so even a case started with nothing left checks something.
+        StreamExploration stream = _streams.GetOrAdd(context, _ => new StreamExploration());
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.Stop);
+        if (context.MaxCases is null)
+        {
+            TimeSpan share = context.FairShare > stream.Spent ? context.FairShare - stream.Spent : TimeSpan.Zero;
+            deadline.CancelAfter(share < context.Remaining ? share : context.Remaining);
+        }
 
-        var clock = Stopwatch.StartNew();
-        ExplorationResult result = ExhaustiveExplorer.Run(context.Configuration.Geometry, variant, depth, context.Stop,
-            new StatesReporter(progress), context.CounterexampleDirectory);
-        _measured.GetOrAdd(context, _ => []).Add((result.Transitions, clock.Elapsed));
+        if (stream.Session is not { CanDeepen: true } session || session.DepthCompleted != depth - 1)
+            stream.Session = session = new ExplorationSession(context.Configuration.Geometry, variant, context.CounterexampleDirectory);
+        long before = session.States;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        ExplorationResult result = session.Deepen(depth, deadline.Token, new StatesReporter(progress, before));
+        stream.Spent += clock.Elapsed;
+        long added = result.States - before;
 
         if (result.Counterexample is { } found)
         {
-            return new CaseOutcome(result.States, new StreamFailure(spec.Index, spec.Seed,
+            return new CaseOutcome(added, new StreamFailure(spec.Index, spec.Seed,
                 $"depth {depth}: shortest counterexample ({found.Operations.Length} operations): {found.Failure?.Message}",
                 result.CounterexamplePath, result.CounterexampleLength, context.SeededBugReplayOption));
         }
-        return new CaseOutcome(result.States, null, Completed: result.DepthCompleted >= depth);
+        return new CaseOutcome(added, null, Completed: result.DepthCompleted >= depth, Detail: Detail(result));
     }
 
-    /// <summary>Forwards the explorer's state count (reported from its worker threads) as progress.</summary>
-    private sealed class StatesReporter(IProgressReporter progress) : IProgress<ExplorationProgress>
+    /// <summary>What the case reached: the depth completed (and the one cut short), the distinct states and transitions
+    /// of the stream's exploration so far, and how much the handle symmetry merged.</summary>
+    private static string Detail(ExplorationResult result) =>
+        $"depth {result.DepthCompleted} of {result.RequestedDepth} complete" +
+        (result.Cancelled ? $" (depth {result.DepthCompleted + 1} cut short)" : "") +
+        $", {result.States:N0} states, {result.Transitions:N0} transitions, {result.MergedBySymmetry:N0} merged by symmetry " +
+        $"(reduction factor >= {result.ReductionFactor.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)})";
+
+    /// <summary>Forwards the explorer's state count (reported from its worker threads) as progress, from the count the
+    /// session had when the case began.</summary>
+    private sealed class StatesReporter(IProgressReporter progress, long start) : IProgress<ExplorationProgress>
     {
         private readonly Lock _gate = new();
-        private long _reported;
+        private long _reported = start;
 
         public void Report(ExplorationProgress value)
         {

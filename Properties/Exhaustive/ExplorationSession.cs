@@ -1,0 +1,244 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using PymallocVerify.Allocator;
+using PymallocVerify.Allocator.Simulated;
+using PymallocVerify.Model;
+using PymallocVerify.Properties.Backend;
+using PymallocVerify.Properties.Heaps;
+using PymallocVerify.Properties.Running;
+
+namespace PymallocVerify.Properties.Exhaustive;
+
+/// <summary>
+/// One breadth-first exploration (<see cref="ExhaustiveExplorer"/>) kept between calls: <see cref="Deepen"/> explores the
+/// levels not yet explored, so exploring to depth k and then to k + 1 runs each level once and reaches the same states,
+/// in the same order, as exploring to k + 1 from scratch (the levels are merged in a fixed order). A session stops being
+/// deepenable once a level was cut short or a failure was found (<see cref="CanDeepen"/>): the cut level's states are
+/// counted but not queued.
+/// </summary>
+public sealed class ExplorationSession
+{
+    private readonly string _variantName;
+    private readonly string? _counterexampleDirectory;
+    private readonly int _parallelism;
+    private readonly ExplorationReductions _reductions;
+    private readonly CaseRunner _runner;
+    private readonly Exploration _explorer;
+    private readonly IReadOnlyList<(string Name, SimulatedLayout Layout)> _layouts;
+    private readonly HeapVariant _variant;
+    private readonly Stopwatch _clock = new();
+    private readonly HashSet<ulong> _visited = [];
+    private readonly HashSet<ulong> _visitedOrdered = []; // handle-order hashes: counts what symmetry merged
+    private readonly List<ExplorationLevel> _levels = [];
+    private List<Node>? _frontier;
+    private long _states, _transitions, _queries, _merged;
+    private int _completed;
+    private bool _cut;
+    private Found? _best;
+
+    /// <param name="geometry">Usually <see cref="Geometry.Tiny"/>.</param>
+    /// <param name="variant">The real allocator (either oracle), the differential pair, or a seeded bug.</param>
+    /// <param name="counterexampleDirectory">Where a counterexample is written; null = not written.</param>
+    /// <param name="parallelism">Worker threads (runs of one level are independent; results merge in a fixed order).</param>
+    /// <param name="reductions">Which sound reductions merge states (default: all).</param>
+    public ExplorationSession(Geometry geometry, HeapVariant variant, string? counterexampleDirectory = null, int parallelism = 0,
+        ExplorationReductions reductions = ExplorationReductions.All)
+    {
+        ArgumentNullException.ThrowIfNull(geometry);
+        ArgumentNullException.ThrowIfNull(variant);
+        _variant = variant;
+        _variantName = variant.Name;
+        _counterexampleDirectory = counterexampleDirectory;
+        _parallelism = parallelism <= 0 ? Environment.ProcessorCount : parallelism;
+        _reductions = reductions;
+        _runner = new CaseRunner(geometry, variant, trackSituations: false);
+        _explorer = new Exploration(_runner, new ExplorationAlphabet(_runner.Geometry), reductions);
+        _layouts = ExplorationLayouts.For(_runner.Geometry);
+    }
+
+    /// <summary>The levels explored so far (0 before the first <see cref="Deepen"/>).</summary>
+    public int DepthCompleted => _completed;
+
+    /// <summary>Distinct states checked so far.</summary>
+    public long States => _states;
+
+    /// <summary>False once a level was cut short or a failure was found: deepen a new session instead.</summary>
+    public bool CanDeepen => !_cut && _best is null;
+
+    /// <summary>Explores the levels up to <paramref name="depth"/> that are not explored yet; the result covers the whole
+    /// session (every level so far, time included).</summary>
+    public ExplorationResult Deepen(int depth, CancellationToken cancellation = default, IProgress<ExplorationProgress>? progress = null)
+    {
+        if (depth < 0) throw new ArgumentException($"depth must not be negative; got {depth}");
+        if (!CanDeepen) throw new InvalidOperationException("this exploration was cut short or failed; start a new session");
+        _clock.Start();
+        try
+        {
+            Explore(depth, cancellation, progress);
+        }
+        finally
+        {
+            _clock.Stop();
+        }
+        return Result(depth);
+    }
+
+    private void Admit(Probe p, List<Node> next)
+    {
+        _transitions++;
+        _queries += p.Queries;
+        if (p.Failure is { } f) { _best = Shorter(_best, f); return; }
+        bool orderedNew = _explorer.Symmetric && _visitedOrdered.Add(p.OrderedHash);
+        if (_visited.Add(p.Hash)) { next.Add(p.Child!); _states++; }
+        else if (orderedNew) _merged++;
+    }
+
+    private void Explore(int depth, CancellationToken cancellation, IProgress<ExplorationProgress>? progress)
+    {
+        if (_frontier is null)
+        {
+            // Level 0: the roots (an empty heap per layout) with their checks.
+            _frontier = [];
+            foreach (Probe root in _layouts.Select((l, i) => _explorer.Evaluate(new Node(i, l.Layout, [], 0, 0))))
+                Admit(root, _frontier);
+            _levels.Add(new ExplorationLevel(0, _frontier.Count, _transitions, _clock.Elapsed));
+        }
+        for (int level = _completed; level < depth && _best is null && _frontier.Count > 0; level++)
+        {
+            var work = _frontier.SelectMany(node => _explorer.Alphabet.Mutations(node.Blocks, node.Foreign).Select(m => (node, m))).ToArray();
+            var results = new Probe?[work.Length];
+            long done = 0;
+            long statesBefore = _states, transitionsBefore = _transitions;
+            try
+            {
+                Parallel.For(0, work.Length, new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellation }, i =>
+                {
+                    var (node, m) = work[i];
+                    results[i] = _explorer.Evaluate(node with { Operations = node.Operations.Add(m) });
+                    long n = Interlocked.Increment(ref done);
+                    if (n % 1024 == 0) progress?.Report(new ExplorationProgress(level + 1, statesBefore, transitionsBefore + n, _clock.Elapsed));
+                });
+            }
+            catch (OperationCanceledException)
+            {
+                // The level was cut short: its finished transitions were checked and are counted, the level is not complete.
+                _cut = true;
+                var unexpanded = new List<Node>();
+                foreach (Probe? r in results)
+                    if (r is not null) Admit(r, unexpanded);
+                return;
+            }
+            var next = new List<Node>();
+            foreach (Probe? r in results) Admit(r!, next); // in a fixed order: the same representatives on every run
+            _frontier = next;
+            _completed = level + 1;
+            _levels.Add(new ExplorationLevel(_completed, next.Count, _transitions, _clock.Elapsed));
+            progress?.Report(new ExplorationProgress(_completed, _states, _transitions, _clock.Elapsed));
+        }
+    }
+
+    private ExplorationResult Result(int depth)
+    {
+        Counterexample? counterexample = null;
+        string? path = null;
+        if (_best is { } found)
+        {
+            counterexample = PropertyCampaign.ToCounterexample(_runner, found.Case, found.Outcome, replaySeed: null,
+                $"found by bounded exhaustive exploration (BFS, layout '{_layouts[found.Layout].Name}'): a shortest counterexample");
+            if (_counterexampleDirectory is not null)
+            {
+                path = Path.Combine(_counterexampleDirectory,
+                    $"explore-{Sanitize(_variantName)}-{_runner.Geometry.Name}-{_variant.Oracle}-{found.Case.Length}ops.json");
+                CounterexampleFile.Write(path, counterexample);
+            }
+        }
+        return new ExplorationResult(_runner.Geometry.Name, $"{_variant.Name}/{_variant.Oracle}", depth, _completed, _states, _transitions,
+            _queries, _clock.Elapsed, counterexample, path, _cut)
+        {
+            Reductions = _reductions,
+            MergedBySymmetry = _merged,
+            Levels = [.. _levels],
+        };
+    }
+
+    /// <summary>A state to expand: its layout, the mutations that reach it, and its live and foreign block counts.</summary>
+    private sealed record Node(int Layout, SimulatedLayout Placement, ImmutableArray<Operation> Operations, int Blocks, int Foreign);
+
+    /// <summary>A failure, minimised to its prefix plus the failing operation.</summary>
+    private sealed record Found(int Layout, TestCase Case, RunOutcome Outcome);
+
+    /// <summary>What one run found: the canonical hashes and the child state, or a failure; and the queries it asked.</summary>
+    private sealed record Probe(ulong Hash, ulong OrderedHash, Node? Child, Found? Failure, int Queries);
+
+    /// <summary>One exploration's fixed parts: the runner, the alphabet and the reductions.</summary>
+    private sealed class Exploration(CaseRunner runner, ExplorationAlphabet alphabet, ExplorationReductions reductions)
+    {
+        public ExplorationAlphabet Alphabet => alphabet;
+        public bool Symmetric => (reductions & ExplorationReductions.HandleSymmetry) != 0;
+
+        private Operation Teardown(ModelState state) => CanonicalState.NextTeardownStep(state, runner.Geometry);
+
+        /// <summary>Runs the node's mutations, then every check, then the teardown; hashes the state the mutations reached.</summary>
+        public Probe Evaluate(Node node)
+        {
+            ImmutableArray<Operation> ops = node.Operations;
+            (int expectBlocks, int expectForeign) = ops.IsEmpty ? (node.Blocks, node.Foreign)
+                : ExplorationAlphabet.CountsAfter(ops[^1], node.Blocks, node.Foreign);
+            return Evaluate(node, expectBlocks, expectForeign);
+        }
+
+        private Probe Evaluate(Node node, int expectBlocks, int expectForeign)
+        {
+            ImmutableArray<Operation> ops = node.Operations;
+            ImmutableArray<Operation> checks = alphabet.ChecksFor(expectBlocks, expectForeign);
+            var testCase = new TestCase(ops.AddRange(checks), [0]) { Layout = node.Placement };
+            ulong hash = 0, ordered = 0;
+            int blocks = 0, foreign = 0;
+            RunOutcome outcome = runner.Run(testCase, ops.Length, (state, heap, backend) =>
+            {
+                SimulatedAddressSpace space = ((SimulatedCaseBackend)backend).Space;
+                hash = CanonicalState.Hash(node.Layout, state, heap, space, runner.Geometry, Symmetric);
+                ordered = Symmetric ? CanonicalState.Hash(node.Layout, state, heap, space, runner.Geometry, symmetric: false) : hash;
+                (blocks, foreign) = (state.Blocks.Count, state.Foreign.Count);
+            }, auditFrom: Math.Max(0, ops.Length - 1), teardownOrder: Teardown);
+            if (outcome.Failure is not { } failure)
+            {
+                // A mutation whose effect on the counts differs from the usual one (none in the alphabet does on
+                // success) is run again with the checks of the state it really reached, so every handle is queried.
+                if ((blocks, foreign) != (expectBlocks, expectForeign)) return Evaluate(node, blocks, foreign);
+                return new Probe(hash, ordered, node with { Blocks = blocks, Foreign = foreign }, null, checks.Length);
+            }
+            Found found = Minimise(node, ops, checks, failure.Step, testCase, outcome, expectBlocks + expectForeign);
+            return new Probe(hash, ordered, null, found, checks.Length);
+        }
+
+        /// <summary>
+        /// The shortest form of a failing run: the failing mutation ends the case; a failing check runs alone after the
+        /// mutations (checks change nothing), if that still fails; a teardown failure needs the mutations only if the
+        /// runner's own teardown (handle order) still fails, else the explorer's teardown frees are written out.
+        /// </summary>
+        private Found Minimise(Node node, ImmutableArray<Operation> ops, ImmutableArray<Operation> checks, int step,
+            TestCase full, RunOutcome outcome, int teardownFrees)
+        {
+            if (step < full.Length)
+            {
+                TestCase shorter = step < ops.Length ? full with { Operations = ops[..(step + 1)] }
+                    : full with { Operations = ops.Add(checks[step - ops.Length]) };
+                RunOutcome again = runner.Run(shorter);
+                return again.Failed ? new Found(node.Layout, shorter, again) : new Found(node.Layout, full, outcome);
+            }
+            ImmutableArray<Operation> frees = [.. outcome.Trace.Where(t => t.Teardown).Take(teardownFrees).Select(t => t.Operation)];
+            foreach (ImmutableArray<Operation> candidate in new[] { ops, ops.AddRange(frees), full.Operations.AddRange(frees) })
+            {
+                TestCase written = full with { Operations = candidate };
+                RunOutcome again = runner.Run(written);
+                if (again.Failed) return new Found(node.Layout, written, again);
+            }
+            return new Found(node.Layout, full, outcome);
+        }
+    }
+
+    private static Found Shorter(Found? best, Found f) => best is null || f.Case.Length < best.Case.Length ? f : best;
+
+    private static string Sanitize(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c == '-' ? c : '_'));
+}
