@@ -5,7 +5,8 @@ namespace PymallocVerify.Cli.Campaign;
 
 /// <summary>
 /// Runs every family under every configuration (a "stream"), interleaved: each of <see cref="CampaignSettings.Jobs"/>
-/// workers repeatedly takes the stream that has had the least time so far and runs one case of it. Every stream
+/// workers repeatedly takes the stream that has had the least time so far (weighted by
+/// <see cref="IVerificationFamily.TimeShare"/>) and runs one case of it. Every stream
 /// therefore starts in the first round, and time is shared evenly whatever the machine's speed — a short budget
 /// reaches every family, geometry, oracle and (through the concurrency family's case order) every catalogued
 /// scenario under every strategy, instead of spending itself on the first streams. Streams that name the same
@@ -34,7 +35,7 @@ public static class CampaignRunner
         using var clock = new CampaignClock(settings.Budget.Duration, cancellation, casesRunWhole: settings.MaxCases is not null);
         int runnable = streams.Count(s => s.Configuration.Runnable);
         int jobs = Math.Max(1, Math.Min(settings.Jobs, runnable));
-        TimeSpan fairShare = runnable == 0 ? TimeSpan.Zero : settings.Budget.Duration * jobs / runnable;
+        double weights = streams.Where(s => s.Configuration.Runnable).Sum(s => s.Family.TimeShare);
         var runs = new IStreamRun?[streams.Count];
         for (int i = 0; i < streams.Count; i++)
         {
@@ -46,12 +47,12 @@ public static class CampaignRunner
                 Shard = settings.Shard,
                 Configuration = configuration,
                 Clock = clock,
-                FairShare = fairShare,
+                FairShare = settings.Budget.Duration * (jobs * family.TimeShare / weights),
                 MaxCases = settings.MaxCases,
                 CounterexampleDirectory = settings.CounterexampleDirectory,
                 SeededBug = settings.SeededBug,
             };
-            runs[i] = family.Start(context, progress.BeginStream(family, configuration, fairShare));
+            runs[i] = family.Start(context, progress.BeginStream(family, configuration, context.FairShare));
         }
 
         new Scheduler(runs, progress, stopAtFirstFailure).Run(jobs);
@@ -126,7 +127,7 @@ public static class CampaignRunner
                         if (runs[i] is not { Finished: false } run) continue;
                         anyOpen = true;
                         if (_taken[i] || (run.Family.ExclusiveResource is { } r && _heldResources.Contains(r))) continue;
-                        if (best < 0 || run.Busy < runs[best]!.Busy) best = i;
+                        if (best < 0 || run.Busy / run.Family.TimeShare < runs[best]!.Busy / runs[best]!.Family.TimeShare) best = i;
                     }
                     if (best >= 0)
                     {

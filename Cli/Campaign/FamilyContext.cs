@@ -25,8 +25,8 @@ public sealed class FamilyContext
     /// <summary>The <c>replay</c> option that replays a counterexample on <see cref="SeededBug"/> (null without one).</summary>
     public string? SeededBugReplayOption => SeededBug is null ? null : $"--seeded-bug {SeededBug.Name}";
 
-    /// <summary>The time this stream can expect (the budget × workers ÷ runnable streams): a family whose next case
-    /// could take longer than what is left of it stops instead (see <see cref="CaseListFamily"/>).</summary>
+    /// <summary>The time this stream can expect: the budget × workers × its family's <see cref="IVerificationFamily.TimeShare"/>
+    /// ÷ the runnable streams' shares summed. A case that could outgrow it (an exhaustive depth) stops there.</summary>
     public TimeSpan FairShare { get; init; } = TimeSpan.MaxValue;
 
     /// <summary>

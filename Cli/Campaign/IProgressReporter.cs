@@ -18,7 +18,7 @@ public interface IProgressReporter
 /// from whichever worker thread finished it.</summary>
 public interface ICampaignProgress
 {
-    /// <param name="fairShare">The time this stream can expect: the budget × workers ÷ runnable streams.</param>
+    /// <param name="fairShare">The time this stream can expect (<see cref="FamilyContext.FairShare"/>).</param>
     IProgressReporter BeginStream(IVerificationFamily family, FamilyConfiguration configuration, TimeSpan fairShare);
 
     void EndStream(FamilyResult result);

@@ -35,6 +35,10 @@ public interface IVerificationFamily
     /// </summary>
     string? ExclusiveResource => null;
 
+    /// <summary>How much time each of this family's streams gets relative to a stream of weight 1 (the scheduler runs the
+    /// stream with the least time ÷ weight next).</summary>
+    double TimeShare => 1;
+
     /// <summary>Prepares this shard's cases under <paramref name="context"/>'s configuration, to be run one at a time.</summary>
     IStreamRun Start(FamilyContext context, IProgressReporter progress);
 }

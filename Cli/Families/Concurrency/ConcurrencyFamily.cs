@@ -23,7 +23,9 @@ namespace PymallocVerify.Cli.Families.Concurrency;
 public sealed class ConcurrencyFamily(int iterationsPerCase = ConcurrencyFamily.DefaultIterationsPerCase) : CaseListFamily
 {
     public const string FamilyName = "concurrency";
-    public const int DefaultIterationsPerCase = 60;
+    /// <summary>30: what <c>AccessInterleavingCoverageTests</c> shows is enough for each catalogued cell to meet every
+    /// access interleaving, and short enough that the first 12 cases fit a short budget.</summary>
+    public const int DefaultIterationsPerCase = 30;
 
     /// <summary>Arena offsets the cases alternate between: aligned, and misaligned as the Concurrency tests do.</summary>
     public static IReadOnlyList<ulong> ArenaMisalignments { get; } = [0, 272];
@@ -42,6 +44,13 @@ public sealed class ConcurrencyFamily(int iterationsPerCase = ConcurrencyFamily.
 
     /// <summary>Coyote runs one testing engine per process at a time.</summary>
     public override string? ExclusiveResource => "coyote";
+
+    /// <summary>
+    /// Twice a stream's usual share: a Coyote iteration hands control between real threads at every scheduling point, so
+    /// it is slow beside the other families' work on the same cores, and a short run must still reach all 12 catalogued
+    /// scenario × strategy cells of both oracles.
+    /// </summary>
+    public override double TimeShare => 2;
 
     /// <summary>The name of a catalogued scenario under a strategy: the cells a run must reach ("a scenario never run
     /// under PCT" is a gap the summary names).</summary>
