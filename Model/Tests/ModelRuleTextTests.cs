@@ -117,6 +117,7 @@ public class ModelRuleTextTests
         Assert.True(fail.Failed);
         Assert.False(StepVerdict.Skip("why").Failed);
         Assert.Equal(VerdictKind.Skipped, StepVerdict.Skip("why").Kind);
+        Assert.Equal(("why", "skipped"), (StepVerdict.Skip("why").Expected, StepVerdict.Skip("why").Observed));
     }
 
     [Fact]

@@ -14,6 +14,7 @@ public class ProgramPrinterTextTests
             new MallocOp(24), new CallocOp(3, 8), new ReallocOp(-1, 100), new WriteTagOp(1), new CheckTagOp(0),
             new ForeignAllocOp(64), new ForeignAllocOp(8), new ForeignFreeOp(-1), new FreeOp(0), new FreeOp(0),
             new FreeOp(0), new ReallocOp(0, 1), new WriteTagOp(0), new CheckTagOp(0), new ForeignFreeOp(0), new ForeignFreeOp(0),
+            new MallocOp(5),
         ];
         Assert.Equal(
         [
@@ -33,6 +34,7 @@ public class ProgramPrinterTextTests
             "check_tag(#0)   /* skipped: nothing to act on */",
             "free(f0)   /* foreign: must reach the system free */",
             "foreign_free(#0)   /* skipped: nothing to act on */",
+            "b3 = malloc(5)",
         ], ProgramPrinter.Lines(ops));
     }
 
