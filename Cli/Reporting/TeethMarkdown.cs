@@ -112,7 +112,8 @@ public static class TeethMarkdown
             The seeded bugs above are chosen by hand; Stryker.NET also mutates every file of {string.Join(" and ", EquivalentMutants.MutatedProjects.Select(p => $"`{p}/`"))}
             and the mutation gate (`.ci/mutation`, [ci.md](ci.md)) fails when the unit tests kill too few. A mutant that changes no
             behaviour cannot be killed; each is marked where it lives, `// Stryker disable once Mutator : reason`, so Stryker
-            leaves it out of the score, and listed here from those comments ({mutants.Count}):
+            leaves it out of the score, and listed here from those comments ({mutants.Count}). A comment covers every mutant of
+            the named mutators in the statement below it, not only the equivalent one, so keep the statement small:
 
 
             """);

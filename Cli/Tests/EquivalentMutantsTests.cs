@@ -42,7 +42,7 @@ public sealed class EquivalentMutantsTests : IDisposable
 
         var md = new StringBuilder();
         TeethMarkdown.AppendEquivalentMutants(md, EquivalentMutants.Find(_root));
-        Assert.Contains("(3):", md.ToString());
+        Assert.Contains("from those comments (3).", md.ToString());
         Assert.Contains("| `Allocator/B.cs` | `void F() { Hook(); }` | Statement | the hook is empty in production |\n", md.ToString());
         Assert.Contains("| `Model/A.cs` | `string s = \"x\";` | String | only a debugger shows it |\n", md.ToString());
     }
@@ -64,6 +64,7 @@ public sealed class EquivalentMutantsTests : IDisposable
     {
         var md = new StringBuilder();
         TeethMarkdown.AppendEquivalentMutants(md, EquivalentMutants.Find(_root));
-        Assert.EndsWith("(0):\n\nNone is marked.\n", md.ToString());
+        Assert.Contains("from those comments (0).", md.ToString());
+        Assert.EndsWith("keep the statement small:\n\nNone is marked.\n", md.ToString());
     }
 }
