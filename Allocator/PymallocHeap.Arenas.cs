@@ -33,6 +33,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
 
         _arenasAllocatedTotal++;
         _arenasCurrent++;
+        // Stryker disable once Equality : when the two are equal the assignment stores the value already there
         if (_arenasCurrent > _arenasHighwater) _arenasHighwater = _arenasCurrent;
         return index;
     }
@@ -45,6 +46,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     {
         int old = _arenas.Length;
         int grown = old == 0 ? InitialArenaObjects : old << 1;
+        // Stryker disable once Equality,Boolean : the int-overflow guard needs 2^30 arena slots, beyond any test, and grown never equals old
         if (grown <= old) return false;
         var table = new ArenaObject[grown];
         Array.Copy(_arenas, table, old);
@@ -66,6 +68,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     {
         ref ArenaObject arena = ref _arenas[index];
         ulong address = arena.Address;
+        // Stryker disable once all : unreachable through the API: the only caller releases a live arena whose free pools equal its total
         if (_checkPointers && (arena.NFreePools != arena.NTotalPools || address == 0)) Broken("arena-nfreepools",
             $"arena {index} (0x{address:x}) is released with {arena.NFreePools} of {arena.NTotalPools} pools free");
         arena.NextArena = _unusedArenaObjects;
@@ -77,13 +80,16 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         _hooks.Interleave(SharedAccess.ArenaMemoryRelease);
         _memory.FreeArena(address, _arenaSize);
         _arenasCurrent--;
+        // Stryker disable once all : unreachable through the API: an arena is released at most once per arena obtained
         if (_checkPointers && _arenasCurrent < 0) Broken("arena-count", "more arenas released than were obtained");
     }
 
     /// <summary>Returns every live arena to the memory space. Blocks still allocated from them become invalid.</summary>
     public void Dispose()
     {
+        // Stryker disable once Statement : a second Dispose finds every slot already 0, so returning early changes nothing
         if (_disposed) return;
+        // Stryker disable once Boolean : as above, a second Dispose without the flag walks slots that are all 0
         _disposed = true;
         for (int i = 0; i < _arenas.Length; i++)
         {

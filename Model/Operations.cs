@@ -82,6 +82,7 @@ public sealed record QueryOp(AddressExpression Address, Garbage Garbage) : Opera
     {
         ArgumentNullException.ThrowIfNull(Address, "query address");
         ArgumentNullException.ThrowIfNull(Garbage, "query garbage");
+        // Stryker disable once Statement : no address expression overrides Validate (every field value is valid), so the call does nothing
         Address.Validate();
     }
 }

@@ -125,9 +125,9 @@ public static class ProgramPrinter
 
     private static string Offset(long offset) => offset switch
     {
-        0 => "",
-        > 0 => $" + {offset}",
         long.MinValue => $" - {(ulong)long.MaxValue + 1}",
-        _ => $" - {-offset}",
+        < 0 => $" - {-offset}",
+        0 => "",
+        _ => $" + {offset}",
     };
 }

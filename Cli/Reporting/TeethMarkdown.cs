@@ -98,7 +98,33 @@ public static class TeethMarkdown
                shows the kill end to end, with the command that replays the counterexample.
 
             """);
+        AppendEquivalentMutants(md, EquivalentMutants.Find(PymallocVerify.Properties.ArtifactPaths.RepositoryRoot()));
         return md.ToString();
+    }
+
+    /// <summary>The mutation gate's survivors that no test can kill, from the Stryker comments in the sources.</summary>
+    public static void AppendEquivalentMutants(StringBuilder md, IReadOnlyList<EquivalentMutant> mutants)
+    {
+        md.Append($"""
+
+            ## Equivalent mutants (Stryker.NET)
+
+            The seeded bugs above are chosen by hand; Stryker.NET also mutates every file of {string.Join(" and ", EquivalentMutants.MutatedProjects.Select(p => $"`{p}/`"))}
+            and the mutation gate (`.ci/mutation`, [ci.md](ci.md)) fails when the unit tests kill too few. A mutant that changes no
+            behaviour cannot be killed; each is marked where it lives, `// Stryker disable once Mutator : reason`, so Stryker
+            leaves it out of the score, and listed here from those comments ({mutants.Count}). A comment covers every mutant of
+            the named mutators in the statement below it, not only the equivalent one, so keep the statement small:
+
+
+            """);
+        if (mutants.Count == 0)
+        {
+            md.Append("None is marked.\n");
+            return;
+        }
+        md.Append("| file | code | mutator | why no test can kill it |\n|---|---|---|---|\n");
+        foreach (EquivalentMutant m in mutants)
+            md.Append($"| `{m.File}` | `{Cell(m.Code).Replace("`", "'", StringComparison.Ordinal)}` | {m.Mutator} | {Cell(m.Reason)} |\n");
     }
 
     private static string HuntedBy(IReadOnlyList<IVerificationFamily> families, SeededBug bug)
