@@ -54,14 +54,14 @@ public class HookCallSiteTests
         using var arenas = new ArenaStack(20, 1024);
         var (heap, log) = Classic(arenas, ArenaReleasePolicy.ReleaseEveryFreeArena);
         ulong p = 0;
-        Assert.Equal("ArenaTablePublish table-published(0 -> 16) ArenaSlotWrite pool-carved(+0)", Run(log, () => p = heap.Malloc(16)));
+        Assert.Equal("ArenaTablePublish table-published(0 -> 16) ArenaSlotPublish pool-carved(+0)", Run(log, () => p = heap.Malloc(16)));
         Assert.Equal("ArenaTableRead ArenaIndexRead ArenaSlotRead", Run(log, () => heap.IsOwned(p)));
-        Assert.Equal("ArenaTableRead ArenaIndexRead ArenaSlotRead ArenaSlotWrite slot-cleared(now 0, was arena set) ArenaMemoryRelease",
+        Assert.Equal("ArenaTableRead ArenaIndexRead ArenaSlotRead ArenaSlotClear slot-cleared(now 0, was arena set) ArenaMemoryRelease",
             Run(log, () => heap.Free(p)));
 
         // 16 arenas of 4 pools fill the first table; the 17th arena grows it.
-        string fill = string.Join(" ", Enumerable.Repeat("ArenaSlotWrite pool-carved(+0) pool-carved(+256) pool-carved(+512) pool-carved(+768)", 16));
-        Assert.Equal(fill + " ArenaTablePublish table-published(16 -> 32) ArenaSlotWrite pool-carved(+0)",
+        string fill = string.Join(" ", Enumerable.Repeat("ArenaSlotPublish pool-carved(+0) pool-carved(+256) pool-carved(+512) pool-carved(+768)", 16));
+        Assert.Equal(fill + " ArenaTablePublish table-published(16 -> 32) ArenaSlotPublish pool-carved(+0)",
             Run(log, () => { for (int i = 0; i < 16 * 12 + 1; i++) heap.Malloc(64); }));
         Assert.Equal("", Run(log, heap.Dispose));
     }
@@ -75,7 +75,7 @@ public class HookCallSiteTests
             Geometry.Tiny, new TestArenaMemory(arenas), hooks: new RecordingHooks(log), mutationLock: new RecordingLock(log));
         Assert.Equal(["lock-initialized"], log.Calls);
         ulong a = 0, b = 0;
-        Assert.Equal("enter Malloc MutationBegin ArenaTablePublish table-published(0 -> 16) ArenaSlotWrite pool-carved(+0) exit Malloc",
+        Assert.Equal("enter Malloc MutationBegin ArenaTablePublish table-published(0 -> 16) ArenaSlotPublish pool-carved(+0) exit Malloc",
             Run(log, () => a = front.Malloc(16)));
         Assert.Equal("enter Calloc MutationBegin exit Calloc", Run(log, () => b = front.Calloc(2, 8)));
         Assert.Equal("enter Realloc MutationBegin ArenaTableRead ArenaIndexRead ArenaSlotRead pool-carved(+256) "
