@@ -2,18 +2,27 @@ using PymallocVerify.Cli.Campaign;
 
 namespace PymallocVerify.Cli.Reporting;
 
-/// <summary>The verdict lines: "holds", or each failure with its counterexample file and the command that replays it.</summary>
+/// <summary>
+/// The verdict lines: "holds", or each failure with its counterexample file and the command that replays it. Prose is
+/// wrapped between words to the summary's width; the counterexample path and the reproduce command stay whole on their
+/// lines, so they can be copied.
+/// </summary>
 public static class FailureListing
 {
+    private static void Prose(CliOutput output, string text, string indent = "", string continuation = "  ")
+    {
+        foreach (string line in WordWrap.Lines(text, SummaryTable.Width, indent, continuation)) output.Line(line);
+    }
+
     public static void Write(CliOutput output, CampaignReport report)
     {
         var failures = report.Failures.ToList();
         if (failures.Count == 0 && report.Interrupted)
         {
             int cut = report.Results.Count(r => r.StoppedBy == StopReason.Cancelled);
-            output.Line($"INTERRUPTED: {RateText.Plural(report.CasesRun, "case")} ran and held before the signal; " +
+            Prose(output, $"INTERRUPTED: {RateText.Plural(report.CasesRun, "case")} ran and held before the signal; " +
                         $"{RateText.Plural(cut, "stream")} cut short (seed {report.Settings.Seed}, shard {report.Settings.Shard}).");
-            output.Line("  Not a pass: run again without interrupting to check everything requested.");
+            Prose(output, "Not a pass: run again without interrupting to check everything requested.", "  ", "  ");
             return;
         }
         if (failures.Count == 0)
@@ -21,17 +30,17 @@ public static class FailureListing
             int streams = report.Results.Count(r => r.StoppedBy != StopReason.Skipped);
             int starved = report.Results.Count(r => r.StoppedBy == StopReason.Budget && r.Cases.Count == 0);
             string ran = starved == 0 ? RateText.Plural(streams, "stream") : $"{streams - starved} of {streams} streams ({starved} got no time)";
-            output.Line($"HOLDS: {ran}, {RateText.Plural(report.CasesRun, "case")}, " +
+            Prose(output, $"HOLDS: {ran}, {RateText.Plural(report.CasesRun, "case")}, " +
                         $"{string.Join(", ", report.Results.GroupBy(r => r.OperationUnit).Select(g => $"{RateText.Count(g.Sum(r => r.Operations))} {g.Key}"))} checked, no failure " +
                         $"(seed {report.Settings.Seed}, shard {report.Settings.Shard}).");
             return;
         }
-        output.Line($"FAILED: {failures.Count} failure{(failures.Count == 1 ? "" : "s")} " +
+        Prose(output, $"FAILED: {failures.Count} failure{(failures.Count == 1 ? "" : "s")} " +
                     $"(seed {report.Settings.Seed}, shard {report.Settings.Shard}).");
         foreach ((FamilyResult stream, StreamFailure failure) in failures)
         {
-            output.Line($"  {stream.Family} {stream.Configuration.Label} case {failure.CaseIndex} " +
-                        $"(seed 0x{failure.Seed:x16}): {failure.Message}");
+            Prose(output, $"{stream.Family} {stream.Configuration.Label} case {failure.CaseIndex} " +
+                          $"(seed 0x{failure.Seed:x16}): {failure.Message}", "  ", "    ");
             if (failure.CounterexamplePath is { } path)
             {
                 output.Line($"    counterexample: {ReplayCommand.DisplayPath(path)}" +
@@ -40,6 +49,6 @@ public static class FailureListing
             }
         }
         if (report.Interrupted)
-            output.Line("INTERRUPTED: the run was stopped by a signal after these failures; later cases did not run.");
+            Prose(output, "INTERRUPTED: the run was stopped by a signal after these failures; later cases did not run.");
     }
 }

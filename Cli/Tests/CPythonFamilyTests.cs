@@ -38,7 +38,7 @@ public class CPythonFamilyTests
             "--cases", "2", "--out", dir.Path);
 
         Assert.Equal(ExitCodes.Failed, check.ExitCode);
-        Assert.Contains("cpython 3.9 differential against port-next-size-class: Differential", check.Out);
+        Assert.Contains("cpython 3.9 differential against port-next-size-class: Differential", check.Prose);
         string[] replayArgs = Assert.Single(check.ReplayCommands);
         Assert.Equal(["--seeded-bug", "port-next-size-class"], replayArgs[^2..]);
 

@@ -77,7 +77,7 @@ public class MemcheckAndExhaustiveFamilyTests
         CliRun check = CliHarness.Invoke("check", "--family", "exhaustive", "--seeded-bug", "no-zero-base-check", "--out", dir.Path);
 
         Assert.Equal(ExitCodes.Failed, check.ExitCode);
-        Assert.Contains("shortest counterexample (2 operations)", check.Out);
+        Assert.Contains("shortest counterexample (2 operations)", check.Prose);
         string[] replay = Assert.Single(check.ReplayCommands);
         Assert.Equal(["--seeded-bug", "no-zero-base-check"], replay[^2..]);
         Assert.Equal(ExitCodes.Failed, CliHarness.Invoke(replay).ExitCode);

@@ -98,7 +98,7 @@ public class SchedulingTests
     }
 
     [Fact]
-    public void The_summary_fits_80_columns_with_the_longest_names_and_numbers_there_are()
+    public void The_summary_and_the_verdict_fit_80_columns_with_the_longest_names_and_numbers_there_are()
     {
         var settings = new CampaignSettings
         {
@@ -118,7 +118,11 @@ public class SchedulingTests
             }
         }
         var stdout = new StringWriter();
-        SummaryTable.Write(new CliOutput(stdout, new StringWriter(), interactive: false), new CampaignReport(settings, results, TimeSpan.Zero));
+        var output = new CliOutput(stdout, new StringWriter(), interactive: false);
+        var report = new CampaignReport(settings, results, TimeSpan.Zero);
+        SummaryTable.Write(output, report);
+        FailureListing.Write(output, report);
+        Assert.Contains("HOLDS: ", stdout.ToString());
 
         string[] lines = stdout.ToString().Split('\n');
         Assert.True(lines.Length > results.Count, stdout.ToString());

@@ -35,7 +35,7 @@ public class WorkloadsFamilyTests
             "--geometry", "classic", "--out", dir.Path);
 
         Assert.Equal(ExitCodes.Failed, check.ExitCode);
-        Assert.Contains("workload, Ownership at step", check.Out);
+        Assert.Contains("workload, Ownership at step", check.Prose);
         Assert.Matches(@"counterexample: .*workloads-classic-classic-no-range-check-case\d+-[0-9a-f]{16}\.json \(\d operations?\)", check.Out);
         string[] replay = Assert.Single(check.ReplayCommands);
         JsonNode file = JsonNode.Parse(File.ReadAllText(replay[1]))!;
