@@ -21,33 +21,11 @@ public class InterruptionAndOutputFaultTests
         _ = name;
         using var dir = new TempDirectory();
         string junit = dir.File("junit.xml");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { Tool, "check", "--budget", "60s", "--out", dir.File("out"), "--junit", junit }) start.ArgumentList.Add(a);
-        start.Environment["CI"] = "true";
-        using Process process = Process.Start(start)!;
-        var stdout = new System.Text.StringBuilder();
-        var started = new ManualResetEventSlim();
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null) return;
-            lock (stdout) stdout.AppendLine(e.Data);
-            if (e.Data.Contains(" start: ", StringComparison.Ordinal)) started.Set();
-        };
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        process.BeginOutputReadLine();
-        Assert.True(started.Wait(TimeSpan.FromSeconds(60)), "the campaign never started");
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        (int exit, string output, string errors) = await Signalled(
+            [Tool, "check", "--budget", "60s", "--out", dir.File("out"), "--junit", junit],
+            line => line.Contains(" start: ", StringComparison.Ordinal), TimeSpan.FromSeconds(2), signal);
 
-        Assert.Equal(0, Kill(process.Id, signal));
-        bool exited = process.WaitForExit(TimeSpan.FromSeconds(20));
-        if (!exited) process.Kill(entireProcessTree: true);
-        Assert.True(exited, "still running 20 s after the signal");
-        process.WaitForExit();
-        string output;
-        lock (stdout) output = stdout.ToString();
-        string errors = await stderr;
-
-        Assert.True(process.ExitCode == expectedExit, $"exit {process.ExitCode}\n{output}\n{errors}");
+        Assert.True(exit == expectedExit, $"exit {exit}\n{output}\n{errors}");
         Assert.Contains("INTERRUPTED", output);
         Assert.DoesNotContain("HOLDS", output);
         Assert.True(File.Exists(dir.File(Path.Combine("out", "report.json"))), output);
@@ -60,33 +38,47 @@ public class InterruptionAndOutputFaultTests
     public async Task A_signal_stops_mutants_with_what_was_hunted_listed_and_no_verdict_on_the_rest()
     {
         using var dir = new TempDirectory();
+        (int exit, string output, string errors) = await Signalled([Tool, "mutants", "--budget", "60s", "--out", dir.File("out")],
+            line => line.StartsWith("[mutants] ", StringComparison.Ordinal), TimeSpan.FromSeconds(1), signal: 2);
+
+        Assert.True(exit == ExitCodes.Interrupted, $"exit {exit}\n{output}\n{errors}");
+        Assert.Contains("INTERRUPTED: ", output);
+        Assert.DoesNotContain("ALL KILLED", output);
+    }
+
+    /// <summary>
+    /// Runs the tool in its own process (CI=true), waits for the first stdout line that shows the work began, lets it run
+    /// <paramref name="after"/> more, sends <paramref name="signal"/> and returns how it ended (failing the test if it
+    /// never began or was still running 20 s after the signal).
+    /// </summary>
+    private static async Task<(int Exit, string Output, string Errors)> Signalled(string[] args, Func<string, bool> began,
+                                                                                   TimeSpan after, int signal)
+    {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { Tool, "mutants", "--budget", "60s", "--out", dir.File("out") }) start.ArgumentList.Add(a);
+        foreach (string a in args) start.ArgumentList.Add(a);
         start.Environment["CI"] = "true";
         using Process process = Process.Start(start)!;
         var stdout = new System.Text.StringBuilder();
-        var hunting = new ManualResetEventSlim();
+        var started = new ManualResetEventSlim();
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null) return;
             lock (stdout) stdout.AppendLine(e.Data);
-            if (e.Data.StartsWith("[mutants] ", StringComparison.Ordinal)) hunting.Set();
+            if (began(e.Data)) started.Set();
         };
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         process.BeginOutputReadLine();
-        Assert.True(hunting.Wait(TimeSpan.FromSeconds(60)), "mutants never started");
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.True(started.Wait(TimeSpan.FromSeconds(60)), $"{args[1]} never started");
+        await Task.Delay(after);
 
-        Assert.Equal(0, Kill(process.Id, 2));
+        Assert.Equal(0, Kill(process.Id, signal));
         bool exited = process.WaitForExit(TimeSpan.FromSeconds(20));
         if (!exited) process.Kill(entireProcessTree: true);
         Assert.True(exited, "still running 20 s after the signal");
         process.WaitForExit();
         string output;
         lock (stdout) output = stdout.ToString();
-        Assert.True(process.ExitCode == ExitCodes.Interrupted, $"exit {process.ExitCode}\n{output}\n{await stderr}");
-        Assert.Contains("INTERRUPTED: ", output);
-        Assert.DoesNotContain("ALL KILLED", output);
+        return (process.ExitCode, output, await stderr);
     }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
