@@ -3,8 +3,11 @@ using Microsoft.Coyote.Runtime;
 namespace PymallocVerify.Concurrency.Harness;
 
 /// <summary>
-/// Runs bodies on real OS threads that Coyote controls without binary rewriting: each thread is a controlled
+/// Runs bodies on real OS threads that Coyote controls without binary rewriting: each body is a controlled
 /// operation (<see cref="Operation"/>), and only the scheduling points our hooks place let another one run.
+/// The threads are <see cref="ScriptWorker"/>s kept across iterations: starting an OS thread costs more than a
+/// whole iteration's scheduling points (.NET's <c>Thread.Start</c> yields in a loop until the new thread runs, which on
+/// two busy cores takes milliseconds), and a controlled operation does not care which OS thread runs it.
 /// An exception in a body is caught and returned (one escaping a worker would abort the process).
 /// </summary>
 public static class ControlledThreads
@@ -13,37 +16,16 @@ public static class ControlledThreads
     public static Exception? Run(IReadOnlyList<Action> bodies)
     {
         var ids = new ulong[bodies.Count];
-        var threads = new Thread[bodies.Count];
-        Exception? failure = null;
+        var failure = new ScriptWorker.FailureSlot();
         for (int i = 0; i < bodies.Count; i++)
         {
-            var body = bodies[i];
             ulong id = Operation.CreateNext() ?? throw new InvalidOperationException("not running under a Coyote TestingEngine");
-            threads[i] = new Thread(() =>
-            {
-                try
-                {
-                    Operation.OnStarted(id);
-                    try { body(); }
-                    catch (Exception e) when (e is not (ThreadInterruptedException or OperationCanceledException))
-                    {
-                        Interlocked.CompareExchange(ref failure, e, null);
-                    }
-                    Operation.OnCompleted();
-                    Operation.ScheduleNext();
-                }
-                catch (Exception e) when (e is ThreadInterruptedException or OperationCanceledException)
-                {
-                    // Coyote detached this iteration (a bug found, or a deadlock) and interrupts its operations.
-                }
-            }) { IsBackground = true, Name = $"script thread {i + 1}" }; // a stuck run must not block process exit
             ids[i] = id;
-            Operation.Start(id); // before Thread.Start, else Coyote sees a false deadlock
-            threads[i].Start();
+            Operation.Start(id); // before the worker calls OnStarted, else Coyote sees a false deadlock
+            ScriptWorker.Dispatch(id, bodies[i], failure);
             Operation.ScheduleNext();
         }
         foreach (ulong id in ids) Operation.PauseUntilCompleted(id);
-        foreach (var thread in threads) thread.Join();
-        return failure;
+        return failure.First;
     }
 }
