@@ -16,14 +16,19 @@ namespace PymallocVerify.Concurrency.Harness;
 /// </remarks>
 internal sealed class ScriptWorker
 {
-    /// <summary>The first exception any body of one <see cref="ControlledThreads.Run"/> threw.</summary>
-    internal sealed class FailureSlot
+    /// <summary>What the bodies of one <see cref="ControlledThreads.Run"/> share: how many are still running, and the first exception.</summary>
+    internal sealed class RunState(int bodies)
     {
-        private Exception? _first;
+        private int _running = bodies;
+        private Exception? _firstFailure;
 
-        public Exception? First => Volatile.Read(ref _first);
+        public bool AllFinished => Volatile.Read(ref _running) == 0;
 
-        public void Offer(Exception e) => Interlocked.CompareExchange(ref _first, e, null);
+        public Exception? FirstFailure => Volatile.Read(ref _firstFailure);
+
+        public void Fail(Exception e) => Interlocked.CompareExchange(ref _firstFailure, e, null);
+
+        public void Finished() => Interlocked.Decrement(ref _running);
     }
 
     private static readonly FieldInfo[] CoyoteThreadStatics = FindCoyoteThreadStatics();
@@ -35,7 +40,7 @@ internal sealed class ScriptWorker
     private bool _hasWork;
     private ulong _operation;
     private Action? _body;
-    private FailureSlot? _failure;
+    private RunState? _run;
     private ExecutionContext? _context;
 
     private ScriptWorker(int number)
@@ -45,14 +50,14 @@ internal sealed class ScriptWorker
     }
 
     /// <summary>Hands operation <paramref name="operation"/> (created and started by the caller) to an idle worker.</summary>
-    public static void Dispatch(ulong operation, Action body, FailureSlot failure)
+    public static void Dispatch(ulong operation, Action body, RunState run)
     {
         ScriptWorker? worker;
         lock (IdleGate) Idle.TryPop(out worker);
         worker ??= new ScriptWorker(Interlocked.Increment(ref s_created));
         worker._operation = operation;
         worker._body = body;
-        worker._failure = failure;
+        worker._run = run;
         worker._context = ExecutionContext.Capture();
         lock (worker._wakeGate)
         {
@@ -84,7 +89,7 @@ internal sealed class ScriptWorker
             else Execute();
             foreach (FieldInfo field in CoyoteThreadStatics) field.SetValue(null, null);
             _body = null;
-            _failure = null;
+            _run = null;
             _context = null;
             lock (IdleGate) Idle.Push(this);
         }
@@ -98,8 +103,9 @@ internal sealed class ScriptWorker
             try { _body!(); }
             catch (Exception e) when (e is not (ThreadInterruptedException or OperationCanceledException))
             {
-                _failure!.Offer(e);
+                _run!.Fail(e);
             }
+            _run!.Finished(); // before OnCompleted: the scheduling point that follows may resume the waiting test thread
             Operation.OnCompleted();
             Operation.ScheduleNext();
         }
