@@ -14,7 +14,7 @@ namespace PymallocVerify.Concurrency.Tests;
 /// </summary>
 public class ConcurrencyTeethTests(ITestOutputHelper output)
 {
-    /// <summary>The default budget per bug and strategy (bugs are found in 1–50 iterations when measured).</summary>
+    /// <summary>The default budget per bug and strategy (bugs are found in 1–53 iterations when measured, docs/concurrency.md).</summary>
     public const int Budget = 300;
 
     public static TheoryData<string> Bugs() => new(ScenarioCatalog.Bugs.Select(b => b.Name));
