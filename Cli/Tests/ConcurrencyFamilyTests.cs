@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using PymallocVerify.Cli.Families.Concurrency;
 
 namespace PymallocVerify.Cli.Tests;
@@ -34,6 +35,9 @@ public class ConcurrencyFamilyTests
         Assert.Equal(ExitCodes.Failed, replay.ExitCode);
         Assert.Contains("scenario grow-while-reading", replay.Out);
         Assert.Contains("STILL FAILS: the recorded interleaving reproduces", replay.Out);
+        // The failure came back word for word: its history is printed once (from the file), not again by the replay.
+        Assert.Contains("the same history and explanation as recorded", replay.Out);
+        Assert.Single(Regex.Matches(replay.Out, "deepest linearizable prefix"));
 
         // The same interleaving without the bug: the replay runs clean and exits 0.
         JsonNode file = JsonNode.Parse(File.ReadAllText(replayArgs[1]))!;

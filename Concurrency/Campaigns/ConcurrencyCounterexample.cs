@@ -40,7 +40,10 @@ public sealed record ConcurrencyCounterexample
     public required string CoyoteTrace { get; init; }
 
     public string Report() =>
-        $"{Scenario}{Environment.NewLine}found by {Strategy} (seed {Seed}) at iteration {Iteration}{Environment.NewLine}" +
+        $"{Scenario}{Environment.NewLine}found by {Strategy} (seed {Seed}) at iteration {Iteration}{Environment.NewLine}{RecordedFailure}";
+
+    /// <summary>The failure as recorded, in the words of <see cref="IterationOutcome.Report"/>, so a replay can tell whether it came back word for word.</summary>
+    public string RecordedFailure =>
         $"{Failure}: {Summary}{Environment.NewLine}{string.Join(Environment.NewLine, History)}" +
         (Explanation.Length > 0 ? Environment.NewLine + Explanation : "");
 

@@ -23,9 +23,15 @@ public sealed record ConcurrencyReplayReport(ReplayVerdict Verdict, string Messa
 {
     public int ExitCode => Verdict == ReplayVerdict.Reproduced ? 0 : 1;
 
+    /// <remarks>
+    /// A failure that came back word for word (same history, same explanation) is not printed a second time: the
+    /// reader has the recorded one, and two identical pages hide that nothing differs.
+    /// </remarks>
     public string Report() =>
         Verdict == ReplayVerdict.Reproduced && Outcome is not null
-            ? $"REPRODUCED: {Message}{Environment.NewLine}{Counterexample.Scenario}{Environment.NewLine}{Outcome.Report()}"
+            ? Outcome.Report() == Counterexample.RecordedFailure
+                ? $"REPRODUCED: {Message}{Environment.NewLine}the same history and explanation as recorded"
+                : $"REPRODUCED: {Message}{Environment.NewLine}{Counterexample.Scenario}{Environment.NewLine}{Outcome.Report()}"
             : Verdict == ReplayVerdict.Unfollowable ? $"UNFOLLOWABLE TRACE: {Message}{Environment.NewLine}{Counterexample.Scenario}"
             : $"STALE TRACE: {Message}{Environment.NewLine}{Counterexample.Scenario}";
 }
