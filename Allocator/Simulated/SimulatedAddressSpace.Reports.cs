@@ -90,6 +90,7 @@ public sealed partial class SimulatedAddressSpace
     private void Report(MemcheckErrorKind kind, MemoryAccess access, ulong address, ulong size, ulong badAddress)
     {
         _errorCount++;
+        // Stryker disable once Equality,Statement : without the early return an error is built but not kept, as the check below keeps none past the cap
         if (_errors.Count >= MaxRecordedReports && !ThrowOnError) return;
         var error = new MemcheckError(kind, access, address, size, badAddress, CurrentOperationIndex, CodeSite.Capture(),
             Describe(badAddress));
