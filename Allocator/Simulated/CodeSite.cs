@@ -26,6 +26,7 @@ internal static class CodeSite
             if (type.IsDefined(typeof(StackTraceHiddenAttribute), false)) continue; // e.g. a backend wrapper that records events
             return $"{TypeName(type)}.{MethodName(method.Name)}";
         }
+        // Stryker disable once String : never reached: every stack ends in the runtime's own frames (e.g. Thread.StartCallback), outside this namespace
         return "(unknown)";
     }
 

@@ -85,6 +85,7 @@ internal sealed class Page
     /// <summary>Sets the shadow of <c>[offset, offset + count)</c>; a whole page collapses back to one uniform byte.</summary>
     public void SetShadow(int offset, int count, byte code)
     {
+        // Stryker disable once Block : without the collapse the page keeps an array holding the code in every byte, which reads as that one byte
         if (count == _size) // the whole page, so offset 0
         {
             Shadow = null;

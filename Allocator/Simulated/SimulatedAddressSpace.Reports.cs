@@ -107,7 +107,9 @@ public sealed partial class SimulatedAddressSpace
         SimulatedAllocation? before = null, after = null;
         foreach (SimulatedAllocation a in _live.Values)
         {
+            // Stryker disable once Equality : live blocks are non-empty and disjoint, so a block ending at the address holds it (named above) and no two end alike
             if (a.Last < address && address - a.Last <= near && (before is null || a.Last > before.Last)) before = a;
+            // Stryker disable once Equality : live blocks are non-empty and disjoint, so a block starting at the address holds it (named above) and no two start alike
             if (a.Base > address && a.Base - address <= near && (after is null || a.Base < after.Base)) after = a;
         }
         string mapped = IsMapped(address) ? "" : " (in no mapped page)";

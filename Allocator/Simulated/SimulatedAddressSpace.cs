@@ -207,7 +207,6 @@ public sealed partial class SimulatedAddressSpace
     {
         _reads++;
         _writes++;
-        if (count == 0) return;
         bool overlap = source < destination + count && destination < source + count;
         int chunkSize = overlap ? (int)Math.Min(count, int.MaxValue) : (int)Math.Min(count, 4096UL);
         if (overlap && count > int.MaxValue)

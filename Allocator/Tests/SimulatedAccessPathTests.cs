@@ -119,6 +119,26 @@ public class SimulatedAccessPathTests
     }
 
     [Fact]
+    public void Words_read_from_a_page_of_one_undefined_or_unaddressable_shadow_byte_are_reported()
+    {
+        ulong b = BlockAt(0x1000_0000, 2 * PageBytes); // two whole pages, each one undefined shadow byte
+        ulong noAccessPage = b + PageBytes;
+        _space.MarkNoAccess(noAccessPage, PageBytes);
+        _space.ReadUInt64(b + 8);
+        _space.ReadUInt32(b + 16);
+        _space.ReadUInt64(noAccessPage + 8);
+        _space.ReadUInt32(noAccessPage + 16);
+        Assert.Equal(
+            [
+                (MemcheckErrorKind.UninitialisedValue, MemoryAccess.ReadUInt64, b + 8),
+                (MemcheckErrorKind.UninitialisedValue, MemoryAccess.ReadUInt32, b + 16),
+                (MemcheckErrorKind.InvalidRead, MemoryAccess.ReadUInt64, noAccessPage + 8),
+                (MemcheckErrorKind.InvalidRead, MemoryAccess.ReadUInt32, noAccessPage + 16),
+            ],
+            Reported());
+    }
+
+    [Fact]
     public void Index_reads_and_32_bit_writes_that_straddle_two_pages_work_like_any_other()
     {
         ulong b = BlockAt(0x1000_0000, 2 * PageBytes);
@@ -164,12 +184,14 @@ public class SimulatedAccessPathTests
         Assert.Equal(ShadowState.Defined, _space.StateOf(x, 5000));
         Assert.Equal(ShadowState.Undefined, _space.StateOf(x + 5000));
         Assert.Equal(0x11u, _space.PeekUInt32(x + 4999) & 0xFF);
+        _space.Fill(x + 5000, 0x22, 3 * PageBytes - 5000); // every source byte defined, so a copy too long would show
 
         byte[] pattern = Pattern(9000);
         _space.WriteBytes(x, pattern);
         _space.Copy(y, x, 9000);
         Assert.Equal(pattern, Bytes(y, 9000));
         Assert.Equal(ShadowState.Undefined, _space.StateOf(y + 9000));
+        Assert.Equal(0UL, _space.PeekUInt64(y + 9000));
         Assert.Empty(_space.Errors);
     }
 
@@ -192,6 +214,16 @@ public class SimulatedAccessPathTests
         var e = Assert.Throws<ArgumentException>(() => _space.Copy(0x1000_0000, 0x1000_0001, 1UL << 31));
         Assert.StartsWith("overlapping copy of 2147483648 bytes is too large for the simulation", e.Message);
         Assert.Equal("count", e.ParamName);
+    }
+
+    [Fact]
+    public void A_long_copy_from_the_top_page_to_low_memory_runs_past_two_to_the_64_rather_than_overlapping()
+    {
+        ulong dst = BlockAt(0x1000_0000, PageBytes);
+        // The source's end wraps to 2^32 - 4096, above the destination, yet the ranges are apart: the copy goes
+        // chunk by chunk until the source would wrap, instead of being refused as an overlap too large to simulate.
+        var e = Assert.Throws<ArgumentException>(() => _space.Copy(dst, Top, 1UL << 32));
+        Assert.StartsWith($"copy of 4294967296 bytes from 0x{Top:x} to 0x{dst:x} runs past 2^64", e.Message);
     }
 
     [Fact]
@@ -276,6 +308,7 @@ public class SimulatedAccessPathTests
     {
         ulong high = BlockAt(Top - PageBytes, 2 * PageBytes);
         _space.Fill(high, 0xAB, 2 * PageBytes);
+        _space.Fill(BlockAt(16, 64), 0xCD, 64); // defined bytes where a wrapped read would land
         ulong dst = BlockAt(0x1000_0000, 2 * PageBytes);
         ulong source = Top - 100;
         _space.Copy(dst, source, PageBytes + 200); // the second chunk starts 100 bytes below 2^64

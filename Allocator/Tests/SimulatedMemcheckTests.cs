@@ -36,6 +36,20 @@ public class SimulatedMemcheckTests
         Assert.Equal("SimulatedMemcheckTests.A_lambda_is_named_after_the_method_that_wrote_it", Assert.Single(_space.Errors).Site);
     }
 
+    private IEnumerable<int> ReadsInItsFinallyBlock(ulong address)
+    {
+        try { yield return 1; }
+        finally { _space.ReadUInt32(address); }
+    }
+
+    [Fact]
+    public void A_compiler_made_method_with_no_user_name_keeps_its_own_name()
+    {
+        using (IEnumerator<int> reads = ReadsInItsFinallyBlock(0x1234).GetEnumerator())
+            reads.MoveNext(); // disposing it runs the finally block, which the compiler made a method "<>m__Finally1"
+        Assert.Equal("SimulatedMemcheckTests.<>m__Finally1", Assert.Single(_space.Errors).Site);
+    }
+
     [StackTraceHidden]
     private sealed class HiddenWrapper(SimulatedAddressSpace space)
     {

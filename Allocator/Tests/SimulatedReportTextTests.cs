@@ -91,6 +91,7 @@ public class SimulatedReportTextTests
         Assert.Equal((1, 3L), (_space.SuppressedReads.Count, _space.SuppressedReadCount));
 
         _space.ClearReports();
+        Assert.Equal((0, 0L), (_space.SuppressedReads.Count, _space.SuppressedReadCount));
         _space.MaxRecordedSuppressedReads = int.MaxValue;
         _space.MaxRecordedReports = 2;
         for (int i = 0; i < 5; i++) _space.ReadArenaIndex(p);
