@@ -79,7 +79,6 @@ public sealed partial class SimulatedAddressSpace
             case ArenaPlacement.PoolAligned:
                 return AtMmapCursor(size, () =>
                 {
-                    // Stryker disable once Equality,Update : a draw lands on an arena boundary with odds below 1/2, so 64 such draws in a row never happen
                     for (int i = 0; i < MaxTries; i++)
                     {
                         ulong offset = pool * (1 + _rng.Below(Slot / pool - 1));
@@ -111,8 +110,7 @@ public sealed partial class SimulatedAddressSpace
             case ForeignPlacement.Heap:
                 return size >= Policy.MmapThreshold ? AtMmapCursor(size, () => 0, slot: (ulong)_pageSize) : AtHeapCursor(size);
             case ForeignPlacement.DirectlyBeforeArena:
-                // Stryker disable once Equality : when the base equals the rounded size both branches give 0
-                return NextToArena(anchor, a => a.Base > rounded ? a.Base - rounded : 0, size);
+                return NextToArena(anchor, a => a.Base - Math.Min(a.Base, rounded), size); // 0, which IsFree refuses, when the block does not fit below
             case ForeignPlacement.DirectlyAfterArena:
                 return NextToArena(anchor, a => AlignUp(a.Last + 1, 16), size); // past 2^64 it wraps to 0, which IsFree refuses
             case ForeignPlacement.InReleasedArena:

@@ -104,14 +104,10 @@ public sealed partial class SimulatedAddressSpace
         if (FindLive(address) is { } inside)
             return $"is {address - inside.Base} bytes inside {inside}";
         const ulong near = 4096;
-        SimulatedAllocation? before = null, after = null;
-        foreach (SimulatedAllocation a in _live.Values)
-        {
-            // Stryker disable once Equality : live blocks are non-empty and disjoint, so a block ending at the address holds it (named above) and no two end alike
-            if (a.Last < address && address - a.Last <= near && (before is null || a.Last > before.Last)) before = a;
-            // Stryker disable once Equality : live blocks are non-empty and disjoint, so a block starting at the address holds it (named above) and no two start alike
-            if (a.Base > address && a.Base - address <= near && (after is null || a.Base < after.Base)) after = a;
-        }
+        // The bytes between a block and the address, which no live block holds (FindLive); for a block on the other
+        // side of it the difference wraps to near 2^64, so that block is not near.
+        SimulatedAllocation? before = _live.Values.Where(a => address - a.Last - 1 < near).MinBy(a => address - a.Last);
+        SimulatedAllocation? after = _live.Values.Where(a => a.Base - address - 1 < near).MinBy(a => a.Base - address);
         string mapped = IsMapped(address) ? "" : " (in no mapped page)";
         foreach (SimulatedAllocation freed in _recentlyFreed.Reverse())
         {
