@@ -106,8 +106,8 @@ public sealed partial class SimulatedAddressSpace
         const ulong near = 4096;
         // The bytes between a block and the address, which no live block holds (FindLive); for a block on the other
         // side of it the difference wraps to near 2^64, so that block is not near.
-        SimulatedAllocation? before = _live.Values.Where(a => address - a.Last - 1 < near).MinBy(a => address - a.Last);
-        SimulatedAllocation? after = _live.Values.Where(a => a.Base - address - 1 < near).MinBy(a => a.Base - address);
+        SimulatedAllocation? before = _live.Values.Where(a => address - a.Last - 1 < near).MaxBy(a => a.Last);
+        SimulatedAllocation? after = _live.Values.Where(a => a.Base - address - 1 < near).MinBy(a => a.Base);
         string mapped = IsMapped(address) ? "" : " (in no mapped page)";
         foreach (SimulatedAllocation freed in _recentlyFreed.Reverse())
         {
