@@ -85,14 +85,17 @@ internal sealed class Page
     /// <summary>Sets the shadow of <c>[offset, offset + count)</c>; a whole page collapses back to one uniform byte.</summary>
     public void SetShadow(int offset, int count, byte code)
     {
-        if (offset == 0 && count == _size)
+        // Stryker disable once Block : without the collapse the page keeps an array holding the code in every byte, which reads as that one byte
+        if (count == _size) // the whole page, so offset 0
         {
             Shadow = null;
             Uniform = code;
+            // Stryker disable once Statement : going on finds no array and a uniform byte equal to the code, and returns
             return;
         }
         if (Shadow is null)
         {
+            // Stryker disable once Statement : going on would build an array of the uniform byte and fill the range with that same byte
             if (Uniform == code) return;
             Shadow = new byte[_size];
             Array.Fill(Shadow, Uniform);

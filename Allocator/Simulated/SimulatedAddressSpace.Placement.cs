@@ -89,7 +89,7 @@ public sealed partial class SimulatedAddressSpace
             case ArenaPlacement.ArenaAligned:
                 return AtMmapCursor(size, () => 0);
             case ArenaPlacement.DirectlyAfterArena:
-                return NextToArena(anchor, a => a.Last == ulong.MaxValue ? 0 : AlignUp(a.Last + 1, 16), size);
+                return NextToArena(anchor, a => AlignUp(a.Last + 1, 16), size); // past 2^64 it wraps to 0, which IsFree refuses
             case ArenaPlacement.BelowArenaSize:
                 return BelowOneArena(size);
             case ArenaPlacement.NearTop:
@@ -110,9 +110,9 @@ public sealed partial class SimulatedAddressSpace
             case ForeignPlacement.Heap:
                 return size >= Policy.MmapThreshold ? AtMmapCursor(size, () => 0, slot: (ulong)_pageSize) : AtHeapCursor(size);
             case ForeignPlacement.DirectlyBeforeArena:
-                return NextToArena(anchor, a => a.Base > rounded ? a.Base - rounded : 0, size);
+                return NextToArena(anchor, a => a.Base - Math.Min(a.Base, rounded), size); // 0, which IsFree refuses, when the block does not fit below
             case ForeignPlacement.DirectlyAfterArena:
-                return NextToArena(anchor, a => a.Last == ulong.MaxValue ? 0 : AlignUp(a.Last + 1, 16), size);
+                return NextToArena(anchor, a => AlignUp(a.Last + 1, 16), size); // past 2^64 it wraps to 0, which IsFree refuses
             case ForeignPlacement.InReleasedArena:
                 return InReleased(anchor, size);
             case ForeignPlacement.BelowArenaSize:
@@ -206,7 +206,6 @@ public sealed partial class SimulatedAddressSpace
 
     private ulong NearTop(ulong size)
     {
-        if (size > ulong.MaxValue / 2) return 0;
         for (int i = 0; i < MaxTries; i++)
         {
             ulong at = ((0UL - size) & ~15UL) - 16 * _rng.Below(4);

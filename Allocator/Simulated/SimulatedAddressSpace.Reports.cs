@@ -90,6 +90,7 @@ public sealed partial class SimulatedAddressSpace
     private void Report(MemcheckErrorKind kind, MemoryAccess access, ulong address, ulong size, ulong badAddress)
     {
         _errorCount++;
+        // Stryker disable once Equality,Statement : without the early return an error is built but not kept, as the check below keeps none past the cap
         if (_errors.Count >= MaxRecordedReports && !ThrowOnError) return;
         var error = new MemcheckError(kind, access, address, size, badAddress, CurrentOperationIndex, CodeSite.Capture(),
             Describe(badAddress));
@@ -103,12 +104,10 @@ public sealed partial class SimulatedAddressSpace
         if (FindLive(address) is { } inside)
             return $"is {address - inside.Base} bytes inside {inside}";
         const ulong near = 4096;
-        SimulatedAllocation? before = null, after = null;
-        foreach (SimulatedAllocation a in _live.Values)
-        {
-            if (a.Last < address && address - a.Last <= near && (before is null || a.Last > before.Last)) before = a;
-            if (a.Base > address && a.Base - address <= near && (after is null || a.Base < after.Base)) after = a;
-        }
+        // The bytes between a block and the address, which no live block holds (FindLive); for a block on the other
+        // side of it the difference wraps to near 2^64, so that block is not near.
+        SimulatedAllocation? before = _live.Values.Where(a => address - a.Last - 1 < near).MaxBy(a => a.Last);
+        SimulatedAllocation? after = _live.Values.Where(a => a.Base - address - 1 < near).MinBy(a => a.Base);
         string mapped = IsMapped(address) ? "" : " (in no mapped page)";
         foreach (SimulatedAllocation freed in _recentlyFreed.Reverse())
         {

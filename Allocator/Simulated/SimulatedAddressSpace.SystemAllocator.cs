@@ -104,8 +104,8 @@ public sealed partial class SimulatedAddressSpace
 
     public ulong SystemCalloc(ulong count, ulong size)
     {
-        if (count != 0 && size > ulong.MaxValue / count) return 0;
-        return AllocateSystemBlock(Math.Max(count * size, 1), Page.Defined);
+        if (Math.BigMul(count, size, out ulong bytes) != 0) return 0; // the product overflows
+        return AllocateSystemBlock(Math.Max(bytes, 1), Page.Defined);
     }
 
     public ulong SystemRealloc(ulong address, ulong size)
@@ -183,13 +183,13 @@ public sealed partial class SimulatedAddressSpace
     private SimulatedAllocation Acquire(AllocationKind kind, ulong at, ulong size, string placement, byte code)
     {
         var a = new SimulatedAllocation(_nextId++, kind, at, size, placement, CurrentOperationIndex);
-        ulong first = at >> _pageBits, last = a.Last >> _pageBits;
+        ulong first = PageNumber(at), last = PageNumber(a.Last);
         for (ulong p = first; ; p++)
         {
             GetOrCreatePage(p).LiveAllocations++;
             if (p == last) break;
         }
-        SetShadow(at, size, code, mappedOnly: false);
+        SetShadow(at, size, code);
         if (code == Page.Defined) ZeroData(at, size); // calloc: defined zeros, whatever the page held before
         _live.Add(at, a);
         if (kind == AllocationKind.Arena) _liveArenas.Add(a);
@@ -199,7 +199,7 @@ public sealed partial class SimulatedAddressSpace
 
     private void Release(SimulatedAllocation a)
     {
-        SetShadow(a.Base, a.Size, Page.NoAccess, mappedOnly: false);
+        SetShadow(a.Base, a.Size, Page.NoAccess);
         a.FreedAtOperation = CurrentOperationIndex;
         _live.Remove(a.Base);
         if (a.Kind == AllocationKind.Arena)
@@ -207,7 +207,7 @@ public sealed partial class SimulatedAddressSpace
             _liveArenas.Remove(a);
             _releasedArenas.Enqueue(a);
         }
-        ulong first = a.Base >> _pageBits, last = a.Last >> _pageBits;
+        ulong first = PageNumber(a.Base), last = PageNumber(a.Last);
         for (ulong p = first; ; p++)
         {
             Page page = _pages[p];
@@ -222,7 +222,7 @@ public sealed partial class SimulatedAddressSpace
     /// <summary>A released arena leaves the retained set: its unmapped pages finally go.</summary>
     private void Forget(SimulatedAllocation released)
     {
-        ulong first = released.Base >> _pageBits, last = released.Last >> _pageBits;
+        ulong first = PageNumber(released.Base), last = PageNumber(released.Last);
         for (ulong p = first; ; p++)
         {
             if (_pages.TryGetValue(p, out Page? page) && !page.Mapped && !Retained(p)) RemovePage(p);
@@ -233,7 +233,7 @@ public sealed partial class SimulatedAddressSpace
     private bool Retained(ulong pageNumber)
     {
         foreach (SimulatedAllocation r in _releasedArenas)
-            if (pageNumber >= r.Base >> _pageBits && pageNumber <= r.Last >> _pageBits) return true;
+            if (pageNumber >= PageNumber(r.Base) && pageNumber <= PageNumber(r.Last)) return true;
         return false;
     }
 
@@ -245,7 +245,7 @@ public sealed partial class SimulatedAddressSpace
             ulong a = at + done;
             int offset = (int)(a & _offsetMask);
             int n = (int)Math.Min((ulong)(_pageSize - offset), size - done);
-            FindPage(a >> _pageBits)?.Data?.AsSpan(offset, n).Clear();
+            FindPage(PageNumber(a))?.Data?.AsSpan(offset, n).Clear();
             done += (ulong)n;
         }
     }
@@ -255,15 +255,17 @@ public sealed partial class SimulatedAddressSpace
     {
         if (at == 0 || size == 0 || at + (size - 1) < at) return false;
         ulong last = at + (size - 1);
-        bool anyMapped = false;
-        for (ulong p = at >> _pageBits; ; p++)
+        for (ulong p = PageNumber(at); ; p++)
         {
-            if (FindPage(p) is { Mapped: true }) { anyMapped = true; break; }
-            if (p == last >> _pageBits) break;
+            if (FindPage(p) is { Mapped: true }) return !OverlapsLive(at, last);
+            if (p == PageNumber(last)) return true; // nothing mapped in the range, so no live block in it
         }
-        if (!anyMapped) return true;
+    }
+
+    private bool OverlapsLive(ulong at, ulong last)
+    {
         foreach (SimulatedAllocation a in _live.Values)
-            if (a.Base <= last && at <= a.Last) return false;
-        return true;
+            if (a.Base <= last && at <= a.Last) return true;
+        return false;
     }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
 using PymallocVerify.Allocator.Simulated;
 
@@ -32,6 +34,43 @@ public class SimulatedMemcheckTests
         Action read = () => _space.ReadUInt32(0x1234);
         read();
         Assert.Equal("SimulatedMemcheckTests.A_lambda_is_named_after_the_method_that_wrote_it", Assert.Single(_space.Errors).Site);
+    }
+
+    private IEnumerable<int> ReadsInItsFinallyBlock(ulong address)
+    {
+        try { yield return 1; }
+        finally { _space.ReadUInt32(address); }
+    }
+
+    [Fact]
+    public void A_compiler_made_method_with_no_user_name_keeps_its_own_name()
+    {
+        using (IEnumerator<int> reads = ReadsInItsFinallyBlock(0x1234).GetEnumerator())
+            reads.MoveNext(); // disposing it runs the finally block, which the compiler made a method "<>m__Finally1"
+        Assert.Equal("SimulatedMemcheckTests.<>m__Finally1", Assert.Single(_space.Errors).Site);
+    }
+
+    [StackTraceHidden]
+    private sealed class HiddenWrapper(SimulatedAddressSpace space)
+    {
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public uint Read(ulong address) => space.ReadUInt32(address);
+    }
+
+    [Fact]
+    public void A_type_hidden_from_stack_traces_is_skipped_for_its_caller()
+    {
+        new HiddenWrapper(_space).Read(0x1234);
+        Assert.Equal("SimulatedMemcheckTests.A_type_hidden_from_stack_traces_is_skipped_for_its_caller", Assert.Single(_space.Errors).Site);
+    }
+
+    [Fact]
+    public void Code_compiled_at_run_time_is_skipped_for_the_code_that_ran_it()
+    {
+        MethodCallExpression read = Expression.Call(Expression.Constant(_space),
+            typeof(SimulatedAddressSpace).GetMethod(nameof(SimulatedAddressSpace.ReadUInt32))!, Expression.Constant(0x1234UL));
+        Expression.Lambda<Action>(read).Compile()();
+        Assert.Equal("SimulatedMemcheckTests.Code_compiled_at_run_time_is_skipped_for_the_code_that_ran_it", Assert.Single(_space.Errors).Site);
     }
 
     [Fact]
