@@ -53,6 +53,35 @@ public class ModelStateLookupTests
         Assert.Equal(block, State().FirstOverlap(start, length)?.Id);
 
     [Fact]
+    public void A_block_with_no_room_overlaps_nothing_and_the_search_goes_on_past_it()
+    {
+        ModelState With(params LiveBlock[] blocks) => Kit.Initial() with
+        {
+            Blocks = [.. blocks],
+            BlockStarts = [.. blocks.Select(b => b.Address)],
+            BlocksByAddress = blocks.ToImmutableDictionary(b => b.Address),
+        };
+        LiveBlock Block(int id, ulong address, ulong capacity) => new(id, address, 0, capacity, BlockKind.System, BlockContent.Unknown);
+
+        ModelState firstEmpty = With(Block(0, A, 0), Block(1, A + 16, 16));
+        Assert.Null(firstEmpty.BlockContaining(A));
+        Assert.Equal(1, firstEmpty.FirstOverlap(A, 32)?.Id);
+        Assert.Null(firstEmpty.FirstOverlap(A, 16));
+
+        ModelState middleEmpty = With(Block(0, A, 16), Block(1, A + 32, 0), Block(2, A + 48, 16));
+        Assert.Equal(2, middleEmpty.FirstOverlap(A + 32, 32)?.Id);
+        Assert.Null(middleEmpty.FirstOverlap(A + 32, 16));
+    }
+
+    [Fact]
+    public void The_initial_state_refuses_an_invalid_geometry()
+    {
+        var bad = new ModelGeometry("bad", 12, 4096, 65536, 512);
+        Assert.Equal("invalid model geometry 'bad': alignment must be a power of two >= 8; got 12",
+            Assert.Throws<ArgumentException>(() => ModelState.Initial(bad)).Message);
+    }
+
+    [Fact]
     public void Handles_pick_arenas_foreign_blocks_and_released_arenas_newest_first()
     {
         ModelState s = State();

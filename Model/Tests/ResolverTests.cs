@@ -86,6 +86,22 @@ public class ResolverTests
     }
 
     [Fact]
+    public void Of_two_touching_arenas_the_one_holding_the_address_is_adjacent()
+    {
+        var touching = new ArenaTableView([0x100000, 0x110000], new HashSet<int> { 0, 1 }, 0x10000);
+        Assert.Equal((1u, GarbageClass.AdjacentArenaSlot), GarbageResolver.Resolve(Garbage.Of(GarbageClass.AdjacentArenaSlot), touching, 0x110000));
+        Assert.Equal((0u, GarbageClass.AdjacentArenaSlot), GarbageResolver.Resolve(Garbage.Of(GarbageClass.AdjacentArenaSlot), touching, 0x10FFFF));
+    }
+
+    [Fact]
+    public void A_freed_arena_address_wraps_its_offset_inside_that_arena()
+    {
+        ModelState s = Kit.Initial() with { ReleasedArenas = [new ReleasedArena(0, 0x500000, 65536), new ReleasedArena(1, 0x700000, 65536)] };
+        Assert.Equal(0x700000UL + 5, AddressResolver.Resolve(s, new FreedArenaAddress(0, 65536 + 5)));
+        Assert.Equal(0x500000UL + 0x1f, AddressResolver.Resolve(s, new FreedArenaAddress(1, 0x1f)));
+    }
+
+    [Fact]
     public void Printer_names_handles_like_the_model_does()
     {
         Operation[] ops =
