@@ -92,4 +92,13 @@ public class CounterexampleFileTests
     [InlineData("inclusive-bound", "cpython 3.9 differential against inclusive-bound")]
     public void A_cpython_subject_names_what_it_was_compared_with(string? port, string expected) =>
         Assert.Equal(expected, new CPythonSubject("3.9", port).ToString());
+
+    [Fact]
+    public void An_operation_may_name_its_kind_after_its_arguments()
+    {
+        var minimal = new Counterexample { Geometry = Kit.Geometry, Oracle = "RadixTree", Operations = [new MallocOp(1)] };
+        var json = System.Text.Json.Nodes.JsonNode.Parse(CounterexampleFile.Serialize(minimal))!.AsObject();
+        json["operations"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["size"] = 24, ["op"] = "malloc" });
+        Assert.Equal(new MallocOp(24), Assert.Single(CounterexampleFile.Parse(json.ToJsonString()).Operations));
+    }
 }

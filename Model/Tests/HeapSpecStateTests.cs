@@ -29,6 +29,7 @@ public class HeapSpecStateTests
             Replay(new ForeignAllocCall(64, 0x90000)),
             Replay(new ForeignAllocCall(64, 0x90040)),
             Replay(new ForeignAllocCall(32, 0x90000)),                                                                // same base, other end
+            Replay(new ForeignAllocCall(32, 0x90020)),                                                                // same end, other base
             Replay(new MallocCall(4096, 0x90000)),                                                                    // same extent, other origin
         ];
         for (int i = 0; i < states.Length; i++)
