@@ -137,6 +137,8 @@ public class HeapHistorySpecRuleTests
         Assert.Equal([Arena + 1024], after.Arenas);
         Assert.Equal([Arena + 1024], after.InitializedPools);
         Assert.Equal(2, after.Blocks.Count);
+        HeapSpecState justAbove = Spec.Replay(HeapSpecState.Empty, [new ArenaMappedEvent(Arena), new MallocCall(4096, Arena + 1024)]);
+        Assert.Empty(Next(new ArenaUnmappedEvent(Arena), justAbove).Arenas); // a block starting at the arena's end is not in it
     }
 
     [Fact]
