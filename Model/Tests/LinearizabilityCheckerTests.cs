@@ -208,4 +208,17 @@ public class LinearizabilityCheckerTests
         Assert.StartsWith("call returns before it is invoked: T1 [5..4] Read { Value = 0 }",
             Assert.Throws<ArgumentException>(() => Check(At(1, 5, 4, new Read(0)))).Message);
     }
+
+    [Fact]
+    public void A_history_of_the_full_128_calls_is_judged_to_its_last_call()
+    {
+        TimedCall<RegisterCall>[] Increments(int lastBefore) =>
+            Enumerable.Range(0, 128).Select(i => At(0, 2 * i, 2 * i + 1, new Increment(i == 127 ? lastBefore : i))).ToArray();
+        var good = Check(Increments(127));
+        Assert.True(good.IsLinearizable, good.Explain());
+        Assert.Equal(128, good.Witness.Count);
+        var bad = Check(Increments(0));
+        Assert.Equal(LinearizabilityVerdict.NotLinearizable, bad.Verdict);
+        Assert.Contains(bad.Blocked, b => b.Reason == "increment saw 0 but the register holds 127");
+    }
 }
