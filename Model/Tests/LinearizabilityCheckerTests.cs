@@ -221,4 +221,13 @@ public class LinearizabilityCheckerTests
         Assert.Equal(LinearizabilityVerdict.NotLinearizable, bad.Verdict);
         Assert.Contains(bad.Blocked, b => b.Reason == "increment saw 0 but the register holds 127");
     }
+
+    [Fact]
+    public void A_call_already_linearized_is_never_applied_again()
+    {
+        // Applying Write(5) a second time would let the last read pass; each call takes effect exactly once.
+        var result = Check(At(1, 1, 2, new Write(1)), At(1, 3, 4, new Write(5)), At(1, 5, 6, new Increment(5)), At(1, 7, 8, new Read(5)));
+        Assert.Equal(LinearizabilityVerdict.NotLinearizable, result.Verdict);
+        Assert.Contains(result.Blocked, b => b.Reason == "read 5 but the register holds 6");
+    }
 }
