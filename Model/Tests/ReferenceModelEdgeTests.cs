@@ -107,5 +107,6 @@ public class ReferenceModelEdgeTests
     public void Checking_a_block_with_nothing_known_needs_no_content()
     {
         Kit.Ok(Kit.WithOneBlock(), new CheckTagOp(0), Observation.None);
+        Kit.Ok(Kit.WithOneBlock(), new CheckTagOp(0), new Observation { Content = default }); // an unset array reads as empty
     }
 }
