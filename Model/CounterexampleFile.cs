@@ -119,6 +119,7 @@ public static class CounterexampleFile
                 _ => 0,
             };
             if (requested > MaxProgramBytes)
+                // Stryker disable once Bitwise : MaxProgramBytes is a positive constant, so >> and >>> give the same
                 throw bad($"at $.operations[{i}]: the program requests more than {MaxProgramBytes >> 20} MiB in all, the cap", null);
         }
         if (!c.ArenaHeadOffsets.IsDefault && c.ArenaHeadOffsets.IsEmpty)

@@ -6,8 +6,12 @@ namespace PymallocVerify.Model;
 /// </summary>
 public static class TagPattern
 {
-    public static byte ByteAt(int tag, ulong index) =>
-        (byte)((((ulong)(uint)tag * 0x9E3779B1UL) >> 8) + index * 37 + 0x5A | 1);
+    public static byte ByteAt(int tag, ulong index)
+    {
+        // Stryker disable once Bitwise : on an unsigned operand >> and >>> are the same shift
+        ulong mixed = (ulong)(uint)tag * 0x9E3779B1UL >> 8;
+        return (byte)(mixed + index * 37 + 0x5A | 1);
+    }
 
     public static void Fill(int tag, Span<byte> destination)
     {

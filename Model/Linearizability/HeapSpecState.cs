@@ -18,13 +18,17 @@ public sealed class HeapSpecState : IEquatable<HeapSpecState>
         Arenas = arenas;
         InitializedPools = pools;
         Blocks = blocks;
+        // One hash per part, combined by position: an address cannot count as an arena in one state and a pool in another.
+        var blockHash = new HashCode();
+        foreach (var (address, block) in blocks) { blockHash.Add(address); blockHash.Add(block); }
+        _hash = HashCode.Combine(HashOf(arenas), HashOf(pools), blockHash.ToHashCode());
+    }
+
+    private static int HashOf(ImmutableSortedSet<ulong> addresses)
+    {
         var hash = new HashCode();
-        foreach (var a in arenas) hash.Add(a);
-        hash.Add(-1);
-        foreach (var p in pools) hash.Add(p);
-        hash.Add(-2);
-        foreach (var (address, block) in blocks) { hash.Add(address); hash.Add(block); }
-        _hash = hash.ToHashCode();
+        foreach (ulong address in addresses) hash.Add(address);
+        return hash.ToHashCode();
     }
 
     /// <summary>Base addresses of live arenas.</summary>

@@ -59,11 +59,7 @@ public static class LinearizabilityChecker
         public bool OutOfBudget { get; private set; }
         public long StatesExplored => _explored.Count;
 
-        public bool Run(TState initial)
-        {
-            DeepestPrefix = [];
-            return Go(UInt128.Zero, initial);
-        }
+        public bool Run(TState initial) => Go(UInt128.Zero, initial);
 
         private bool Go(UInt128 done, TState state)
         {

@@ -69,4 +69,36 @@ public class CounterexampleFileTests
         var e = Assert.Throws<CounterexampleFormatException>(() => CounterexampleFile.Read("/nonexistent/dir/cx.json"));
         Assert.Contains("cannot read", e.Message);
     }
+
+    [Fact]
+    public void A_file_that_leaves_out_the_optional_fields_reads_with_their_defaults()
+    {
+        var minimal = new Counterexample { Geometry = Kit.Geometry, Oracle = "RadixTree", Operations = [new MallocOp(1)] };
+        var json = System.Text.Json.Nodes.JsonNode.Parse(CounterexampleFile.Serialize(minimal))!.AsObject();
+        Assert.True(json.Remove("variant"));
+        Assert.True(json.Remove("arenaHeadOffsets"));
+        Counterexample read = CounterexampleFile.Parse(json.ToJsonString());
+        Assert.Equal("real", read.Variant);
+        Assert.Equal(0, Assert.Single(read.ArenaHeadOffsets));
+        Assert.Equal(Counterexample.FormatName, read.Format);
+        Assert.Equal(Counterexample.CurrentVersion, read.Version);
+        Assert.Null(read.CPython);
+        Assert.False(read.ShrinkingIncomplete);
+    }
+
+    [Theory]
+    [InlineData(null, "cpython 3.9")]
+    [InlineData("port", "cpython 3.9 differential")]
+    [InlineData("inclusive-bound", "cpython 3.9 differential against inclusive-bound")]
+    public void A_cpython_subject_names_what_it_was_compared_with(string? port, string expected) =>
+        Assert.Equal(expected, new CPythonSubject("3.9", port).ToString());
+
+    [Fact]
+    public void An_operation_may_name_its_kind_after_its_arguments()
+    {
+        var minimal = new Counterexample { Geometry = Kit.Geometry, Oracle = "RadixTree", Operations = [new MallocOp(1)] };
+        var json = System.Text.Json.Nodes.JsonNode.Parse(CounterexampleFile.Serialize(minimal))!.AsObject();
+        json["operations"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["size"] = 24, ["op"] = "malloc" });
+        Assert.Equal(new MallocOp(24), Assert.Single(CounterexampleFile.Parse(json.ToJsonString()).Operations));
+    }
 }

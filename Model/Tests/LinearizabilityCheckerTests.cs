@@ -128,4 +128,106 @@ public class LinearizabilityCheckerTests
         var longest = Enumerable.Range(0, LinearizabilityChecker.MaxCalls).Select(i => At(0, 2 * i, 2 * i + 1, new Increment(i))).ToArray();
         Assert.True(Check(longest).IsLinearizable);
     }
+
+    [Fact]
+    public void The_history_is_reported_in_invocation_order_then_by_return_then_by_thread()
+    {
+        var result = Check(At(3, 5, 9, new Read(0)), At(2, 1, 8, new Read(0)), At(1, 5, 9, new Read(0)), At(0, 5, 6, new Read(0)));
+        Assert.Equal(["T2 [1..8] Read { Value = 0 }", "T0 [5..6] Read { Value = 0 }", "T1 [5..9] Read { Value = 0 }", "T3 [5..9] Read { Value = 0 }"],
+            result.History.Select(c => c.ToString()));
+    }
+
+    [Fact]
+    public void A_call_invoked_when_another_returns_may_still_precede_it()
+    {
+        // The stamps come from one counter: equal stamps mean the two calls overlap, so the write may come first.
+        var result = Check(At(1, 1, 5, new Read(3)), At(0, 5, 5, new Write(3)));
+        Assert.True(result.IsLinearizable, result.Explain());
+        Assert.Equal([new Write(3), new Read(3)], result.Witness.Select(c => c.Call));
+    }
+
+    [Fact]
+    public void The_witness_holds_only_the_order_that_succeeded_after_backtracking()
+    {
+        // The write is tried first (invoked first) and leaves no room for the read of 0, so the search backs out of it.
+        var result = Check(At(0, 1, 10, new Write(1)), At(1, 2, 3, new Read(0)));
+        Assert.Equal([new Read(0), new Write(1)], result.Witness.Select(c => c.Call));
+        Assert.Equal("Linearizable (2 calls, 3 search states)\none linearization:\n  T1 [2..3] Read { Value = 0 }\n  T0 [1..10] Write { Value = 1 }\n",
+            result.Explain().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void A_failure_explains_the_deepest_prefix_and_why_each_candidate_was_refused()
+    {
+        var result = Check(At(0, 1, 2, new Write(1)), At(1, 3, 6, new Read(2)), At(2, 4, 5, new Increment(0)));
+        Assert.Equal(LinearizabilityVerdict.NotLinearizable, result.Verdict);
+        Assert.False(result.IsLinearizable);
+        Assert.Empty(result.Witness);
+        Assert.Equal(
+            "NotLinearizable (3 calls, 2 search states)\n"
+            + "deepest linearizable prefix (1 of 3 calls):\n  T0 [1..2] Write { Value = 1 }\n"
+            + "no call can come next:\n  T1 [3..6] Read { Value = 2 }: read 2 but the register holds 1\n"
+            + "  T2 [4..5] Increment { Before = 0 }: increment saw 0 but the register holds 1\n",
+            result.Explain().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void A_failure_at_the_first_call_blames_every_candidate_and_a_reasonless_refusal_says_rejected()
+    {
+        static TransitionResult<Register> Refuse(Register s, RegisterCall call) => call is Write ? new(null, null) : RegisterStep(s, call);
+        var result = LinearizabilityChecker.Check([At(0, 1, 4, new Write(1)), At(1, 2, 3, new Read(5))], new Register(0), Refuse);
+        Assert.Empty(result.LongestPrefix);
+        Assert.Equal(["rejected", "read 5 but the register holds 0"], result.Blocked.Select(b => b.Reason));
+    }
+
+    [Fact]
+    public void The_budget_counts_states_exactly()
+    {
+        TimedCall<RegisterCall>[] sequential = [At(0, 1, 2, new Write(1)), At(0, 3, 4, new Read(1)), At(0, 5, 6, new Increment(1))];
+        var enough = LinearizabilityChecker.Check(sequential, new Register(0), RegisterStep, maxStates: 3);
+        Assert.Equal(LinearizabilityVerdict.Linearizable, enough.Verdict);
+        Assert.Equal(3, enough.StatesExplored);
+        var short1 = LinearizabilityChecker.Check(sequential, new Register(0), RegisterStep, maxStates: 2);
+        Assert.Equal(LinearizabilityVerdict.Inconclusive, short1.Verdict);
+        Assert.StartsWith("Inconclusive (3 calls, 3 search states)", short1.Explain());
+    }
+
+    [Fact]
+    public void Missing_arguments_are_refused_by_name()
+    {
+        Assert.Equal("history", Assert.Throws<ArgumentNullException>(() =>
+            LinearizabilityChecker.Check<Register, RegisterCall>(null!, new Register(0), RegisterStep)).ParamName);
+        Assert.Equal("initial", Assert.Throws<ArgumentNullException>(() =>
+            LinearizabilityChecker.Check<Register, RegisterCall>([], null!, RegisterStep)).ParamName);
+        Assert.Equal("step", Assert.Throws<ArgumentNullException>(() =>
+            LinearizabilityChecker.Check<Register, RegisterCall>([], new Register(0), null!)).ParamName);
+        var tooLong = Enumerable.Range(0, 129).Select(i => At(0, 2 * i, 2 * i + 1, new Read(0))).ToArray();
+        var e = Assert.Throws<ArgumentException>(() => Check(tooLong));
+        Assert.Equal("history", e.ParamName);
+        Assert.StartsWith("a history may hold at most 128 calls; got 129", e.Message);
+        Assert.StartsWith("call returns before it is invoked: T1 [5..4] Read { Value = 0 }",
+            Assert.Throws<ArgumentException>(() => Check(At(1, 5, 4, new Read(0)))).Message);
+    }
+
+    [Fact]
+    public void A_history_of_the_full_128_calls_is_judged_to_its_last_call()
+    {
+        TimedCall<RegisterCall>[] Increments(int lastBefore) =>
+            Enumerable.Range(0, 128).Select(i => At(0, 2 * i, 2 * i + 1, new Increment(i == 127 ? lastBefore : i))).ToArray();
+        var good = Check(Increments(127));
+        Assert.True(good.IsLinearizable, good.Explain());
+        Assert.Equal(128, good.Witness.Count);
+        var bad = Check(Increments(0));
+        Assert.Equal(LinearizabilityVerdict.NotLinearizable, bad.Verdict);
+        Assert.Contains(bad.Blocked, b => b.Reason == "increment saw 0 but the register holds 127");
+    }
+
+    [Fact]
+    public void A_call_already_linearized_is_never_applied_again()
+    {
+        // Applying Write(5) a second time would let the last read pass; each call takes effect exactly once.
+        var result = Check(At(1, 1, 2, new Write(1)), At(1, 3, 4, new Write(5)), At(1, 5, 6, new Increment(5)), At(1, 7, 8, new Read(5)));
+        Assert.Equal(LinearizabilityVerdict.NotLinearizable, result.Verdict);
+        Assert.Contains(result.Blocked, b => b.Reason == "read 5 but the register holds 6");
+    }
 }

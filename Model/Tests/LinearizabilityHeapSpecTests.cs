@@ -12,12 +12,14 @@ public class LinearizabilityHeapSpecTests
     private const ulong Arena = 0x10000;
     private const ulong Block = Arena + 0x30;          // in the arena's first pool
     private const ulong UncarvedPool = Arena + 0x300;   // a pool nothing has been handed out from
-    private static readonly HeapHistorySpec Spec = new(arenaSize: 1024, poolSize: 256);
+    // Built per use, not in static fields: code run by a type initializer is outside every test, which makes Stryker run
+    // the whole suite for each of its mutants.
+    private static HeapHistorySpec Spec => new(arenaSize: 1024, poolSize: 256);
 
     private static TimedCall<HeapCall> At(int thread, long invoked, long returned, HeapCall call) => new(thread, invoked, returned, call);
 
     /// <summary>A heap with one arena and one block handed out (a single-threaded setup).</summary>
-    private static readonly HeapSpecState WithBlock =
+    private static HeapSpecState WithBlock =>
         Spec.Replay(HeapSpecState.Empty, [new ArenaMappedEvent(Arena), new MallocCall(24, Block)]);
 
     private static LinearizabilityResult<HeapCall> Check(HeapSpecState initial, params TimedCall<HeapCall>[] history) =>

@@ -22,6 +22,8 @@ public class ModelRuleTextTests
         Assert.Equal("ok (expected every arena returned; observed every arena returned)",
             ReferenceModel.Finish(drained, [new ArenaReturned(Kit.ArenaBase)]).ToString());
         Assert.False(ReferenceModel.Finish(Kit.Initial(), []).Failed);
+        ModelState twoArenas = Kit.Initial() with { Arenas = [new LiveArena(0, Kit.ArenaBase, 65536, []), new LiveArena(1, 0x200000, 65536, [])] };
+        Assert.Equal("arena(s) 0x100000, 0x200000 were never returned to the system", ReferenceModel.Finish(twoArenas, []).Message);
     }
 
     [Theory]

@@ -30,94 +30,93 @@ public class VerdictTextTests
 
     private static IEnumerable<(string Name, Func<string> Verdict)> Scenarios()
     {
-        ModelState one = Kit.WithOneBlock();
-        ModelState mixed = Mixed();
-        ModelState empty = Kit.Initial();
-        yield return ("malloc-null", () => Text(empty, new MallocOp(16), Obs()));
-        yield return ("malloc-small-by-system", () => Text(empty, new MallocOp(16), Obs(0x5000, null, new SystemMallocCalled(0x5000, 16))));
-        yield return ("malloc-large-without-call", () => Text(empty, new MallocOp(600), Obs(0x5000)));
-        yield return ("calloc-large-wrong-call", () => Text(empty, new CallocOp(2, 600), Obs(0x5000, null, new SystemMallocCalled(0x5000, 1200))));
-        yield return ("calloc-large-ok", () => Text(empty, new CallocOp(2, 600), Obs(0x5000, null, new SystemCallocCalled(0x5000, 2, 600))));
-        yield return ("malloc-small-ok", () => Text(one, new MallocOp(16), Obs(B0 + 16)));
-        yield return ("malloc-outside-arena", () => Text(one, new MallocOp(16), Obs(0x5000)));
-        yield return ("malloc-misaligned", () => Text(one, new MallocOp(16), Obs(B0 + 8)));
-        yield return ("malloc-off-boundary", () => Text(one, new MallocOp(32), Obs(B0 + 16)));
-        yield return ("malloc-in-header", () => Text(one, new MallocOp(16), Obs(A + 16)));
-        yield return ("malloc-overlap", () => Text(one, new MallocOp(16), Obs(B0)));
+        // States are built inside each case, not here: this runs at test discovery, outside every test, and code run
+        // there makes Stryker run the whole suite for each of its mutants.
+        yield return ("malloc-null", () => Text(Kit.Initial(), new MallocOp(16), Obs()));
+        yield return ("malloc-small-by-system", () => Text(Kit.Initial(), new MallocOp(16), Obs(0x5000, null, new SystemMallocCalled(0x5000, 16))));
+        yield return ("malloc-large-without-call", () => Text(Kit.Initial(), new MallocOp(600), Obs(0x5000)));
+        yield return ("calloc-large-wrong-call", () => Text(Kit.Initial(), new CallocOp(2, 600), Obs(0x5000, null, new SystemMallocCalled(0x5000, 1200))));
+        yield return ("calloc-large-ok", () => Text(Kit.Initial(), new CallocOp(2, 600), Obs(0x5000, null, new SystemCallocCalled(0x5000, 2, 600))));
+        yield return ("malloc-small-ok", () => Text(Kit.WithOneBlock(), new MallocOp(16), Obs(B0 + 16)));
+        yield return ("malloc-outside-arena", () => Text(Kit.WithOneBlock(), new MallocOp(16), Obs(0x5000)));
+        yield return ("malloc-misaligned", () => Text(Kit.WithOneBlock(), new MallocOp(16), Obs(B0 + 8)));
+        yield return ("malloc-off-boundary", () => Text(Kit.WithOneBlock(), new MallocOp(32), Obs(B0 + 16)));
+        yield return ("malloc-in-header", () => Text(Kit.WithOneBlock(), new MallocOp(16), Obs(A + 16)));
+        yield return ("malloc-overlap", () => Text(Kit.WithOneBlock(), new MallocOp(16), Obs(B0)));
         yield return ("malloc-overlaps-foreign", () => Text(
-            one with { Foreign = [new ForeignBlock(0, A + 8192 + 40, 64)] }, new MallocOp(16), Obs(A + 8192 + 48)));
-        yield return ("malloc-system-inside-arena", () => Text(one, new MallocOp(600), Obs(A + 8192, null, new SystemMallocCalled(A + 8192, 600))));
-        yield return ("arena-null", () => Text(empty, new MallocOp(16), Obs(B0, null, new ArenaObtained(0, 65536))));
-        yield return ("arena-wrong-size", () => Text(empty, new MallocOp(16), Obs(B0, null, new ArenaObtained(A, 4096))));
-        yield return ("arena-overlap", () => Text(one, new MallocOp(16), Obs(B0 + 16, null, new ArenaObtained(A + 4096, 65536))));
-        yield return ("arena-returned-by-malloc", () => Text(one, new MallocOp(16), Obs(B0 + 16, null, new ArenaReturned(A))));
-        yield return ("free-pymalloc-ok", () => Text(one, new FreeOp(0), Obs(B0, true)));
-        yield return ("free-pymalloc-not-owned", () => Text(one, new FreeOp(0), Obs(B0, false)));
-        yield return ("free-pymalloc-no-answer", () => Text(one, new FreeOp(0), Obs(B0)));
-        yield return ("free-pymalloc-system-call", () => Text(one, new FreeOp(0), Obs(B0, true, new SystemFreeCalled(B0, false))));
-        yield return ("free-system-ok", () => Text(mixed, new FreeOp(1), Obs(0x900000, false, new SystemFreeCalled(0x900000))));
-        yield return ("free-system-owned", () => Text(mixed, new FreeOp(1), Obs(0x900000, true)));
-        yield return ("free-system-no-call", () => Text(mixed, new FreeOp(1), Obs(0x900000, false)));
-        yield return ("free-system-two-calls", () => Text(mixed, new FreeOp(1), Obs(0x900000, false, new SystemFreeCalled(0x900000), new SystemFreeCalled(0x900000))));
-        yield return ("free-obtains-arena", () => Text(one, new FreeOp(0), Obs(B0, true, new ArenaObtained(0x200000, 65536))));
-        yield return ("free-returns-arena", () => Text(one, new FreeOp(0), Obs(B0, true, new ArenaReturned(A))));
-        yield return ("free-returns-unknown-arena", () => Text(one, new FreeOp(0), Obs(B0, true, new ArenaReturned(0x200000))));
-        yield return ("free-returns-arena-still-used", () => Text(mixed, new FreeOp(1), Obs(0x900000, false, new SystemFreeCalled(0x900000), new ArenaReturned(A))));
-        yield return ("realloc-in-place-ok", () => Text(one, new ReallocOp(0, 13), Obs(B0, true)));
-        yield return ("realloc-in-place-moved", () => Text(one, new ReallocOp(0, 13), Obs(B0 + 16, true)));
-        yield return ("realloc-in-place-system-call", () => Text(one, new ReallocOp(0, 13), Obs(B0, true, new SystemMallocCalled(B0, 13))));
-        yield return ("realloc-move-kept", () => Text(one, new ReallocOp(0, 4), Obs(B0, true)));
-        yield return ("realloc-move-ok", () => Text(one, new ReallocOp(0, 4), Obs(B0 + 16, true)));
-        yield return ("realloc-grow-to-system", () => Text(one, new ReallocOp(0, 600), Obs(0x900000, true, new SystemMallocCalled(0x900000, 600))));
-        yield return ("realloc-grow-to-system-no-call", () => Text(one, new ReallocOp(0, 600), Obs(0x900000, true)));
-        yield return ("realloc-not-owned", () => Text(one, new ReallocOp(0, 13), Obs(B0, false)));
-        yield return ("realloc-system-ok", () => Text(mixed, new ReallocOp(1, 700), Obs(0xa00000, false, new SystemReallocCalled(0x900000, 0xa00000, 700))));
-        yield return ("realloc-system-null", () => Text(mixed, new ReallocOp(1, 700), Obs(0, false)));
-        yield return ("realloc-system-no-call", () => Text(mixed, new ReallocOp(1, 700), Obs(0xa00000, false)));
-        yield return ("realloc-system-overlaps-foreign", () => Text(mixed, new ReallocOp(1, 700), Obs(0x800000, false, new SystemReallocCalled(0x900000, 0x800000, 700))));
-        yield return ("realloc-bad-arena", () => Text(one, new ReallocOp(0, 4), Obs(B0 + 16, true, new ArenaObtained(0, 65536))));
-        yield return ("realloc-returns-arena-wrongly", () => Text(one, new ReallocOp(0, 4), Obs(B0 + 16, true, new ArenaReturned(A))));
-        yield return ("foreign-alloc-ok", () => Text(one, new ForeignAllocOp(8), Obs(0x800000)));
-        yield return ("foreign-alloc-null", () => Text(one, new ForeignAllocOp(8), Obs()));
-        yield return ("foreign-alloc-event", () => Text(one, new ForeignAllocOp(8), Obs(0x800000, null, new SystemMallocCalled(0x800000, 8))));
-        yield return ("foreign-alloc-in-arena", () => Text(one, new ForeignAllocOp(8), Obs(A + 8192)));
-        yield return ("foreign-alloc-overlap", () => Text(mixed, new ForeignAllocOp(8), Obs(0x800000 + 8)));
-        yield return ("foreign-free-ok", () => Text(mixed, new ForeignFreeOp(0), Obs(0x800000, false, new SystemFreeCalled(0x800000))));
-        yield return ("foreign-free-owned", () => Text(mixed, new ForeignFreeOp(0), Obs(0x800000, true)));
-        yield return ("foreign-free-no-call", () => Text(mixed, new ForeignFreeOp(0), Obs(0x800000, false)));
-        yield return ("foreign-free-obtains", () => Text(mixed, new ForeignFreeOp(0), Obs(0x800000, false, new ArenaObtained(0x200000, 65536))));
-        yield return ("foreign-free-returns", () => Text(mixed, new ForeignFreeOp(0), Obs(0x800000, false, new ArenaReturned(A))));
+            Kit.WithOneBlock() with { Foreign = [new ForeignBlock(0, A + 8192 + 40, 64)] }, new MallocOp(16), Obs(A + 8192 + 48)));
+        yield return ("malloc-system-inside-arena", () => Text(Kit.WithOneBlock(), new MallocOp(600), Obs(A + 8192, null, new SystemMallocCalled(A + 8192, 600))));
+        yield return ("arena-null", () => Text(Kit.Initial(), new MallocOp(16), Obs(B0, null, new ArenaObtained(0, 65536))));
+        yield return ("arena-wrong-size", () => Text(Kit.Initial(), new MallocOp(16), Obs(B0, null, new ArenaObtained(A, 4096))));
+        yield return ("arena-overlap", () => Text(Kit.WithOneBlock(), new MallocOp(16), Obs(B0 + 16, null, new ArenaObtained(A + 4096, 65536))));
+        yield return ("arena-returned-by-malloc", () => Text(Kit.WithOneBlock(), new MallocOp(16), Obs(B0 + 16, null, new ArenaReturned(A))));
+        yield return ("free-pymalloc-ok", () => Text(Kit.WithOneBlock(), new FreeOp(0), Obs(B0, true)));
+        yield return ("free-pymalloc-not-owned", () => Text(Kit.WithOneBlock(), new FreeOp(0), Obs(B0, false)));
+        yield return ("free-pymalloc-no-answer", () => Text(Kit.WithOneBlock(), new FreeOp(0), Obs(B0)));
+        yield return ("free-pymalloc-system-call", () => Text(Kit.WithOneBlock(), new FreeOp(0), Obs(B0, true, new SystemFreeCalled(B0, false))));
+        yield return ("free-system-ok", () => Text(Mixed(), new FreeOp(1), Obs(0x900000, false, new SystemFreeCalled(0x900000))));
+        yield return ("free-system-owned", () => Text(Mixed(), new FreeOp(1), Obs(0x900000, true)));
+        yield return ("free-system-no-call", () => Text(Mixed(), new FreeOp(1), Obs(0x900000, false)));
+        yield return ("free-system-two-calls", () => Text(Mixed(), new FreeOp(1), Obs(0x900000, false, new SystemFreeCalled(0x900000), new SystemFreeCalled(0x900000))));
+        yield return ("free-obtains-arena", () => Text(Kit.WithOneBlock(), new FreeOp(0), Obs(B0, true, new ArenaObtained(0x200000, 65536))));
+        yield return ("free-returns-arena", () => Text(Kit.WithOneBlock(), new FreeOp(0), Obs(B0, true, new ArenaReturned(A))));
+        yield return ("free-returns-unknown-arena", () => Text(Kit.WithOneBlock(), new FreeOp(0), Obs(B0, true, new ArenaReturned(0x200000))));
+        yield return ("free-returns-arena-still-used", () => Text(Mixed(), new FreeOp(1), Obs(0x900000, false, new SystemFreeCalled(0x900000), new ArenaReturned(A))));
+        yield return ("realloc-in-place-ok", () => Text(Kit.WithOneBlock(), new ReallocOp(0, 13), Obs(B0, true)));
+        yield return ("realloc-in-place-moved", () => Text(Kit.WithOneBlock(), new ReallocOp(0, 13), Obs(B0 + 16, true)));
+        yield return ("realloc-in-place-system-call", () => Text(Kit.WithOneBlock(), new ReallocOp(0, 13), Obs(B0, true, new SystemMallocCalled(B0, 13))));
+        yield return ("realloc-move-kept", () => Text(Kit.WithOneBlock(), new ReallocOp(0, 4), Obs(B0, true)));
+        yield return ("realloc-move-ok", () => Text(Kit.WithOneBlock(), new ReallocOp(0, 4), Obs(B0 + 16, true)));
+        yield return ("realloc-grow-to-system", () => Text(Kit.WithOneBlock(), new ReallocOp(0, 600), Obs(0x900000, true, new SystemMallocCalled(0x900000, 600))));
+        yield return ("realloc-grow-to-system-no-call", () => Text(Kit.WithOneBlock(), new ReallocOp(0, 600), Obs(0x900000, true)));
+        yield return ("realloc-not-owned", () => Text(Kit.WithOneBlock(), new ReallocOp(0, 13), Obs(B0, false)));
+        yield return ("realloc-system-ok", () => Text(Mixed(), new ReallocOp(1, 700), Obs(0xa00000, false, new SystemReallocCalled(0x900000, 0xa00000, 700))));
+        yield return ("realloc-system-null", () => Text(Mixed(), new ReallocOp(1, 700), Obs(0, false)));
+        yield return ("realloc-system-no-call", () => Text(Mixed(), new ReallocOp(1, 700), Obs(0xa00000, false)));
+        yield return ("realloc-system-overlaps-foreign", () => Text(Mixed(), new ReallocOp(1, 700), Obs(0x800000, false, new SystemReallocCalled(0x900000, 0x800000, 700))));
+        yield return ("realloc-bad-arena", () => Text(Kit.WithOneBlock(), new ReallocOp(0, 4), Obs(B0 + 16, true, new ArenaObtained(0, 65536))));
+        yield return ("realloc-returns-arena-wrongly", () => Text(Kit.WithOneBlock(), new ReallocOp(0, 4), Obs(B0 + 16, true, new ArenaReturned(A))));
+        yield return ("foreign-alloc-ok", () => Text(Kit.WithOneBlock(), new ForeignAllocOp(8), Obs(0x800000)));
+        yield return ("foreign-alloc-null", () => Text(Kit.WithOneBlock(), new ForeignAllocOp(8), Obs()));
+        yield return ("foreign-alloc-event", () => Text(Kit.WithOneBlock(), new ForeignAllocOp(8), Obs(0x800000, null, new SystemMallocCalled(0x800000, 8))));
+        yield return ("foreign-alloc-in-arena", () => Text(Kit.WithOneBlock(), new ForeignAllocOp(8), Obs(A + 8192)));
+        yield return ("foreign-alloc-overlap", () => Text(Mixed(), new ForeignAllocOp(8), Obs(0x800000 + 8)));
+        yield return ("foreign-free-ok", () => Text(Mixed(), new ForeignFreeOp(0), Obs(0x800000, false, new SystemFreeCalled(0x800000))));
+        yield return ("foreign-free-owned", () => Text(Mixed(), new ForeignFreeOp(0), Obs(0x800000, true)));
+        yield return ("foreign-free-no-call", () => Text(Mixed(), new ForeignFreeOp(0), Obs(0x800000, false)));
+        yield return ("foreign-free-obtains", () => Text(Mixed(), new ForeignFreeOp(0), Obs(0x800000, false, new ArenaObtained(0x200000, 65536))));
+        yield return ("foreign-free-returns", () => Text(Mixed(), new ForeignFreeOp(0), Obs(0x800000, false, new ArenaReturned(A))));
         yield return ("foreign-free-in-arena", () => Text(
-            mixed with { Foreign = [new ForeignBlock(0, A + 8192, 8)] }, new ForeignFreeOp(0), Obs(A + 8192, false)));
-        yield return ("query-owned-ok", () => Text(one, Q(new BlockAddress(0, Edge.Start, 0)), Obs(B0, true)));
-        yield return ("query-owned-false", () => Text(one, Q(new BlockAddress(0, Edge.Start, 0)), Obs(B0, false) with
+            Mixed() with { Foreign = [new ForeignBlock(0, A + 8192, 8)] }, new ForeignFreeOp(0), Obs(A + 8192, false)));
+        yield return ("query-owned-ok", () => Text(Kit.WithOneBlock(), Q(new BlockAddress(0, Edge.Start, 0)), Obs(B0, true)));
+        yield return ("query-owned-false", () => Text(Kit.WithOneBlock(), Q(new BlockAddress(0, Edge.Start, 0)), Obs(B0, false) with
         {
             Garbage = new AppliedGarbage(GarbageClass.LiveSlot, 3, GarbageDelivery.Simulated),
         }));
-        yield return ("query-not-owned-ok", () => Text(one, Q(new ArenaAddress(0, Edge.End, 0)), Obs(0, false)));
-        yield return ("query-unspecified-ok", () => Text(one, Q(new ArenaAddress(0, Edge.Start, 8192)), Obs(0, true)));
+        yield return ("query-not-owned-ok", () => Text(Kit.WithOneBlock(), Q(new ArenaAddress(0, Edge.End, 0)), Obs(0, false)));
+        yield return ("query-unspecified-ok", () => Text(Kit.WithOneBlock(), Q(new ArenaAddress(0, Edge.Start, 8192)), Obs(0, true)));
         yield return ("query-unspecified-map", () => Text(Kit.WithOneBlock(arenaMap: true), Q(new ArenaAddress(0, Edge.Start, 8192)), Obs(0, true)));
-        yield return ("query-no-answer", () => Text(one, Q(new ArenaAddress(0, Edge.End, 0)), Obs()));
-        yield return ("query-event", () => Text(one, Q(new ArenaAddress(0, Edge.End, 0)), Obs(0, false, new SystemFreeCalled(5))));
-        yield return ("query-garbage-written", () => Text(one, Q(new ArenaAddress(0, Edge.End, 0)), Obs(0, false) with
+        yield return ("query-no-answer", () => Text(Kit.WithOneBlock(), Q(new ArenaAddress(0, Edge.End, 0)), Obs()));
+        yield return ("query-event", () => Text(Kit.WithOneBlock(), Q(new ArenaAddress(0, Edge.End, 0)), Obs(0, false, new SystemFreeCalled(5))));
+        yield return ("query-garbage-written", () => Text(Kit.WithOneBlock(), Q(new ArenaAddress(0, Edge.End, 0)), Obs(0, false) with
         {
             Garbage = new AppliedGarbage(GarbageClass.TableSize, 1, GarbageDelivery.Written),
         }));
-        yield return ("write-tag", () => Text(one, new WriteTagOp(0), Obs()));
-        yield return ("check-tag-unknown", () => Text(one, new CheckTagOp(0), Obs()));
+        yield return ("write-tag", () => Text(Kit.WithOneBlock(), new WriteTagOp(0), Obs()));
+        yield return ("check-tag-unknown", () => Text(Kit.WithOneBlock(), new CheckTagOp(0), Obs()));
         yield return ("check-tag-wrong-length", () => Text(Tagged(), new CheckTagOp(0), Obs()));
         yield return ("check-tag-wrong-byte", () => Text(Tagged(), new CheckTagOp(0), new Observation { Content = [.. TagBytes(1, 16).Select((b, i) => i == 5 ? (byte)~b : b)] }));
         yield return ("check-tag-ok", () => Text(Tagged(), new CheckTagOp(0), new Observation { Content = [.. TagBytes(1, 16)] }));
-        yield return ("check-zero-ok", () => Text(Kit.Ok(empty, new CallocOp(2, 4), Obs(B0, null, new ArenaObtained(A, 65536))).State,
+        yield return ("check-zero-ok", () => Text(Kit.Ok(Kit.Initial(), new CallocOp(2, 4), Obs(B0, null, new ArenaObtained(A, 65536))).State,
             new CheckTagOp(0), new Observation { Content = [.. new byte[8]] }));
-        yield return ("skip-free", () => Text(empty, new FreeOp(0), Obs()));
-        yield return ("skip-foreign-free", () => Text(one, new ForeignFreeOp(0), Obs()));
-        yield return ("skip-query", () => Text(one, Q(new ForeignAddress(0, 0)), Obs()));
-        yield return ("fault", () => Text(one, new FreeOp(0), new Observation { Fault = "boom" }));
-        yield return ("fault-query", () => Text(one, Q(new ArenaAddress(0, Edge.End, 0)), new Observation { Fault = "boom" }));
-        yield return ("fault-malloc", () => Text(one, new MallocOp(1), new Observation { Fault = "boom" }));
-        yield return ("fault-with-invariant", () => Text(one, new FreeOp(0), new Observation { Fault = "boom", InvariantViolation = "nfp2lasta" }));
-        yield return ("invariant-after-pass", () => Text(one, new FreeOp(0), Obs(B0, true) with { InvariantViolation = "usedpools" }));
+        yield return ("skip-free", () => Text(Kit.Initial(), new FreeOp(0), Obs()));
+        yield return ("skip-foreign-free", () => Text(Kit.WithOneBlock(), new ForeignFreeOp(0), Obs()));
+        yield return ("skip-query", () => Text(Kit.WithOneBlock(), Q(new ForeignAddress(0, 0)), Obs()));
+        yield return ("fault", () => Text(Kit.WithOneBlock(), new FreeOp(0), new Observation { Fault = "boom" }));
+        yield return ("fault-query", () => Text(Kit.WithOneBlock(), Q(new ArenaAddress(0, Edge.End, 0)), new Observation { Fault = "boom" }));
+        yield return ("fault-malloc", () => Text(Kit.WithOneBlock(), new MallocOp(1), new Observation { Fault = "boom" }));
+        yield return ("fault-with-invariant", () => Text(Kit.WithOneBlock(), new FreeOp(0), new Observation { Fault = "boom", InvariantViolation = "nfp2lasta" }));
+        yield return ("invariant-after-pass", () => Text(Kit.WithOneBlock(), new FreeOp(0), Obs(B0, true) with { InvariantViolation = "usedpools" }));
     }
 
     private static QueryOp Q(AddressExpression at) => new(at, Garbage.Of(GarbageClass.TableSize));
