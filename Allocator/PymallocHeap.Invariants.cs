@@ -51,7 +51,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         for (int i = 0; i < slots; i++)
         {
             if (_arenas[i].Address == 0) continue;
-            usedPoolsSeen += CheckArena(i, (_slotMarks[i] & OnUsableList) != 0, usedPoolClass, log);
+            usedPoolsSeen += CheckArena(i, usedPoolClass, log);
         }
         if (usedPoolsSeen != usedPoolClass.Count)
             Fail("used-pool-in-arena", $"{usedPoolClass.Count} pools are on usedpools lists but only {usedPoolsSeen} used pools lie in live arenas");
@@ -145,7 +145,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     private long CountCarvedPoolBound() => (long)_arenas.Length * _maxPoolsInArena;
 
     /// <summary>(1),(2),(3) for one live arena; returns how many used (listed) pools it holds.</summary>
-    private int CheckArena(int index, bool usable, Dictionary<ulong, uint> usedPoolClass, IPoolWriteLog? log)
+    private int CheckArena(int index, Dictionary<ulong, uint> usedPoolClass, IPoolWriteLog? log)
     {
         ref readonly ArenaObject a = ref _arenas[index];
         ulong first = FirstPoolOf(a.Address);
@@ -155,7 +155,6 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         ulong carved = CarvedPoolsOf(a);
         if ((a.PoolAddress & ~_poolMask) != 0 || carved > a.NTotalPools)
             Fail("arena-pool-address", $"slot {index}: pool_address 0x{a.PoolAddress:x} is not one of the {a.NTotalPools + 1} pool boundaries from 0x{first:x}");
-        if (!usable && a.NFreePools != 0) Fail("usable-arenas", $"slot {index} has free pools but is in no list");
 
         // carved <= ntotalpools <= maxpools (checked above): a mark per carved pool, by its index from the first
         if (_emptyPoolMarks.Length < (int)_maxPoolsInArena) _emptyPoolMarks = new bool[_maxPoolsInArena];
