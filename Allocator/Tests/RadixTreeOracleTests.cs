@@ -402,6 +402,8 @@ public class RadixTreeOracleTests
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => map.Mark(0, ref _none));
         Assert.Equal(("arenaBase", "0x0"), (e.ParamName, e.ActualValue));
         Assert.StartsWith("an arena must be non-null and must not wrap past 2^64", e.Message);
+        map.Mark(ulong.MaxValue - A + 1, ref _none); // the last arena below 2^64 does not wrap
+        Assert.True(map.IsUsed(ulong.MaxValue, ref _none));
         var bits = Assert.Throws<ArgumentOutOfRangeException>(() => new ArenaMapLayout(0));
         Assert.StartsWith("ARENA_BITS must be 1..31 (tails are int32)", bits.Message);
         Assert.Equal(1, new ArenaMapLayout(1).ArenaBits);
