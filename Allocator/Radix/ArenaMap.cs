@@ -24,6 +24,13 @@ public sealed class ArenaMap
     private readonly int _leafChunkShift; // the address bits above it pick one leaf chunk (the hint's key)
     private readonly ulong _leafOffsetMask; // (address >> _bottomShift) & this: the leaf's index in its chunk
     private int _midNodes;
+
+    /// <summary>
+    /// Every leaf chunk, in the order created (only <see cref="LeafChunkForWrite"/> creates them, under the writers'
+    /// lock), so the leaf rules are checked without walking the mostly empty chunk tables above them: on Tiny a walk
+    /// of the tree visited 512 entries per node level, and the audit after every mutation cost more than the run.
+    /// </summary>
+    private readonly List<ArenaCoverage[]> _leafChunks = [];
     private int _bottomNodes;
 
     /// <summary>
@@ -174,11 +181,7 @@ public sealed class ArenaMap
     public void CheckInvariants()
     {
         long arenaSize = 1L << Layout.ArenaBits;
-        foreach (ChunkedNode<ChunkedNode<ArenaCoverage>>[] rootChunk in ChunkedNode<ChunkedNode<ChunkedNode<ArenaCoverage>>>.ExistingChunks(_root))
-        foreach (ChunkedNode<ChunkedNode<ArenaCoverage>> mid in rootChunk)
-        foreach (ChunkedNode<ArenaCoverage>[] midChunk in ChunkedNode<ChunkedNode<ArenaCoverage>>.ExistingChunks(mid.Chunks))
-        foreach (ChunkedNode<ArenaCoverage> bottom in midChunk)
-        foreach (ArenaCoverage[] leaves in ChunkedNode<ArenaCoverage>.ExistingChunks(bottom.Chunks))
+        foreach (ArenaCoverage[] leaves in _leafChunks)
         foreach (ArenaCoverage leaf in leaves)
         {
             if (leaf.TailHi < -1 || leaf.TailHi >= arenaSize || leaf.TailLo < 0 || leaf.TailLo >= arenaSize)
@@ -266,8 +269,14 @@ public sealed class ArenaMap
     }
 
     /// <summary>The leaf chunk holding <paramref name="address"/>'s span in its bottom node, created if absent.</summary>
-    private ArenaCoverage[] LeafChunkForWrite<THooks>(ArenaCoverage[]?[] bottom, ulong address, ref THooks hooks) where THooks : struct, IHeapHooks =>
-        ChunkedNode<ArenaCoverage>.Chunk(bottom, BottomIndex(address), _bottom, ref hooks);
+    private ArenaCoverage[] LeafChunkForWrite<THooks>(ArenaCoverage[]?[] bottom, ulong address, ref THooks hooks) where THooks : struct, IHeapHooks
+    {
+        ulong index = BottomIndex(address);
+        if (ChunkedNode<ArenaCoverage>.ChunkOrNull(bottom, index, _bottom) is { } existing) return existing;
+        ArenaCoverage[] created = ChunkedNode<ArenaCoverage>.Chunk(bottom, index, _bottom, ref hooks);
+        _leafChunks.Add(created);
+        return created;
+    }
 
     /// <summary>The walk down to the leaf chunk holding p's span, or null where a node or the chunk is absent.</summary>
     private ArenaCoverage[]? FindLeafChunk<THooks>(ulong address, ref THooks hooks) where THooks : struct, IHeapHooks

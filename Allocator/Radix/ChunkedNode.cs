@@ -40,14 +40,6 @@ internal struct ChunkedNode<T>
         }
         return chunk;
     }
-
-    /// <summary>Chunks that exist, in index order (for invariant walks).</summary>
-    public static IEnumerable<T[]> ExistingChunks(T[]?[]? chunks)
-    {
-        if (chunks is null) yield break;
-        foreach (T[]? chunk in chunks)
-            if (chunk is not null) yield return chunk;
-    }
 }
 
 internal static class ChunkedNode
