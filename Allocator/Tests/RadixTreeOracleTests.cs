@@ -1,6 +1,7 @@
 using PymallocVerify.Allocator;
 using PymallocVerify.Allocator.Radix;
 using PymallocVerify.Allocator.Simulated;
+using PymallocVerify.SeededBugs.Hooks;
 
 namespace PymallocVerify.Allocator.Tests;
 
@@ -393,6 +394,68 @@ public class RadixTreeOracleTests
         var probe = new ProbingHooks(map, []);
         map.Mark(0x7f00_0000_4000, ref probe);
         Assert.Equal(3, probe.ChunksLinked); // the root's chunk, the mid node's chunk, the leaf chunk (both spans share it)
+    }
+
+    /// <summary>Hooks that overwrite one leaf of every leaf chunk the map links, before any mark writes to it.</summary>
+    private readonly struct LeafPlanter(Index where, ArenaCoverage leaf) : IHeapHooks
+    {
+        public void Interleave(SharedAccess access) { }
+        public void AfterArenaSlotCleared(ref ArenaObject slot, ulong formerAddress) { }
+        public void AfterPoolCarved<TMemory>(ref TMemory memory, ulong pool) where TMemory : struct, IMemorySpace { }
+        public void AfterArenaTablePublished(ArenaObject[] previous, ArenaObject[] published) { }
+        public void AfterRadixChunkLinked<T>(T[] chunk)
+        {
+            if (chunk is ArenaCoverage[] leaves) leaves[where] = leaf;
+        }
+    }
+
+    [Theory]
+    [InlineData((int)A, 0)]
+    [InlineData(0, (int)A)]
+    [InlineData(-2, 0)]
+    [InlineData(0, -1)]
+    public void A_leaf_tail_outside_the_span_is_reported_with_the_leaf(int tailHi, int tailLo)
+    {
+        ArenaMap map = ModernMap();
+        var planter = new LeafPlanter(^1, new ArenaCoverage { TailHi = tailHi, TailLo = tailLo });
+        map.Mark(0x7f00_0040_0000, ref planter);
+        var e = Assert.Throws<HeapInvariantException>(map.CheckInvariants);
+        Assert.Equal(("radix-tail-range", $"leaf {{tail_hi = {tailHi}, tail_lo = {tailLo}}} has a tail outside [0, ARENA_SIZE)"),
+            (e.Invariant, e.Detail));
+    }
+
+    [Fact]
+    public void The_leaf_a_chunk_clear_one_short_leaves_behind_is_reported_by_the_leaf_rules()
+    {
+        ArenaMap map = ModernMap();
+        var bug = new RadixLastLeafNotZeroedHooks();
+        map.Mark(0x7f00_0040_0000, ref bug);
+        var e = Assert.Throws<HeapInvariantException>(map.CheckInvariants);
+        Assert.Equal(("radix-tail-range", "leaf {tail_hi = 2147483647, tail_lo = 0} has a tail outside [0, ARENA_SIZE)"), (e.Invariant, e.Detail));
+    }
+
+    [Theory]
+    [InlineData(-1, 0)]
+    [InlineData((int)A - 1, (int)A - 1)]
+    [InlineData(0, (int)A - 1)]
+    public void Leaf_tails_at_the_ends_of_the_span_keep_the_rules(int tailHi, int tailLo)
+    {
+        ArenaMap map = ModernMap();
+        var planter = new LeafPlanter(^1, new ArenaCoverage { TailHi = tailHi, TailLo = tailLo });
+        map.Mark(0x7f00_0040_0000, ref planter);
+        map.CheckInvariants();
+    }
+
+    [Fact]
+    public void Stale_coverage_is_found_at_byte_1_below_an_arena_at_2()
+    {
+        // The lowest span's leaf claims its bottom too (tail_lo = 2), so byte 1 reads as used though no arena holds it.
+        ArenaMap map = ModernMap();
+        var planter = new LeafPlanter(0, new ArenaCoverage { TailLo = 2 });
+        map.Mark(2, ref planter);
+        map.CheckInvariants();
+        var e = Assert.Throws<HeapInvariantException>(() => map.CheckInvariants([new ArenaObject { Address = 2 }]));
+        Assert.Equal(("radix-stale-coverage", "byte 0x1 beside live arena 0x2 is marked used but lies in no live arena"), (e.Invariant, e.Detail));
     }
 
     [Fact]
