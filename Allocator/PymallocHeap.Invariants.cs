@@ -191,7 +191,6 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             if (empty != (count == 0))
                 Fail("pool-empty", $"pool 0x{pool:x}: count {count} but {(empty ? "" : "not ")}on its arena's free pools");
             uint sizeClass = PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass);
-            if (sizeClass == PoolHeader.FreshSizeClass) continue; // carved, never initialised (cannot stay so past one alloc)
             if (sizeClass >= (uint)_usedPools.Length)
                 Fail("pool-size-class", $"pool 0x{pool:x} has szidx {sizeClass}");
             if (log is null)

@@ -228,6 +228,18 @@ public class InvariantCheckerTests
             t.SetField(b, PoolHeader.SizeClass, 9);
             return $"pool 0x{b:x} has szidx 9";
         }),
+        new("pool size class one past the last", "pool-size-class", t =>
+        {
+            var (_, b) = t.AnEmptyPoolOnTheArenaFreeList();
+            t.SetField(b, PoolHeader.SizeClass, 4); // tiny has classes 0..3
+            return $"pool 0x{b:x} has szidx 4";
+        }),
+        new("full pool left as freshly carved", "pool-size-class", t =>
+        {
+            var (a, _) = t.AFullPoolAndAUsedOne(); // a pool is initialised in the allocation that carves it: no check sees it fresh
+            t.SetField(a, PoolHeader.SizeClass, PoolHeader.FreshSizeClass);
+            return $"pool 0x{a:x} has szidx 65535";
+        }),
         new("used pool off its list", "used-pool-list", t =>
         {
             var (a, b, _) = t.TwoUsedPoolsOfClass0();
@@ -330,5 +342,27 @@ public class InvariantCheckerTests
         var e = Assert.Throws<HeapInvariantException>(_heap.CheckInvariants);
         Assert.Equal((corruption.Invariant, detail), (e.Invariant, e.Detail));
         Assert.Equal($"invariant '{corruption.Invariant}' broken: {detail}", e.Message);
+    }
+
+    [Fact]
+    public void A_heap_whose_every_pool_of_a_full_arena_table_is_on_a_used_list_keeps_the_rules()
+    {
+        // 16 arenas fill the first table of 16 slots; 3 64-byte blocks fill a pool, so one freed block per pool
+        // leaves all 64 pools used and listed: as many listed pools as the table can hold, which is no broken circle.
+        var blocks = Enumerable.Range(0, 16 * 4 * 3).Select(_ => _heap.Malloc(64)).ToList();
+        Assert.Equal((16, 16), (_heap.LiveArenaCount, Slots.Length));
+        foreach (ulong b in blocks.Where((_, i) => i % 3 == 0)) _heap.Free(b);
+        _heap.CheckInvariants();
+    }
+
+    [Fact]
+    public void The_heap_check_runs_its_oracle_rules_too()
+    {
+        // The seeded bug leaves a radix leaf out of range and changes no answer: only the oracle's own rules see it.
+        using var heap = new PymallocHeap<TestArenaMemory, Radix.RadixTreeOracle, SeededBugs.Hooks.RadixLastLeafNotZeroedHooks>(
+            Geometry.Tiny, new TestArenaMemory(new OffsetArenas(0, new ArenaLedger())));
+        heap.Free(heap.Malloc(16));
+        var e = Assert.Throws<HeapInvariantException>(heap.CheckInvariants);
+        Assert.Equal("radix-tail-range", e.Invariant);
     }
 }

@@ -90,4 +90,18 @@ public class PoolWriteLogAuditTests
         var broken = Assert.Throws<HeapInvariantException>(_heap.CheckInvariants); // the full walk still finds it
         Assert.Equal(("free-list-length", $"pool 0x{pool:x}: 1 free + 2 in use != 2 carved blocks"), (broken.Invariant, broken.Detail));
     }
+
+    [Fact]
+    public void After_an_audit_that_failed_every_pool_is_walked_again()
+    {
+        ulong pool = APoolInTheSecondArena();
+        ulong first = _heap.ArenaTableSnapshot[0].Address; // arena 0's first pool: full, unchanged since the last audit passed
+        _heap.Memory.WriteUInt32(pool + PoolHeader.Count, 2);
+        Assert.Throws<HeapInvariantException>(() => _heap.Malloc(16)); // it skips the first pool, then fails at P
+        _heap.Memory.WriteUInt32(pool + PoolHeader.Count, 1);          // P repaired
+        _heap.Memory.WriteUInt32Unlogged(first + PoolHeader.Count, 2);
+        var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(16)); // the failed audit vouches for nothing
+        Assert.Equal("pool-full", broken.Invariant);
+        Assert.EndsWith($": pool 0x{first:x}: count 2 of 3 blocks, freeblock null", broken.Detail);
+    }
 }
