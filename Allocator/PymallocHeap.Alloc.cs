@@ -156,6 +156,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         if (next == pool)
         {
             usedHead = 0;
+            // Stryker disable once Statement : in a one-pool circle prev and next are the pool itself, so the writes below store the links already there, and usedHead (now 0) is not the pool
             return;
         }
         ulong prev = PoolHeader.GetLink(ref _memory, pool, PoolHeader.PrevPool);

@@ -196,7 +196,7 @@ public sealed unsafe partial class PymallocHeap<TMemory, TOracle, THooks> : IDis
         if (moved != 0)
         {
             _memory.Copy(moved, address, keep);
-            if (!SmallFree(address)) SystemFree(address);
+            _ = SmallFree(address); // owned (checked above), and a malloc disowns no block: it frees it
         }
         return moved;
     }

@@ -97,6 +97,20 @@ public class HeapCheckLevelTests
     }
 
     [Fact]
+    public void Off_stops_a_pool_that_empties_twice_before_its_arena_counts_more_free_pools_than_it_has()
+    {
+        using var heap = Heap(HeapCheckLevel.Off);
+        ulong a = heap.Malloc(16);
+        ulong pool = a & ~255UL;
+        heap.Free(a); // the pool empties: all 4 of the arena's pools are free, and it is kept as the last usable one
+        Assert.Equal((1, 4u), (heap.LiveArenaCount, heap.ArenaTableSnapshot[0].NFreePools));
+        heap.Memory.WriteUInt32(pool + PoolHeader.Count, 1); // its count overwritten, as a wild write would
+        var broken = Assert.Throws<HeapInvariantException>(() => heap.Free(a));
+        Assert.Equal(("arena-nfreepools", $"pool 0x{pool:x} emptied, but arena 0 already has all 4 pools free: pool memory was overwritten"),
+            (broken.Invariant, broken.Detail));
+    }
+
+    [Fact]
     public void An_undefined_level_is_refused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => Heap((HeapCheckLevel)7));
 
