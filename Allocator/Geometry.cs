@@ -69,6 +69,7 @@ public sealed record Geometry
         if (requestBytes < 1 || requestBytes > SmallRequestThreshold)
             throw new ArgumentOutOfRangeException(nameof(requestBytes), requestBytes,
                 $"a small request is 1..{SmallRequestThreshold} bytes");
+        // Stryker disable once Bitwise : requestBytes - 1 is at least 0 here, so >>> shifts in zeros exactly as >> does
         return (requestBytes - 1) >> AlignmentShift;
     }
 

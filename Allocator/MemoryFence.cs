@@ -70,6 +70,7 @@ public sealed class MemoryFence
         int lo = 0, hi = _regions.Count - 1;
         while (lo <= hi)
         {
+            // Stryker disable once Bitwise : lo + hi is at least 0 and below 2^31, so >> shifts in zeros exactly as >>> does
             int mid = (lo + hi) >>> 1;
             var (start, end) = _regions[mid];
             if (address < start) hi = mid - 1;
@@ -85,6 +86,7 @@ public sealed class MemoryFence
         ulong distance = ulong.MaxValue;
         foreach (var r in _regions)
         {
+            // Stryker disable once Equality : at address == r.Start both arms give 0, as the address lies in the region (regions are non-empty)
             ulong d = address < r.Start ? r.Start - address : address >= r.End ? address - r.End + 1 : 0;
             if (d < distance) (best, distance) = (r, d);
         }

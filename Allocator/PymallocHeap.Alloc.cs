@@ -9,6 +9,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong SmallAlloc(ulong size)
     {
+        // Stryker disable once Bitwise : size is unsigned, so >>> shifts in zeros exactly as >> does
         uint sizeClass = (uint)((size - 1) >> _alignmentShift);
         ref ulong usedHead = ref UsedPoolHead(sizeClass);
         ulong pool = usedHead;
@@ -54,6 +55,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         // The head (fewest free pools) is about to lose one: it stops being the rightmost arena with its count
         // and becomes the only one, hence the rightmost, with one pool fewer.
         uint freePools = arena.NFreePools;
+        // Stryker disable once Statement,Equality : a Debug.Assert the heap keeps true itself (a usable arena has a free pool); it never fails
         Debug.Assert(freePools > 0); // a usable arena has a free pool, and this one has one on its list
         ref int lastWithCount = ref LastArenaWith(freePools);
         if (lastWithCount == head) lastWithCount = None;
@@ -67,6 +69,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         }
 
         // The class had no used pool (that is why we are here): the pool becomes its whole circular list.
+        // Stryker disable once Statement : a Debug.Assert the heap keeps true itself (only an empty class gets a new pool); it never fails
         Debug.Assert(usedHead == 0);
         PoolHeader.SetLink(ref _memory, pool, PoolHeader.NextPool, pool);
         PoolHeader.SetLink(ref _memory, pool, PoolHeader.PrevPool, pool);
@@ -97,6 +100,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     {
         int fresh = NewArena();
         if (fresh == None) return 0;
+        // Stryker disable once all : unreachable through the API: the only caller runs when usable_arenas is empty, and NewArena leaves it so
         if (_checkPointers && _usableArenas != None) Broken("usable-arenas", $"a new arena starts usable_arenas, but arena {_usableArenas} heads it");
         _usableArenas = fresh;
         _arenas[fresh].NextArena = _arenas[fresh].PrevArena = None;
@@ -152,6 +156,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         if (next == pool)
         {
             usedHead = 0;
+            // Stryker disable once Statement : in a one-pool circle prev and next are the pool itself, so the writes below store the links already there, and usedHead (now 0) is not the pool
             return;
         }
         ulong prev = PoolHeader.GetLink(ref _memory, pool, PoolHeader.PrevPool);

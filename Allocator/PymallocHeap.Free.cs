@@ -109,6 +109,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     private void LinkFormerlyFullArena(int index)
     {
         ref ArenaObject arena = ref _arenas[index];
+        // Stryker disable once all : unreachable through the API: the only caller runs when the count has just become 1
         if (_checkPointers && arena.NFreePools != 1) Broken("arena-nfreepools", $"arena {index} re-joins usable_arenas with {arena.NFreePools} free pools, not 1");
         arena.NextArena = _usableArenas;
         arena.PrevArena = None;
@@ -154,6 +155,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
                 $"the pointer is not the start of a block handed out by its pool (block size {blockSize}, offset {offset})");
         uint limit = BlocksPerPool(sizeClass);
         ulong free = PoolHeader.GetLink(ref _memory, pool, PoolHeader.FreeBlock);
+        // Stryker disable once Equality : a pool of `limit` blocks with a live one holds at most limit - 1 free blocks: the walk meets them all before step limit - 1
         for (uint steps = 0; free != 0 && steps <= limit; steps++, free = _memory.ReadUInt64(free))
             if (free == block)
                 throw new HeapMisuseException(operation, block, "double free: the block is on its pool's free list");

@@ -37,11 +37,12 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         int slots = _arenas.Length;
         if (log is not null)
         {
+            // Stryker disable once Update : counting down numbers the audits as distinctly as counting up (0 stays "never")
             _audits++;
             long stamps = (long)slots * _maxPoolsInArena;
-            if (_poolPassedAudit.Length < stamps) Array.Resize(ref _poolPassedAudit, (int)stamps);
+            if (_poolPassedAudit.Length != stamps) Array.Resize(ref _poolPassedAudit, (int)stamps); // the table only grows
         }
-        if (_slotMarks.Length < slots) _slotMarks = new byte[slots];
+        if (_slotMarks.Length != slots) _slotMarks = new byte[slots]; // the table only grows
         else Array.Clear(_slotMarks, 0, slots);
         CheckUnusedList(slots);
         CheckUsableArenas(slots);
@@ -51,7 +52,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         for (int i = 0; i < slots; i++)
         {
             if (_arenas[i].Address == 0) continue;
-            usedPoolsSeen += CheckArena(i, (_slotMarks[i] & OnUsableList) != 0, usedPoolClass, log);
+            usedPoolsSeen += CheckArena(i, usedPoolClass, log);
         }
         if (usedPoolsSeen != usedPoolClass.Count)
             Fail("used-pool-in-arena", $"{usedPoolClass.Count} pools are on usedpools lists but only {usedPoolsSeen} used pools lie in live arenas");
@@ -71,6 +72,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         {
             if (i < 0 || i >= slots) Fail("unused-list", $"link to slot {i} outside the table of {slots}");
             if ((_slotMarks[i] & OnUnusedList) != 0) Fail("unused-list", $"cycle through slot {i}");
+            // Stryker disable once Assignment : the bit is clear here (a set one failed the cycle check above), so ^= sets it as |= does
             _slotMarks[i] |= OnUnusedList;
             seen++;
             if (_arenas[i].Address != 0) Fail("unused-list", $"slot {i} is on the unused list but has address 0x{_arenas[i].Address:x}");
@@ -90,6 +92,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         {
             if (i < 0 || i >= slots) Fail("usable-arenas", $"link to slot {i} outside the table of {slots}");
             if ((_slotMarks[i] & OnUsableList) != 0) Fail("usable-arenas", $"cycle through slot {i}");
+            // Stryker disable once Assignment : the bit is clear here (a set one failed the cycle check above), so ^= sets it as |= does
             _slotMarks[i] |= OnUsableList;
             ref readonly ArenaObject a = ref _arenas[i];
             if (a.Address == 0) Fail("usable-arenas", $"slot {i} is usable but has no arena");
@@ -119,6 +122,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     /// <summary>(d),(4) each usedpools list is a consistent circle of pools of its class that have a free block.</summary>
     private Dictionary<ulong, uint> CheckUsedPoolLists()
     {
+        // Stryker disable once Assignment : a fresh dictionary instead of the kept one is only an allocation: it is cleared below either way
         var member = _listedPools ??= [];
         member.Clear();
         for (uint c = 0; c < (uint)_usedPools.Length; c++)
@@ -145,7 +149,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     private long CountCarvedPoolBound() => (long)_arenas.Length * _maxPoolsInArena;
 
     /// <summary>(1),(2),(3) for one live arena; returns how many used (listed) pools it holds.</summary>
-    private int CheckArena(int index, bool usable, Dictionary<ulong, uint> usedPoolClass, IPoolWriteLog? log)
+    private int CheckArena(int index, Dictionary<ulong, uint> usedPoolClass, IPoolWriteLog? log)
     {
         ref readonly ArenaObject a = ref _arenas[index];
         ulong first = FirstPoolOf(a.Address);
@@ -155,10 +159,9 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         ulong carved = CarvedPoolsOf(a);
         if ((a.PoolAddress & ~_poolMask) != 0 || carved > a.NTotalPools)
             Fail("arena-pool-address", $"slot {index}: pool_address 0x{a.PoolAddress:x} is not one of the {a.NTotalPools + 1} pool boundaries from 0x{first:x}");
-        if (!usable && a.NFreePools != 0) Fail("usable-arenas", $"slot {index} has free pools but is in no list");
 
         // carved <= ntotalpools <= maxpools (checked above): a mark per carved pool, by its index from the first
-        if (_emptyPoolMarks.Length < (int)_maxPoolsInArena) _emptyPoolMarks = new bool[_maxPoolsInArena];
+        if (_emptyPoolMarks.Length != (int)_maxPoolsInArena) _emptyPoolMarks = new bool[_maxPoolsInArena];
         bool[] emptyPools = _emptyPoolMarks;
         Array.Clear(emptyPools, 0, (int)carved);
         int emptyCount = 0;
@@ -188,7 +191,6 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             if (empty != (count == 0))
                 Fail("pool-empty", $"pool 0x{pool:x}: count {count} but {(empty ? "" : "not ")}on its arena's free pools");
             uint sizeClass = PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass);
-            if (sizeClass == PoolHeader.FreshSizeClass) continue; // carved, never initialised (cannot stay so past one alloc)
             if (sizeClass >= (uint)_usedPools.Length)
                 Fail("pool-size-class", $"pool 0x{pool:x} has szidx {sizeClass}");
             if (log is null)
@@ -205,8 +207,10 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             bool listed = usedPoolClass.ContainsKey(pool);
             if (count > 0 && !full && !listed)
                 Fail("used-pool-list", $"used pool 0x{pool:x} (count {count}) is not on usedpools[{sizeClass}]");
-            if ((full || empty) && listed)
-                Fail("used-pool-list", $"{(full ? "full" : "empty")} pool 0x{pool:x} is on a usedpools list");
+            // An empty pool cannot be listed here: a usedpools circle through it is also its nextpool chain, which the
+            // freepools walk above followed into a cycle.
+            if (full && listed)
+                Fail("used-pool-list", $"full pool 0x{pool:x} is on a usedpools list");
             if (listed) used++;
         }
         return used;
@@ -229,7 +233,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             Fail("pool-full", $"pool 0x{pool:x}: count {count} of {blocks} blocks, freeblock {(count == blocks ? "not " : "")}null");
 
         // a mark per carved block (carved <= blocks, checked above), by its index from the first
-        if (_freeBlockMarks.Length < (int)blocks) _freeBlockMarks = new bool[BlocksPerPool(0)];
+        if (_freeBlockMarks.Length == 0) _freeBlockMarks = new bool[BlocksPerPool(0)]; // class 0 has the most blocks
         bool[] seen = _freeBlockMarks;
         Array.Clear(seen, 0, (int)carved);
         int free = 0;

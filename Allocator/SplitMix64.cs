@@ -18,11 +18,13 @@ public struct SplitMix64(ulong seed)
     public ulong Below(ulong bound) => bound == 0 ? 0 : Next() % bound;
 
     /// <summary>Uniform in [0, <paramref name="bound"/>); bound ≥ 1. Lemire's multiply-shift, bias below 2^-32.</summary>
+    // Stryker disable once Bitwise : the operand is unsigned, so >>> shifts in zeros exactly as >> does
     public int NextInt(int bound) => (int)(((Next() >> 32) * (ulong)bound) >> 32);
 
     /// <summary>Uniform in [<paramref name="min"/>, <paramref name="maxExclusive"/>); min &lt; maxExclusive.</summary>
     public int NextInt(int min, int maxExclusive) => min + NextInt(maxExclusive - min);
 
+    // Stryker disable once Bitwise : the operand is unsigned, so >>> shifts in zeros exactly as >> does
     public uint NextUInt32() => (uint)(Next() >> 32);
 
     /// <summary>True with probability <paramref name="percent"/>/100.</summary>
@@ -41,8 +43,11 @@ public struct SplitMix64(ulong seed)
     /// <summary>SplitMix64's finalizer: a bijection on 64-bit values with good avalanche.</summary>
     public static ulong Mix(ulong z)
     {
+        // Stryker disable once Bitwise : the operand is unsigned, so >>> shifts in zeros exactly as >> does
         z = (z ^ (z >> 30)) * 0xBF58_476D_1CE4_E5B9;
+        // Stryker disable once Bitwise : the operand is unsigned, so >>> shifts in zeros exactly as >> does
         z = (z ^ (z >> 27)) * 0x94D0_49BB_1331_11EB;
+        // Stryker disable once Bitwise : the operand is unsigned, so >>> shifts in zeros exactly as >> does
         return z ^ (z >> 31);
     }
 }

@@ -7,6 +7,7 @@ public struct SystemLock : IMutationLock
 {
     private Lock? _lock;
 
+    // Stryker disable once Assignment : the front end calls Initialize once, before any Enter, so there is never a lock to keep
     public void Initialize() => _lock ??= new Lock();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -159,9 +159,11 @@ public sealed class ArenaMap
             ulong b = arena.Address;
             if (b == 0) continue;
             foreach (ulong p in (ReadOnlySpan<ulong>)[b, b + (arenaSize - 1)])
+                // Stryker disable once Logical : IsUsed answers from hints a writer sets only to what the walk finds: the two never disagree
                 if (!CoveredByWalk(p) || !IsUsed(p, ref none))
                     throw new HeapInvariantException("radix-live-arena", $"live arena 0x{b:x}: byte 0x{p:x} is not marked used");
             foreach (ulong p in (ReadOnlySpan<ulong>)[b - 1, b + arenaSize])
+                // Stryker disable once Logical : byte 0 lies in no arena and only a wrapping arena, which Mark refuses, could cover it: checking it finds nothing
                 if (p != 0 && p + 1 != 0 && CoveredByWalk(p) != IsLive(p))
                     throw new HeapInvariantException("radix-stale-coverage",
                         $"byte 0x{p:x} beside live arena 0x{b:x} is marked used but lies in no live arena");
@@ -195,7 +197,7 @@ public sealed class ArenaMap
     private void SetCoverage<THooks>(ulong arenaBase, bool used, ref THooks hooks) where THooks : struct, IHeapHooks
     {
         ulong arenaSize = 1UL << Layout.ArenaBits;
-        if (arenaBase == 0 || arenaBase + (arenaSize - 1) < arenaBase)
+        if (arenaBase == 0 || arenaBase > ulong.MaxValue - (arenaSize - 1))
             throw new ArgumentOutOfRangeException(nameof(arenaBase), $"0x{arenaBase:x}", "an arena must be non-null and must not wrap past 2^64");
         int tail = (int)(arenaBase & _arenaMask);
         ArenaCoverage[] hiLeaves = LeafChunkForWrite(BottomForWrite(arenaBase, ref hooks), arenaBase, ref hooks);
@@ -305,22 +307,22 @@ public sealed class ArenaMap
     }
 
     // The root, mid and bottom indices of an address (arena_map's i1, i2, i3).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ulong TopIndex(ulong address) => (address >> _topShift) & _interiorIndexMask;
+    // Stryker disable once Bitwise : the operand is unsigned, so >>> shifts in zeros exactly as >> does
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] private ulong TopIndex(ulong address) => (address >> _topShift) & _interiorIndexMask;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ulong MidIndex(ulong address) => (address >> _midShift) & _interiorIndexMask;
+    // Stryker disable once Bitwise : the operand is unsigned, so >>> shifts in zeros exactly as >> does
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] private ulong MidIndex(ulong address) => (address >> _midShift) & _interiorIndexMask;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ulong BottomIndex(ulong address) => (address >> _bottomShift) & _bottomIndexMask;
+    // Stryker disable once Bitwise : the operand is unsigned, so >>> shifts in zeros exactly as >> does
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] private ulong BottomIndex(ulong address) => (address >> _bottomShift) & _bottomIndexMask;
 
     /// <summary>The index of the address's leaf in its leaf chunk.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ulong LeafOffset(ulong address) => (address >> _bottomShift) & _leafOffsetMask;
+    // Stryker disable once Bitwise : the operand is unsigned, so >>> shifts in zeros exactly as >> does
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] private ulong LeafOffset(ulong address) => (address >> _bottomShift) & _leafOffsetMask;
 
     /// <summary>Which leaf chunk holds the address's span: all its bits above that chunk (the hint's key).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ulong LeafChunkKey(ulong address) => address >> _leafChunkShift;
+    // Stryker disable once Bitwise : the operand is unsigned, so >>> shifts in zeros exactly as >> does
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] private ulong LeafChunkKey(ulong address) => address >> _leafChunkShift;
 
     /// <summary>An immutable (key, leaf chunk) pair, published whole by one reference store.</summary>
     private sealed class LeafHint(ulong key, ArenaCoverage[] leaves)

@@ -22,11 +22,13 @@ internal struct ChunkedNode<T>
     /// <summary>The chunk holding entry <paramref name="index"/>, or null if nothing in it was ever written.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T[]? ChunkOrNull(T[]?[] chunks, ulong index, ChunkShape shape) =>
+        // Stryker disable once Bitwise : the operand is unsigned, so >>> shifts in zeros exactly as >> does
         Volatile.Read(ref ChunkedNode.Entry(chunks, index >> shape.ChunkShift));
 
     /// <summary>The chunk holding entry <paramref name="index"/>, created (zeroed) and published if absent. Writer only.</summary>
     public static T[] Chunk<THooks>(T[]?[] chunks, ulong index, ChunkShape shape, ref THooks hooks) where THooks : struct, IHeapHooks
     {
+        // Stryker disable once Bitwise : the operand is unsigned, so >>> shifts in zeros exactly as >> does
         ref T[]? slot = ref chunks[index >> shape.ChunkShift];
         T[]? chunk = Volatile.Read(ref slot);
         if (chunk is null)

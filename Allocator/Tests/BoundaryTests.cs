@@ -1,4 +1,5 @@
 using PymallocVerify.Allocator;
+using PymallocVerify.Allocator.Radix;
 
 namespace PymallocVerify.Allocator.Tests;
 
@@ -97,5 +98,37 @@ public class BoundaryTests
         heap.Free(p);
         heap.Free(q);
         heap.CheckInvariants();
+    }
+
+    [Fact]
+    public void Requests_of_exactly_ssize_t_max_are_asked_of_the_system()
+    {
+        using var heap = TestHeaps.Create(Geometry.Classic, _ledger);
+        ulong foreign = heap.Malloc(1000);
+        int mallocs = _ledger.SystemMallocs;
+        // No system allocator has 2^63 - 1 bytes: the native one says so by throwing, after it was asked.
+        Assert.Throws<OutOfMemoryException>(() => heap.Malloc(long.MaxValue));
+        Assert.Throws<OutOfMemoryException>(() => heap.Calloc(long.MaxValue / 8, 8));
+        Assert.Equal(mallocs + 2, _ledger.SystemMallocs);
+        Assert.Throws<OutOfMemoryException>(() => heap.Realloc(foreign, long.MaxValue));
+        heap.Free(foreign);
+    }
+
+    [Fact]
+    public void Freeing_null_reaches_neither_the_heap_nor_the_system()
+    {
+        using var heap = new PymallocHeap<TestArenaMemory, RadixTreeOracle, NoHooks>(
+            Geometry.Tiny, new TestArenaMemory(new OffsetArenas(0, _ledger)), checks: HeapCheckLevel.Full);
+        heap.Free(0);
+        Assert.Equal(0, _ledger.SystemFrees);
+    }
+
+    [Fact]
+    public void A_heap_needs_a_geometry_and_a_defined_check_level()
+    {
+        Assert.Throws<ArgumentNullException>(() => new PymallocHeap<NativeMemorySpace, RadixTreeOracle, NoHooks>(null!));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new PymallocHeap<NativeMemorySpace, RadixTreeOracle, NoHooks>(Geometry.Tiny, checks: (HeapCheckLevel)7));
+        Assert.StartsWith("not a check level", e.Message);
     }
 }

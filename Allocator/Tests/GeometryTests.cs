@@ -115,4 +115,35 @@ public class GeometryTests
         var e = Assert.Throws<ArgumentException>(() => Geometry.FromName("huge"));
         Assert.Contains("classic, modern, tiny", e.Message);
     }
+
+    [Fact]
+    public void A_refused_geometry_names_its_numbers()
+    {
+        static string Refusal(Geometry g, OracleKind oracle = OracleKind.RadixTree) =>
+            Assert.Throws<ArgumentException>(() => g.Validate(oracle)).Message;
+        var valid = new Geometry { Name = "g", Alignment = 16, PoolSize = 1024, ArenaSize = 4096, SmallRequestThreshold = 480 };
+        Assert.Equal("invalid geometry 'g': pool size must be a power of two (pool base = p & ~(POOL_SIZE-1)); got 0",
+            Refusal(valid with { PoolSize = 0 }));
+        Assert.Equal("invalid geometry 'g': page size must be a power of two; got 3000", Refusal(valid with { PageSize = 3000 }));
+        Assert.Equal("invalid geometry 'g': an arena must hold at least two pools (an unaligned arena loses one); got 1",
+            Refusal(valid with { ArenaSize = 1024 }));
+        Assert.Equal("invalid geometry 'g': a pool must hold at least two blocks of the largest class (512 bytes) after its " +
+                     "48-byte header: pool initialisation threads the second block", Refusal(valid with { SmallRequestThreshold = 512 }));
+        Assert.Equal("invalid geometry 'g': the arena map's address bits must be at most 64 and at least ARENA_BITS + 3 " +
+                     "(one key bit per level); got 14", Refusal(valid with { RadixAddressBits = 14 }));
+        Assert.Equal("invalid geometry 'g': the pool-header oracle needs POOL_SIZE <= page size (8192 > 4096): its read of a " +
+                     "foreign pointer's pool base could fall in an unmapped page (bpo-37211); use the radix-tree oracle",
+            Refusal(valid with { PoolSize = 8192, ArenaSize = 16384 }, OracleKind.PoolIndex));
+        // At each limit: the largest class (480 bytes) fits twice in 1024 - 48 bytes; 12 + 3 address bits key 3 levels.
+        valid.Validate(OracleKind.PoolIndex);
+        (valid with { RadixAddressBits = 15 }).Validate(OracleKind.RadixTree);
+    }
+
+    [Fact]
+    public void A_request_outside_the_small_range_is_refused_with_the_range()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Geometry.Tiny.SizeClassOf(65));
+        Assert.StartsWith("a small request is 1..64 bytes", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Geometry.Tiny.SizeClassOf(0));
+    }
 }

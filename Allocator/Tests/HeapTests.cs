@@ -251,6 +251,29 @@ public class HeapTests
     private static void AssertIdentity(HeapStats s) =>
         Assert.Equal(s.ArenaBytes, s.AllocatedBytes + s.AvailableBytes + s.UnusedPools * s.Geometry.PoolSize
                                    + s.PoolHeaderBytes + s.QuantizationBytes + s.ArenaAlignmentBytes);
+
+    [Fact]
+    public void A_block_realloc_moves_goes_back_to_its_pool()
+    {
+        using var heap = TestHeaps.Create(Geometry.Tiny, _ledger);
+        ulong p = heap.Malloc(16);
+        ulong moved = heap.Realloc(p, 48);
+        Assert.NotEqual(p, moved);
+        Assert.Equal(p, heap.Malloc(16));
+    }
+
+    [Fact]
+    public void A_pool_that_fills_up_hands_the_head_of_its_list_to_the_next_pool()
+    {
+        using var heap = TestHeaps.Create(Geometry.Tiny, _ledger);
+        var blocks = Enumerable.Range(0, 16).Select(_ => heap.Malloc(16)).ToList(); // A full, B with three
+        heap.Free(blocks[0]);                                                       // A heads usedpools[0], then B
+        ulong poolA = blocks[0] & ~255UL, poolB = blocks[15] & ~255UL;
+        Assert.Equal(poolA, heap.UsedPoolHeads[0]);
+        Assert.Equal(blocks[0], heap.Malloc(16));                                    // A is full again
+        Assert.Equal(poolB, heap.UsedPoolHeads[0]);
+        Assert.Equal(poolB, heap.Malloc(16) & ~255UL);
+    }
 }
 
 /// <summary>Arenas of one usable pool (two pools, unaligned): found by the model-based properties.</summary>

@@ -1,6 +1,7 @@
 using PymallocVerify.Allocator;
 using PymallocVerify.Allocator.Radix;
 using PymallocVerify.Allocator.Simulated;
+using PymallocVerify.SeededBugs.Hooks;
 
 namespace PymallocVerify.Allocator.Tests;
 
@@ -303,6 +304,197 @@ public class RadixTreeOracleTests
         Assert.True(heap.Oracle.Map.GetStats().BottomNodes >= 1);
     }
 
+    [Fact]
+    public void Overlapping_arenas_are_reported_with_the_leaf_that_shows_it()
+    {
+        ulong k = 0x7f00_0040_0000;
+        ArenaMap map = ModernMap();
+        map.Mark(k - A + 0x30000, ref _none);
+        map.Mark(k + 0x10000, ref _none);
+        ArenaObject[] both = [new() { Address = k - A + 0x30000 }, new() { Address = k + 0x10000 }];
+        foreach (Action check in new Action[] { map.CheckInvariants, () => map.CheckInvariants(both) }) // the table check runs the leaf rules first
+        {
+            var e = Assert.Throws<HeapInvariantException>(check);
+            Assert.Equal(("radix-tail-order", "leaf {tail_hi = 65536, tail_lo = 196608}: tail_lo > tail_hi, so two arenas overlap"),
+                (e.Invariant, e.Detail));
+        }
+        ArenaMap aligned = ModernMap();
+        aligned.Mark(k - A + 0x30000, ref _none);
+        aligned.Mark(k, ref _none);
+        var shared = Assert.Throws<HeapInvariantException>(aligned.CheckInvariants);
+        Assert.Equal(("radix-aligned-span", "leaf {tail_hi = -1, tail_lo = 196608}: an arena-aligned arena shares its span with another"),
+            (shared.Invariant, shared.Detail));
+    }
+
+    [Fact]
+    public void The_map_checked_against_an_arena_table_names_a_live_arena_it_misses_a_stale_neighbour_and_a_stale_hint()
+    {
+        ulong k = 0x7f00_0040_0000;
+        static ArenaObject[] Table(params ulong[] bases) => [.. bases.Select(b => new ArenaObject { Address = b }), new()];
+        static (string, string) Report(ArenaMap map, ArenaObject[] table)
+        {
+            var e = Assert.Throws<HeapInvariantException>(() => map.CheckInvariants(table));
+            return (e.Invariant, e.Detail);
+        }
+
+        ArenaMap map = ModernMap();
+        Assert.Equal(("radix-live-arena", $"live arena 0x{k:x}: byte 0x{k:x} is not marked used"), Report(map, Table(k)));
+        map.Mark(k, ref _none); // its span only: an arena 64 KiB above it has its last byte in the next span
+        Assert.Equal(("radix-live-arena", $"live arena 0x{k + 0x10000:x}: byte 0x{k + 0x10000 + A - 1:x} is not marked used"),
+            Report(map, Table(k + 0x10000)));
+        map.CheckInvariants(Table(k));
+
+        map.Mark(k + A, ref _none);
+        Assert.Equal(("radix-stale-coverage", $"byte 0x{k + A:x} beside live arena 0x{k:x} is marked used but lies in no live arena"),
+            Report(map, Table(k)));
+        map.CheckInvariants(Table(k, k + A));
+        map.Unmark(k + A, ref _none);
+        map.Mark(k - A, ref _none);
+        Assert.Equal(("radix-stale-coverage", $"byte 0x{k - 1:x} beside live arena 0x{k:x} is marked used but lies in no live arena"),
+            Report(map, Table(k)));
+        map.Unmark(k - A, ref _none);
+
+        map.Mark(k + 8 * A, ref _none); // now the last marked arena
+        Assert.Equal(("radix-hint", $"the last-arena hint names 0x{k + 8 * A:x}, which is not a live arena"), Report(map, Table(k)));
+        map.CheckInvariants(Table(k, k + 8 * A));
+    }
+
+    [Fact]
+    public void An_aligned_arena_is_marked_with_one_leaf_write_and_unmarked_without_touching_a_hint_that_names_another()
+    {
+        ArenaMap map = ModernMap();
+        ulong k = 0x7f00_0040_0000;
+        map.Mark(k, ref _none);
+        map.Mark(k + 2 * A, ref _none); // the last marked arena
+        var unmarking = new ProbingHooks(map, []);
+        map.Unmark(k, ref unmarking);
+        Assert.Equal(1, unmarking.Writes); // tail_hi; the last-marked arena is not k, so it stays
+        Assert.True(map.IsUsed(k + 2 * A, ref unmarking));
+        unmarking.Writes = 0;
+        map.Unmark(k + 2 * A, ref unmarking);
+        Assert.Equal(2, unmarking.Writes); // withdrawn as the last marked arena, then tail_hi
+    }
+
+    [Fact]
+    public void A_query_that_finds_the_bottom_node_but_no_leaf_chunk_reads_five_times()
+    {
+        ArenaMap map = ModernMap();
+        ulong b = 0x7f00_0000_4000;
+        map.Mark(b, ref _none);
+        var counting = new ProbingHooks(map, []);
+        // 512 spans further: the same bottom node (2^14 spans), another leaf chunk, never written
+        Assert.False(map.IsUsed(b + 512 * A, ref counting));
+        Assert.Equal(5, counting.Reads); // the last arena, the hint (a miss), root chunk and mid link, mid chunk, the bottom's chunk table
+    }
+
+    [Fact]
+    public void Every_chunk_the_map_links_is_reported_to_the_hooks()
+    {
+        ArenaMap map = ModernMap();
+        var probe = new ProbingHooks(map, []);
+        map.Mark(0x7f00_0000_4000, ref probe);
+        Assert.Equal(3, probe.ChunksLinked); // the root's chunk, the mid node's chunk, the leaf chunk (both spans share it)
+    }
+
+    /// <summary>Hooks that overwrite one leaf of every leaf chunk the map links, before any mark writes to it.</summary>
+    private readonly struct LeafPlanter(Index where, ArenaCoverage leaf) : IHeapHooks
+    {
+        public void Interleave(SharedAccess access) { }
+        public void AfterArenaSlotCleared(ref ArenaObject slot, ulong formerAddress) { }
+        public void AfterPoolCarved<TMemory>(ref TMemory memory, ulong pool) where TMemory : struct, IMemorySpace { }
+        public void AfterArenaTablePublished(ArenaObject[] previous, ArenaObject[] published) { }
+        public void AfterRadixChunkLinked<T>(T[] chunk)
+        {
+            if (chunk is ArenaCoverage[] leaves) leaves[where] = leaf;
+        }
+    }
+
+    [Theory]
+    [InlineData((int)A, 0)]
+    [InlineData(0, (int)A)]
+    [InlineData(-2, 0)]
+    [InlineData(0, -1)]
+    public void A_leaf_tail_outside_the_span_is_reported_with_the_leaf(int tailHi, int tailLo)
+    {
+        ArenaMap map = ModernMap();
+        var planter = new LeafPlanter(^1, new ArenaCoverage { TailHi = tailHi, TailLo = tailLo });
+        map.Mark(0x7f00_0040_0000, ref planter);
+        var e = Assert.Throws<HeapInvariantException>(map.CheckInvariants);
+        Assert.Equal(("radix-tail-range", $"leaf {{tail_hi = {tailHi}, tail_lo = {tailLo}}} has a tail outside [0, ARENA_SIZE)"),
+            (e.Invariant, e.Detail));
+    }
+
+    [Fact]
+    public void The_leaf_a_chunk_clear_one_short_leaves_behind_is_reported_by_the_leaf_rules()
+    {
+        ArenaMap map = ModernMap();
+        var bug = new RadixLastLeafNotZeroedHooks();
+        map.Mark(0x7f00_0040_0000, ref bug);
+        var e = Assert.Throws<HeapInvariantException>(map.CheckInvariants);
+        Assert.Equal(("radix-tail-range", "leaf {tail_hi = 2147483647, tail_lo = 0} has a tail outside [0, ARENA_SIZE)"), (e.Invariant, e.Detail));
+    }
+
+    [Theory]
+    [InlineData(-1, 0)]
+    [InlineData((int)A - 1, (int)A - 1)]
+    [InlineData(0, (int)A - 1)]
+    public void Leaf_tails_at_the_ends_of_the_span_keep_the_rules(int tailHi, int tailLo)
+    {
+        ArenaMap map = ModernMap();
+        var planter = new LeafPlanter(^1, new ArenaCoverage { TailHi = tailHi, TailLo = tailLo });
+        map.Mark(0x7f00_0040_0000, ref planter);
+        map.CheckInvariants();
+    }
+
+    [Fact]
+    public void Stale_coverage_is_found_at_byte_1_below_an_arena_at_2()
+    {
+        // The lowest span's leaf claims its bottom too (tail_lo = 2), so byte 1 reads as used though no arena holds it.
+        ArenaMap map = ModernMap();
+        var planter = new LeafPlanter(0, new ArenaCoverage { TailLo = 2 });
+        map.Mark(2, ref planter);
+        map.CheckInvariants();
+        var e = Assert.Throws<HeapInvariantException>(() => map.CheckInvariants([new ArenaObject { Address = 2 }]));
+        Assert.Equal(("radix-stale-coverage", "byte 0x1 beside live arena 0x2 is marked used but lies in no live arena"), (e.Invariant, e.Detail));
+    }
+
+    [Fact]
+    public void The_map_refuses_a_null_or_wrapping_arena_and_a_layout_without_a_key_bit_per_level_naming_the_numbers()
+    {
+        ArenaMap map = ModernMap();
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => map.Mark(0, ref _none));
+        Assert.Equal(("arenaBase", "0x0"), (e.ParamName, e.ActualValue));
+        Assert.StartsWith("an arena must be non-null and must not wrap past 2^64", e.Message);
+        map.Mark(ulong.MaxValue - A + 1, ref _none); // the last arena below 2^64 does not wrap
+        Assert.True(map.IsUsed(ulong.MaxValue, ref _none));
+        var bits = Assert.Throws<ArgumentOutOfRangeException>(() => new ArenaMapLayout(0));
+        Assert.StartsWith("ARENA_BITS must be 1..31 (tails are int32)", bits.Message);
+        Assert.Equal(1, new ArenaMapLayout(1).ArenaBits);
+        var key = Assert.Throws<ArgumentOutOfRangeException>(() => new ArenaMapLayout(20, 22));
+        Assert.StartsWith("ADDRESS_BITS must be at most 64 and leave at least 3 key bits above ARENA_BITS (20): one per level", key.Message);
+        Assert.Equal(23, new ArenaMapLayout(20, 23).AddressBits);
+    }
+
+    [Fact]
+    public void The_oracle_needs_its_geometry_and_says_when_it_is_used_before_it_has_one()
+    {
+        var oracle = new RadixTreeOracle();
+        var e = Assert.Throws<InvalidOperationException>(() => oracle.Map);
+        Assert.Equal("the radix-tree oracle is not initialised: the heap's constructor calls Initialize", e.Message);
+        Assert.Throws<ArgumentNullException>(() => oracle.Initialize(null!));
+    }
+
+    [Fact]
+    public void The_arena_map_section_of_debugmallocstats_is_CPythons_text()
+    {
+        var stats = new ArenaMapStats(new ArenaMapLayout(20), MidNodes: 1, BottomNodes: 2);
+        static string Line(string label, long value) => $"{label,-35}={value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),21}\n";
+        Assert.Equal("\narena map counts\n" + Line("# arena map mid nodes", 1) + Line("# arena map bot nodes", 2) + "\n" +
+                     Line("# bytes lost to arena map root", 262_144) + Line("# bytes lost to arena map mid", 262_144) +
+                     Line("# bytes lost to arena map bot", 262_144) + Line("Total", 786_432), stats.Format());
+        Assert.Matches("; bytes lost to arena map root = 262.144, mid = 262.144, bot = 262.144$", stats.ToString());
+    }
+
     private static (int Hi, int Lo) Tails(ArenaCoverage c) => (c.TailHi, c.TailLo);
 
     /// <summary>At each radix write point, queries the probes through the map, as a lock-free reader would.</summary>
@@ -318,6 +510,7 @@ public class RadixTreeOracleTests
         private readonly ulong[] _probes = probes;
         public int Reads;
         public int Writes;
+        public int ChunksLinked;
 
         public readonly List<string> Snapshots => _log.Snapshots;
 
@@ -346,6 +539,6 @@ public class RadixTreeOracleTests
         public readonly void AfterArenaSlotCleared(ref ArenaObject slot, ulong formerAddress) { }
         public readonly void AfterPoolCarved<TMemory>(ref TMemory memory, ulong pool) where TMemory : struct, IMemorySpace { }
         public readonly void AfterArenaTablePublished(ArenaObject[] previous, ArenaObject[] published) { }
-        public readonly void AfterRadixChunkLinked<T>(T[] chunk) { }
+        public void AfterRadixChunkLinked<T>(T[] chunk) => ChunksLinked++;
     }
 }

@@ -1,0 +1,107 @@
+using PymallocVerify.Allocator;
+
+namespace PymallocVerify.Allocator.Tests;
+
+/// <summary>
+/// Over a backend with a write log, a <see cref="HeapCheckLevel.Full"/> audit walks the blocks of the pools written
+/// since the last audit passed and skips the rest (<see cref="IPoolWriteLog"/>). A write the log does not see shows which
+/// pools were skipped: its corruption passes the audit, and the full <c>CheckInvariants</c> still finds it.
+/// </summary>
+public class PoolWriteLogAuditTests
+{
+    /// <summary>Every pool written through the backend since the last <see cref="Reset"/>; every pool once arenas come or go.</summary>
+    private sealed class PoolWriteRecorder(ulong poolSize) : IPoolWriteLog
+    {
+        private readonly HashSet<ulong> _written = [];
+        private bool _arenasChanged;
+
+        public void Wrote(ulong address, ulong count)
+        {
+            for (ulong pool = address & ~(poolSize - 1); pool < address + count; pool += poolSize) _written.Add(pool);
+        }
+
+        public void ArenasChanged() => _arenasChanged = true;
+        public bool MayHaveChanged(ulong pool) => _arenasChanged || _written.Contains(pool);
+
+        public void Reset()
+        {
+            _written.Clear();
+            _arenasChanged = false;
+        }
+    }
+
+    /// <summary>The fenced test memory, with every write reported to the log (and one way around it, for the tests).</summary>
+    private struct LoggedArenaMemory(TestArenaMemory inner, PoolWriteRecorder log) : IMemorySpace
+    {
+        private TestArenaMemory _inner = inner;
+
+        public readonly IPoolWriteLog PoolWriteLog => log;
+
+        /// <summary>A write the log does not see, as a backend with a broken log would let through.</summary>
+        public void WriteUInt32Unlogged(ulong address, uint value) => _inner.WriteUInt32(address, value);
+
+        public ulong AllocateArena(ulong size) { log.ArenasChanged(); return _inner.AllocateArena(size); }
+        public void FreeArena(ulong address, ulong size) { log.ArenasChanged(); _inner.FreeArena(address, size); }
+        public ulong SystemMalloc(ulong size) => _inner.SystemMalloc(size);
+        public ulong SystemCalloc(ulong count, ulong size) => _inner.SystemCalloc(count, size);
+        public ulong SystemRealloc(ulong address, ulong size) => _inner.SystemRealloc(address, size);
+        public void SystemFree(ulong address) => _inner.SystemFree(address);
+        public ulong ReadUInt64(ulong address) => _inner.ReadUInt64(address);
+        public void WriteUInt64(ulong address, ulong value) { log.Wrote(address, 8); _inner.WriteUInt64(address, value); }
+        public uint ReadUInt32(ulong address) => _inner.ReadUInt32(address);
+        public void WriteUInt32(ulong address, uint value) { log.Wrote(address, 4); _inner.WriteUInt32(address, value); }
+        public uint ReadArenaIndex(ulong address) => _inner.ReadArenaIndex(address);
+        public void Copy(ulong destination, ulong source, ulong count) { log.Wrote(destination, count); _inner.Copy(destination, source, count); }
+        public void Fill(ulong destination, byte value, ulong count) { log.Wrote(destination, count); _inner.Fill(destination, value, count); }
+    }
+
+    private readonly PymallocHeap<LoggedArenaMemory, PoolIndexOracle, NoHooks> _heap = new(Geometry.Tiny,
+        new LoggedArenaMemory(new TestArenaMemory(new OffsetArenas(0, new ArenaLedger())), new PoolWriteRecorder(256)),
+        checks: HeapCheckLevel.Full);
+
+    /// <summary>
+    /// Arena 0 full of 64-byte blocks (three per pool, four pools), then one block in pool P, the first pool of arena 1,
+    /// so P shares its pool index with a pool of arena 0. Returns P.
+    /// </summary>
+    private ulong APoolInTheSecondArena()
+    {
+        var blocks = Enumerable.Range(0, 13).Select(_ => _heap.Malloc(64)).ToList();
+        Assert.Equal(2, _heap.LiveArenaCount);
+        return blocks[12] & ~255UL;
+    }
+
+    [Fact]
+    public void A_pool_written_since_the_last_audit_is_walked()
+    {
+        ulong pool = APoolInTheSecondArena();
+        _heap.Memory.WriteUInt32(pool + PoolHeader.Count, 2); // one block in use, two carved
+        var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(16)); // a new pool beside P
+        Assert.Equal("free-list-length", broken.Invariant);
+        Assert.EndsWith($": pool 0x{pool:x}: 1 free + 2 in use != 2 carved blocks", broken.Detail);
+    }
+
+    [Fact]
+    public void A_pool_the_log_says_is_unchanged_is_skipped_until_a_full_check()
+    {
+        ulong pool = APoolInTheSecondArena();
+        _heap.Memory.WriteUInt32Unlogged(pool + PoolHeader.Count, 2);
+        _heap.Malloc(16);      // its audit skips P: the log saw no write to it since the audit that passed
+        _heap.Free(_heap.Malloc(48));
+        var broken = Assert.Throws<HeapInvariantException>(_heap.CheckInvariants); // the full walk still finds it
+        Assert.Equal(("free-list-length", $"pool 0x{pool:x}: 1 free + 2 in use != 2 carved blocks"), (broken.Invariant, broken.Detail));
+    }
+
+    [Fact]
+    public void After_an_audit_that_failed_every_pool_is_walked_again()
+    {
+        ulong pool = APoolInTheSecondArena();
+        ulong first = _heap.ArenaTableSnapshot[0].Address; // arena 0's first pool: full, unchanged since the last audit passed
+        _heap.Memory.WriteUInt32(pool + PoolHeader.Count, 2);
+        Assert.Throws<HeapInvariantException>(() => _heap.Malloc(16)); // it skips the first pool, then fails at P
+        _heap.Memory.WriteUInt32(pool + PoolHeader.Count, 1);          // P repaired
+        _heap.Memory.WriteUInt32Unlogged(first + PoolHeader.Count, 2);
+        var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(16)); // the failed audit vouches for nothing
+        Assert.Equal("pool-full", broken.Invariant);
+        Assert.EndsWith($": pool 0x{first:x}: count 2 of 3 blocks, freeblock null", broken.Detail);
+    }
+}
