@@ -54,6 +54,19 @@ public class RadixTreeOracleTests
     }
 
     [Fact]
+    public void A_tiny_map_with_one_arena_costs_a_few_KiB_as_its_nodes_are_built_chunk_by_chunk()
+    {
+        // Tiny's 54 address bits above the arena make three levels of 2^18 entries; only the chunks written exist, so
+        // an explorer can build thousands of heaps. A chunk table sized for more chunks than a node has would cost GiBs.
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var map = new ArenaMap(Geometry.Tiny.ArenaBits);
+        map.Mark(0x7f12_3400_5000, ref _none);
+        long cost = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(cost < 64 * 1024, $"{cost} bytes for one arena");
+        Assert.True(map.IsUsed(0x7f12_3400_5000, ref _none));
+    }
+
+    [Fact]
     public void An_arena_aligned_arena_writes_tail_hi_minus_one_and_nothing_in_the_next_span()
     {
         ArenaMap map = ModernMap();
