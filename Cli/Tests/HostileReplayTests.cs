@@ -22,7 +22,7 @@ public class HostileReplayTests(ITestOutputHelper output)
     private static IEnumerable<string> CorpusFiles() =>
         Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Corpus"), "*.json").OrderBy(f => f, StringComparer.Ordinal);
 
-    private static string ConcurrencyFile() => CorpusFiles().Single(f => File.ReadAllText(f).Contains("concurrency-counterexample/3", StringComparison.Ordinal));
+    private static string ConcurrencyFile() => CorpusFiles().Single(f => File.ReadAllText(f).Contains("concurrency-counterexample/4", StringComparison.Ordinal));
 
     /// <summary>(description, bytes).</summary>
     public static IEnumerable<(string Name, byte[] Bytes)> Variants(string file)

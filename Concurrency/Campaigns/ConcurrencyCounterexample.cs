@@ -19,12 +19,17 @@ namespace PymallocVerify.Concurrency.Campaigns;
 public sealed record ConcurrencyCounterexample
 {
     /// <summary>
+    /// Version 4 is the same layout, written by the harness that takes one scheduling point after starting every script
+    /// (<see cref="Harness.ControlledThreads"/>) instead of one after each start. A version 3 trace holds decisions for
+    /// the points that are gone, and Coyote can follow it to a clean end although the failure remains, which would read
+    /// as "the race is fixed"; so version 3 files are refused. The version goes up whenever the harness's scheduling
+    /// points change.
     /// Version 3 adds <c>coyoteTraceSha256</c>: a trace changed after it was recorded — one decision altered or steps
     /// dropped — can still be a schedule Coyote follows to a clean end, which would read as "the race is fixed"; the
     /// digest refuses it instead. Version 2 files, which have no digest, are refused for the same reason. Version 2
     /// named a seeded bug by its catalog name (version 1 wrote an enum member that no longer exists).
     /// </summary>
-    public const string FormatName = "pymalloc-verify/concurrency-counterexample/3";
+    public const string FormatName = "pymalloc-verify/concurrency-counterexample/4";
 
     public string Format { get; init; } = FormatName;
     public required ConcurrencyScenario Scenario { get; init; }
@@ -113,7 +118,8 @@ public sealed record ConcurrencyCounterexample
         if (format != FormatName)
             throw new ArgumentException($"{source}: at $.format: expected format '{FormatName}', got '{format}'" +
                 (format == FormatName[..^1] + "1" ? " (recorded before the seeded-bug catalog: find the failure again with check)" : "") +
-                (format == FormatName[..^1] + "2" ? " (its trace has no digest, so a changed trace could replay as fixed: find the failure again with check)" : ""));
+                (format == FormatName[..^1] + "2" ? " (its trace has no digest, so a changed trace could replay as fixed: find the failure again with check)" : "") +
+                (format == FormatName[..^1] + "3" ? " (recorded by a harness with other scheduling points, so its trace could replay as fixed: find the failure again with check)" : ""));
         FileForm? file;
         try { file = JsonSerializer.Deserialize<FileForm>(json, Json); }
         catch (JsonException e) { throw new ArgumentException($"{source}: not a concurrency counterexample ({StrictJson.Describe(e)})", e); }

@@ -44,10 +44,12 @@ public class ConcurrencyCounterexampleFileTests
         string noTrace = Sample().ToJson().Replace("{\\\"trace\\\": []}", "");
         Assert.NotEqual(Sample().ToJson(), noTrace);
         Assert.Contains("trace is missing", Assert.Throws<ArgumentException>(() => ConcurrencyCounterexample.FromJson(noTrace)).Message);
-        string version1 = Sample().ToJson().Replace("concurrency-counterexample/3", "concurrency-counterexample/1");
+        string version1 = Sample().ToJson().Replace("concurrency-counterexample/4", "concurrency-counterexample/1");
         Assert.Contains("recorded before the seeded-bug catalog", Assert.Throws<ArgumentException>(() => ConcurrencyCounterexample.FromJson(version1)).Message);
-        string version2 = Sample().ToJson().Replace("concurrency-counterexample/3", "concurrency-counterexample/2");
+        string version2 = Sample().ToJson().Replace("concurrency-counterexample/4", "concurrency-counterexample/2");
         Assert.Contains("has no digest", Assert.Throws<ArgumentException>(() => ConcurrencyCounterexample.FromJson(version2)).Message);
+        string version3 = Sample().ToJson().Replace("concurrency-counterexample/4", "concurrency-counterexample/3");
+        Assert.Contains("other scheduling points", Assert.Throws<ArgumentException>(() => ConcurrencyCounterexample.FromJson(version3)).Message);
         string heapBug = Sample().ToJson().Replace("arena-returned-before-unpublished", "no-range-check");
         Assert.Contains("not a concurrency bug", Assert.Throws<ArgumentException>(() => ConcurrencyCounterexample.FromJson(heapBug)).Message);
         string badScript = Sample().ToJson().Replace("FreeBlock(12)", "FreeBlok(12)");
