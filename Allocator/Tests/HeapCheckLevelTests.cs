@@ -15,13 +15,16 @@ public class HeapCheckLevelTests
     private static List<ulong> FillOnePoolAndStartAnother(PymallocHeap<TestArenaMemory, PoolIndexOracle, NoHooks> heap) =>
         Enumerable.Range(0, 16).Select(_ => heap.Malloc(16)).ToList();
 
+    /// <summary>A wild write into the second pool's header: it holds 3 blocks, its count now says 7.</summary>
+    private static void MiscountSecondPool(PymallocHeap<TestArenaMemory, PoolIndexOracle, NoHooks> heap, List<ulong> blocks) =>
+        heap.Memory.WriteUInt32((blocks[15] & ~255UL) + PoolHeader.Count, 7);
+
     [Fact]
     public void Full_names_the_free_after_which_a_pool_count_no_longer_matches_its_free_list()
     {
         using var heap = Heap(HeapCheckLevel.Full);
         List<ulong> blocks = FillOnePoolAndStartAnother(heap);
-        ulong poolB = blocks[15] & ~255UL;
-        heap.Memory.WriteUInt32(poolB + PoolHeader.Count, 7); // a wild write: B holds 3 blocks
+        MiscountSecondPool(heap, blocks);
 
         var broken = Assert.Throws<HeapInvariantException>(() => heap.Free(blocks[0]));
         Assert.Equal("pool-count", broken.Invariant);
@@ -35,7 +38,7 @@ public class HeapCheckLevelTests
         {
             using var heap = Heap(level);
             List<ulong> blocks = FillOnePoolAndStartAnother(heap);
-            heap.Memory.WriteUInt32((blocks[15] & ~255UL) + PoolHeader.Count, 7);
+            MiscountSecondPool(heap, blocks);
             heap.Free(blocks[0]);
             Assert.Throws<HeapInvariantException>(heap.CheckInvariants);
         }
@@ -119,7 +122,7 @@ public class HeapCheckLevelTests
     {
         using var heap = Heap(HeapCheckLevel.Full);
         List<ulong> blocks = FillOnePoolAndStartAnother(heap);
-        heap.Memory.WriteUInt32((blocks[15] & ~255UL) + PoolHeader.Count, 7);
+        MiscountSecondPool(heap, blocks);
         var calloc = Assert.Throws<HeapInvariantException>(() => heap.Calloc(2, 8));
         Assert.Matches("^after Calloc\\(2, 8\\) = 0x[0-9a-f]+: pool 0x", calloc.Detail);
         var realloc = Assert.Throws<HeapInvariantException>(() => heap.Realloc(blocks[1], 16)); // fits: stays in place
@@ -133,7 +136,7 @@ public class HeapCheckLevelTests
         {
             using var heap = Heap(level);
             List<ulong> blocks = FillOnePoolAndStartAnother(heap);
-            heap.Memory.WriteUInt32((blocks[15] & ~255UL) + PoolHeader.Count, 7);
+            MiscountSecondPool(heap, blocks);
             Assert.NotEqual(0UL, heap.Calloc(2, 8));
             Assert.Equal(blocks[1], heap.Realloc(blocks[1], 16));
         }
