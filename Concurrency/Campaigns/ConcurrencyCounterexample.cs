@@ -47,10 +47,8 @@ public sealed record ConcurrencyCounterexample
     public string Report() =>
         $"{Scenario}{Environment.NewLine}found by {Strategy} (seed {Seed}) at iteration {Iteration}{Environment.NewLine}{RecordedFailure}";
 
-    /// <summary>The failure as recorded, in the words of <see cref="IterationOutcome.Report"/>, so a replay can tell whether it came back word for word.</summary>
-    public string RecordedFailure =>
-        $"{Failure}: {Summary}{Environment.NewLine}{string.Join(Environment.NewLine, History)}" +
-        (Explanation.Length > 0 ? Environment.NewLine + Explanation : "");
+    /// <summary>The failure as recorded, in the words of <see cref="IterationOutcome.Report"/>.</summary>
+    public string RecordedFailure => IterationOutcome.FailureText(Failure, Summary, History, Explanation);
 
     /// <summary>The largest file read (a recorded failure is a few KiB, its trace a few hundred decisions).</summary>
     public const int MaxFileBytes = 16 << 20;

@@ -28,6 +28,4 @@ public static class HistoryPrinter
         }
         return lines;
     }
-
-    public static string Format(IReadOnlyList<TimedCall<HeapCall>> history) => string.Join(Environment.NewLine, Lines(history));
 }

@@ -17,7 +17,13 @@ public sealed record IterationOutcome(
     public static IterationOutcome Pass(IReadOnlyList<TimedCall<HeapCall>> history) => new(null, "linearizable", history, "");
 
     /// <summary>The failing history printed readably, with why it fails.</summary>
-    public string Report() =>
-        $"{Failure}: {Summary}{Environment.NewLine}{HistoryPrinter.Format(History)}" +
-        (Explanation.Length > 0 ? $"{Environment.NewLine}{Explanation}" : "");
+    public string Report() => FailureText(Failure, Summary, HistoryPrinter.Lines(History), Explanation);
+
+    /// <summary>
+    /// The one wording of a failure: a saved counterexample prints its recorded failure with it too, so a replay can
+    /// tell whether the failure came back word for word.
+    /// </summary>
+    public static string FailureText(FailureKind? failure, string summary, IEnumerable<string> historyLines, string explanation) =>
+        $"{failure}: {summary}{Environment.NewLine}{string.Join(Environment.NewLine, historyLines)}" +
+        (explanation.Length > 0 ? $"{Environment.NewLine}{explanation}" : "");
 }
