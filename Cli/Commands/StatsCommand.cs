@@ -119,6 +119,7 @@ public static class StatsCommand
                     tables = new WorkloadTables(heap.GetStats(), heap.ArenaMapStats, [.. heap.ArenaTable], state.Blocks.Count);
                     try { heap.CheckInvariants(); }
                     catch (HeapInvariantException e) { broken = e.Message; }
+                    return true;
                 });
             if (tables is not null)
             {

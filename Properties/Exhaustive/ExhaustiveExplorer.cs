@@ -9,7 +9,9 @@ namespace PymallocVerify.Properties.Exhaustive;
 /// up to a depth, breadth-first from each root layout (<see cref="ExplorationLayouts"/>), with canonical-state
 /// deduplication (<see cref="CanonicalState"/>) and, by default, handle symmetry (<see cref="ExplorationReductions"/>).
 /// Every transition runs through <see cref="CaseRunner"/> — the model, memcheck, the every-garbage re-evaluation,
-/// invariants — followed by every check query and the teardown, so every property is checked in every state reached.
+/// invariants. The first transition of a level (in its fixed order) to reach a new state then runs every check query and
+/// the teardown, so every property is checked in every state reached; a transition reaching a state already checked
+/// stops after its own mutation (equal canonical states get equal checks, the argument in <see cref="CanonicalState"/>).
 /// A run re-executes its prefix on a fresh heap (the simulated space and the heap cannot be cloned); the prefix's
 /// invariants are not re-audited, because the run that first reached the prefix's state audited every one of its steps
 /// and the heap is deterministic (the model and memcheck still check the replay).

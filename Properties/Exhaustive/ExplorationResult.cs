@@ -11,7 +11,8 @@ public sealed record ExplorationLevel(int Depth, long NewStates, long Transition
 
 /// <summary>
 /// The outcome of <see cref="ExhaustiveExplorer.Run"/>: how many distinct canonical states were reached and checked, how
-/// many transitions were executed (each one a run of the prefix, the new operation, every check query and the teardown),
+/// many transitions were executed (each one a run of the prefix and the new operation; the first to reach a new state
+/// also runs every check query and the teardown, counted in <see cref="QueriesChecked"/>),
 /// the depth completed, and the first failure as a shortest counterexample (BFS), written like any other.
 /// <see cref="Cancelled"/>: the level after <see cref="DepthCompleted"/> was started and cut short (its finished
 /// transitions were checked and are counted).
@@ -46,8 +47,9 @@ public sealed record ExplorationResult(
     /// </summary>
     public double ReductionFactor => States > 0 ? (double)(States + MergedBySymmetry) / States : 1;
 
-    /// <summary>Transitions that reached a state already explored (a failure-free duplicate): the work a partial-order
-    /// reduction could at most save on top of state hashing.</summary>
+    /// <summary>Transitions that reached a state already explored (a failure-free duplicate): each stopped after its own
+    /// mutation, without the checks; their prefix replay is what a partial-order reduction could at most save on top of
+    /// state hashing.</summary>
     public long DuplicateTransitions => Math.Max(0, Transitions - States);
 
     public ImmutableArray<ExplorationLevel> Levels { get; init; } = [];

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using PymallocVerify.Allocator;
@@ -83,14 +84,29 @@ public sealed class ExplorationSession
         return Result(depth);
     }
 
-    private void Admit(Probe p, List<Node> next)
+    /// <summary>
+    /// Merges one level's probes in their fixed order, so the same transition represents each state on every run: the
+    /// first to reach it, which is also the one that checked it (<see cref="LevelClaims"/>).
+    /// </summary>
+    private void Admit(IEnumerable<Probe?> probes, List<Node> next)
     {
-        _transitions++;
-        _queries += p.Queries;
-        if (p.Failure is { } f) { _best = Shorter(_best, f); return; }
-        bool orderedNew = _explorer.Symmetric && _visitedOrdered.Add(p.OrderedHash);
-        if (_visited.Add(p.Hash)) { next.Add(p.Child!); _states++; }
-        else if (orderedNew) _merged++;
+        foreach (Probe? p in probes)
+        {
+            if (p is null) continue; // a transition the cancellation never started
+            _transitions++;
+            if (!p.Reached) { _best = Shorter(_best, p.Failure!); continue; } // failed in its own mutation
+            bool orderedNew = _explorer.Symmetric && _visitedOrdered.Add(p.OrderedHash);
+            if (!_visited.Add(p.Hash))
+            {
+                if (orderedNew) _merged++;
+                continue;
+            }
+            if (!p.Checked) throw new InvalidOperationException($"explorer bug: state {p.Hash:x16} was admitted without its checks");
+            if (p.Failure is { } f) { _best = Shorter(_best, f); continue; }
+            next.Add(p.Child!);
+            _states++;
+            _queries += p.Queries;
+        }
     }
 
     private void Explore(int depth, CancellationToken cancellation, IProgress<ExplorationProgress>? progress)
@@ -99,14 +115,14 @@ public sealed class ExplorationSession
         {
             // Level 0: the roots (an empty heap per layout) with their checks.
             _frontier = [];
-            foreach (Probe root in _layouts.Select((l, i) => _explorer.Evaluate(new Node(i, l.Layout, [], 0, 0))))
-                Admit(root, _frontier);
+            Admit([.. _layouts.Select((l, i) => _explorer.Evaluate(new Node(i, l.Layout, [], 0, 0), claim: null))], _frontier);
             _levels.Add(new ExplorationLevel(0, _frontier.Count, _transitions, _clock.Elapsed));
         }
         for (int level = _completed; level < depth && _best is null && _frontier.Count > 0; level++)
         {
             var work = _frontier.SelectMany(node => _explorer.Alphabet.Mutations(node.Blocks, node.Foreign).Select(m => (node, m))).ToArray();
             var results = new Probe?[work.Length];
+            var claims = new LevelClaims(_visited);
             long done = 0;
             long statesBefore = _states, transitionsBefore = _transitions;
             try
@@ -114,7 +130,7 @@ public sealed class ExplorationSession
                 Parallel.For(0, work.Length, new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellation }, i =>
                 {
                     var (node, m) = work[i];
-                    results[i] = _explorer.Evaluate(node with { Operations = node.Operations.Add(m) });
+                    results[i] = _explorer.Evaluate(node with { Operations = node.Operations.Add(m) }, (claims, i));
                     long n = Interlocked.Increment(ref done);
                     if (n % 1024 == 0) progress?.Report(new ExplorationProgress(level + 1, statesBefore, transitionsBefore + n, _clock.Elapsed));
                 });
@@ -123,13 +139,11 @@ public sealed class ExplorationSession
             {
                 // The level was cut short: its finished transitions were checked and are counted, the level is not complete.
                 _cut = true;
-                var unexpanded = new List<Node>();
-                foreach (Probe? r in results)
-                    if (r is not null) Admit(r, unexpanded);
+                Admit(results, []);
                 return;
             }
             var next = new List<Node>();
-            foreach (Probe? r in results) Admit(r!, next); // in a fixed order: the same representatives on every run
+            Admit(results, next);
             _frontier = next;
             _completed = level + 1;
             _levels.Add(new ExplorationLevel(_completed, next.Count, _transitions, _clock.Elapsed));
@@ -167,8 +181,28 @@ public sealed class ExplorationSession
     /// <summary>A failure, minimised to its prefix plus the failing operation.</summary>
     private sealed record Found(int Layout, TestCase Case, RunOutcome Outcome);
 
-    /// <summary>What one run found: the canonical hashes and the child state, or a failure; and the queries it asked.</summary>
-    private sealed record Probe(ulong Hash, ulong OrderedHash, Node? Child, Found? Failure, int Queries);
+    /// <summary>What one run found: whether it reached the state after its mutations (else its failure is the mutation's),
+    /// the canonical hashes and the child state there; whether it went on to that state's checks and teardown
+    /// (<see cref="LevelClaims"/>), what they found, and the queries they asked.</summary>
+    private sealed record Probe(bool Reached, ulong Hash, ulong OrderedHash, Node? Child, Found? Failure, bool Checked, int Queries);
+
+    /// <summary>
+    /// Which transitions of a level check the state they reach: those that get there before any transition earlier in the
+    /// level's order, if no earlier level explored it. The earliest always checks, so the merge's representative of every
+    /// new state was checked, whatever the scheduling. The others stop once their own mutation is checked (model,
+    /// memcheck, invariants): equal canonical states get the same checks and teardown (<see cref="CanonicalState"/>, the
+    /// argument that lets them share one subtree), so checking one of them checks all. A later transition that got there
+    /// first checks the state again: wasted work, rare since workers take transitions in order.
+    /// </summary>
+    private sealed class LevelClaims(HashSet<ulong> explored)
+    {
+        private readonly ConcurrentDictionary<ulong, int> _earliest = new();
+
+        /// <summary>Whether transition <paramref name="index"/> checks the state <paramref name="hash"/>. Reads
+        /// <c>explored</c> while nothing writes it: the merge runs after the level's transitions.</summary>
+        public bool Checks(ulong hash, int index) =>
+            !explored.Contains(hash) && _earliest.AddOrUpdate(hash, index, (_, earlier) => Math.Min(earlier, index)) == index;
+    }
 
     /// <summary>One exploration's fixed parts: the runner, the alphabet and the reductions.</summary>
     private sealed class Exploration(CaseRunner runner, ExplorationAlphabet alphabet, ExplorationReductions reductions)
@@ -178,38 +212,45 @@ public sealed class ExplorationSession
 
         private Operation Teardown(ModelState state) => CanonicalState.NextTeardownStep(state, runner.Geometry);
 
-        /// <summary>Runs the node's mutations, then every check, then the teardown; hashes the state the mutations reached.</summary>
-        public Probe Evaluate(Node node)
+        /// <summary>Runs the node's mutations and hashes the state they reached; then every check and the teardown, unless
+        /// <paramref name="claim"/> says another transition checks that state (null: always check).</summary>
+        public Probe Evaluate(Node node, (LevelClaims Claims, int Index)? claim)
         {
             ImmutableArray<Operation> ops = node.Operations;
             (int expectBlocks, int expectForeign) = ops.IsEmpty ? (node.Blocks, node.Foreign)
                 : ExplorationAlphabet.CountsAfter(ops[^1], node.Blocks, node.Foreign);
-            return Evaluate(node, expectBlocks, expectForeign);
+            return Evaluate(node, claim, expectBlocks, expectForeign);
         }
 
-        private Probe Evaluate(Node node, int expectBlocks, int expectForeign)
+        private Probe Evaluate(Node node, (LevelClaims Claims, int Index)? claim, int expectBlocks, int expectForeign)
         {
             ImmutableArray<Operation> ops = node.Operations;
             ImmutableArray<Operation> checks = alphabet.ChecksFor(expectBlocks, expectForeign);
             var testCase = new TestCase(ops.AddRange(checks), [0]) { Layout = node.Placement };
             ulong hash = 0, ordered = 0;
             int blocks = 0, foreign = 0;
+            bool reached = false, check = true;
             RunOutcome outcome = runner.Run(testCase, ops.Length, (state, heap, backend) =>
             {
                 SimulatedAddressSpace space = ((SimulatedCaseBackend)backend).Space;
                 hash = CanonicalState.Hash(node.Layout, state, heap, space, runner.Geometry, Symmetric);
                 ordered = Symmetric ? CanonicalState.Hash(node.Layout, state, heap, space, runner.Geometry, symmetric: false) : hash;
                 (blocks, foreign) = (state.Blocks.Count, state.Foreign.Count);
+                reached = true;
+                check = claim is not { } c || c.Claims.Checks(hash, c.Index);
+                return check;
             }, auditFrom: Math.Max(0, ops.Length - 1), teardownOrder: Teardown);
+            Node child = node with { Blocks = blocks, Foreign = foreign };
             if (outcome.Failure is not { } failure)
             {
+                if (!check) return new Probe(reached, hash, ordered, child, null, Checked: false, Queries: 0);
                 // A mutation whose effect on the counts differs from the usual one (none in the alphabet does on
                 // success) is run again with the checks of the state it really reached, so every handle is queried.
-                if ((blocks, foreign) != (expectBlocks, expectForeign)) return Evaluate(node, blocks, foreign);
-                return new Probe(hash, ordered, node with { Blocks = blocks, Foreign = foreign }, null, checks.Length);
+                if ((blocks, foreign) != (expectBlocks, expectForeign)) return Evaluate(node, claim, blocks, foreign);
+                return new Probe(reached, hash, ordered, child, null, Checked: true, checks.Length);
             }
             Found found = Minimise(node, ops, checks, failure.Step, testCase, outcome, expectBlocks + expectForeign);
-            return new Probe(hash, ordered, null, found, checks.Length);
+            return new Probe(reached, hash, ordered, reached ? child : null, found, Checked: reached, checks.Length);
         }
 
         /// <summary>

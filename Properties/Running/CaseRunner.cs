@@ -41,7 +41,9 @@ public sealed class CaseRunner
 
     /// <summary>Runs <paramref name="testCase"/> on its backend: real memory, or the simulated space when it has a layout.</summary>
     /// <param name="snapshotAfter">After this many operations (before the rest and the teardown), <paramref name="snapshot"/>
-    /// sees the model state, the heap and the backend — how the explorer hashes the state it reached.</param>
+    /// sees the model state, the heap and the backend — how the explorer hashes the state it reached. It returns whether
+    /// the run goes on: false ends it there, <see cref="RunOutcome.Stopped"/>, with no teardown (the explorer stops a
+    /// transition that reached a state whose checks run elsewhere).</param>
     /// <param name="auditFrom">With invariants on, the first step whose mutation is followed by the heap's and the
     /// oracle's invariants; the steps before it run at <see cref="HeapCheckLevel.Pointers"/> (still checked against the
     /// model and memcheck; the radix oracle's span probes are skipped there too). Zero: every step, as
@@ -52,7 +54,7 @@ public sealed class CaseRunner
     /// not depend on handles, so states equal up to a renaming of handles have the same teardown.</param>
     /// <param name="stop">Stops a long run (a workload of thousands of steps) between steps: the outcome is then
     /// <see cref="RunOutcome.Stopped"/>, with the steps before it checked and no teardown.</param>
-    public RunOutcome Run(TestCase testCase, int snapshotAfter = -1, Action<ModelState, IHeapDriver, ICaseBackend>? snapshot = null,
+    public RunOutcome Run(TestCase testCase, int snapshotAfter = -1, Func<ModelState, IHeapDriver, ICaseBackend, bool>? snapshot = null,
         int auditFrom = 0, Func<ModelState, Operation>? teardownOrder = null, CancellationToken stop = default)
     {
         ArgumentNullException.ThrowIfNull(testCase);
@@ -108,15 +110,16 @@ public sealed class CaseRunner
         public int Replayed { get; init; }
 
         public RunOutcome Execute(ImmutableArray<Operation> operations, int snapshotAfter,
-            Action<ModelState, IHeapDriver, ICaseBackend>? snapshot, CancellationToken stop)
+            Func<ModelState, IHeapDriver, ICaseBackend, bool>? snapshot, CancellationToken stop)
         {
             for (int i = 0; i < operations.Length; i++)
             {
                 if ((i & StopPollMask) == 0 && stop.IsCancellationRequested) return Outcome(null, i) with { Stopped = true };
-                if (i == snapshotAfter) snapshot?.Invoke(_state, heap, backend);
+                if (i == snapshotAfter && snapshot?.Invoke(_state, heap, backend) == false) return Outcome(null, i) with { Stopped = true };
                 if (Step(i, operations[i], teardown: false) is { } failure) return Outcome(failure, i + 1);
             }
-            if (snapshotAfter >= operations.Length) snapshot?.Invoke(_state, heap, backend);
+            if (snapshotAfter >= operations.Length && snapshot?.Invoke(_state, heap, backend) == false)
+                return Outcome(null, operations.Length) with { Stopped = true };
 
             int end = operations.Length;
             while (!_state.Blocks.IsEmpty || !_state.Foreign.IsEmpty)

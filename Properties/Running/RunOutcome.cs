@@ -19,6 +19,7 @@ public sealed record RunOutcome(
 {
     public bool Failed => Failure is not null;
 
-    /// <summary>The run's stop token fired before it finished: the steps before it were checked, the rest never ran.</summary>
+    /// <summary>The run's stop token fired, or its snapshot ended it, before it finished: the steps before it were checked,
+    /// the rest (and the teardown) never ran.</summary>
     public bool Stopped { get; init; }
 }
