@@ -57,6 +57,11 @@ public sealed class ExplorationSession
         _layouts = ExplorationLayouts.For(_runner.Geometry);
     }
 
+    /// <summary>Workers take a level's transitions last first instead of first to last. The result must not depend on the
+    /// order: this one makes a later transition reach every repeated state before its earliest one, which a test uses to
+    /// show that the earliest still checks it and represents it.</summary>
+    public bool TransitionsLastFirst { get; init; }
+
     /// <summary>The levels explored so far (0 before the first <see cref="Deepen"/>).</summary>
     public int DepthCompleted => _completed;
 
@@ -127,7 +132,11 @@ public sealed class ExplorationSession
             long statesBefore = _states, transitionsBefore = _transitions;
             try
             {
-                Parallel.For(0, work.Length, new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellation }, i =>
+                // Workers take the transitions one at a time, in order, so a state's earliest transition is nearly always the
+                // first to reach it and the others need not check it again (LevelClaims).
+                IEnumerable<int> order = TransitionsLastFirst ? Enumerable.Range(0, work.Length).Reverse() : Enumerable.Range(0, work.Length);
+                var inOrder = Partitioner.Create(order, EnumerablePartitionerOptions.NoBuffering);
+                Parallel.ForEach(inOrder, new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellation }, i =>
                 {
                     var (node, m) = work[i];
                     results[i] = _explorer.Evaluate(node with { Operations = node.Operations.Add(m) }, (claims, i));
