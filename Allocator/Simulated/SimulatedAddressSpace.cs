@@ -64,8 +64,9 @@ public sealed partial class SimulatedAddressSpace
     {
         _reads++;
         int offset = (int)(address & _offsetMask);
-        // Stryker disable once Equality : `<` sends only a word at the last offset that fits down the slow path, which gives the same value and report
-        if (offset <= _pageSize - 8 && FindPage(PageNumber(address)) is { } page && page.AllDefined8(offset))
+        // Fast only for a word wholly in this page; the slow path gathers one across pages. (`< size - n + 1` rather than
+        // `<= size - n`: a boundary mutant then runs past the page instead of sending a fitting word the slow way.)
+        if (offset < _pageSize - 7 && FindPage(PageNumber(address)) is { } page && page.AllDefined8(offset))
             return page.Read8(offset);
         return SlowRead(address, 8, MemoryAccess.ReadUInt64);
     }
@@ -75,8 +76,8 @@ public sealed partial class SimulatedAddressSpace
     {
         _reads++;
         int offset = (int)(address & _offsetMask);
-        // Stryker disable once Equality : `<` sends only a word at the last offset that fits down the slow path, which gives the same value and report
-        if (offset <= _pageSize - 4 && FindPage(PageNumber(address)) is { } page && page.AllDefined4(offset))
+        // Fast only for a word wholly in this page (see ReadUInt64).
+        if (offset < _pageSize - 3 && FindPage(PageNumber(address)) is { } page && page.AllDefined4(offset))
             return page.Read4(offset);
         return (uint)SlowRead(address, 4, MemoryAccess.ReadUInt32);
     }
@@ -91,8 +92,8 @@ public sealed partial class SimulatedAddressSpace
         _reads++;
         _arenaIndexReads++;
         int offset = (int)(address & _offsetMask);
-        // Stryker disable once Equality : `<` sends only a word at the last offset that fits down the slow path, which gives the same value and report
-        if (offset <= _pageSize - 4 && FindPage(PageNumber(address)) is { } page && page.AllDefined4(offset))
+        // Fast only for a word wholly in this page (see ReadUInt64).
+        if (offset < _pageSize - 3 && FindPage(PageNumber(address)) is { } page && page.AllDefined4(offset))
             return page.Read4(offset);
 
         Span<byte> data = stackalloc byte[4];
@@ -138,8 +139,8 @@ public sealed partial class SimulatedAddressSpace
     {
         _writes++;
         int offset = (int)(address & _offsetMask);
-        // Stryker disable once Equality : `<` sends only a word at the last offset that fits down the slow path, which gives the same value and report
-        if (offset <= _pageSize - 8 && FindPage(PageNumber(address)) is { } page && page.AllAddressable8(offset))
+        // Fast only for a word wholly in this page (see ReadUInt64).
+        if (offset < _pageSize - 7 && FindPage(PageNumber(address)) is { } page && page.AllAddressable8(offset))
         {
             page.WriteDefined8(offset, value);
             return;
@@ -154,8 +155,8 @@ public sealed partial class SimulatedAddressSpace
     {
         _writes++;
         int offset = (int)(address & _offsetMask);
-        // Stryker disable once Equality : `<` sends only a word at the last offset that fits down the slow path, which gives the same value and report
-        if (offset <= _pageSize - 4 && FindPage(PageNumber(address)) is { } page && page.AllAddressable4(offset))
+        // Fast only for a word wholly in this page (see ReadUInt64).
+        if (offset < _pageSize - 3 && FindPage(PageNumber(address)) is { } page && page.AllAddressable4(offset))
         {
             page.WriteDefined4(offset, value);
             return;

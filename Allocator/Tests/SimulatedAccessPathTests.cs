@@ -151,6 +151,27 @@ public class SimulatedAccessPathTests
         Assert.Empty(_space.SuppressedReads);
     }
 
+    /// <summary>
+    /// A word that starts one byte too late to fit in its page (7 bytes before the end for 64 bits, 3 for 32) goes the
+    /// slow way on every access path: a fast path that took it would run past the page's arrays.
+    /// </summary>
+    [Fact]
+    public void Words_that_start_one_byte_too_late_to_fit_in_a_page_cross_it_on_every_access_path()
+    {
+        ulong b = BlockAt(0x1000_0000, 2 * PageBytes);
+        ulong wide = b + PageBytes - 7, narrow = b + PageBytes - 3;
+        _space.Fill(b + PageBytes / 2, 0x5A, PageBytes); // both pages hold bytes, so a fast path reading past one throws
+        _space.WriteUInt64(wide, 0x1122_3344_5566_7788);
+        Assert.Equal(0x1122_3344_5566_7788UL, _space.ReadUInt64(wide));
+        Assert.Equal(0x88u, Bytes(wide, 1)[0]);
+        Assert.Equal(0x11u, Bytes(b + PageBytes, 1)[0]); // the last byte lies in the second page
+        _space.WriteUInt32(narrow, 0xAABB_CCDD);
+        Assert.Equal(0xAABB_CCDDu, _space.ReadUInt32(narrow));
+        Assert.Equal(0xAABB_CCDDu, _space.ReadArenaIndex(narrow));
+        Assert.Equal(0xAAu, Bytes(b + PageBytes, 1)[0]);
+        Assert.Empty(_space.Errors);
+    }
+
     [Fact]
     public void Bad_reads_by_bytes_and_by_unsuppressed_index_name_their_first_bad_byte()
     {
