@@ -191,8 +191,8 @@ public sealed class ExplorationSession
     private sealed record Found(int Layout, TestCase Case, RunOutcome Outcome);
 
     /// <summary>What one run found: whether it reached the state after its mutations (else its failure is the mutation's),
-    /// the canonical hashes and the child state there; whether it went on to that state's checks and teardown
-    /// (<see cref="LevelClaims"/>), what they found, and the queries they asked.</summary>
+    /// the canonical hashes there; whether it went on to that state's checks and teardown (<see cref="LevelClaims"/>),
+    /// what they found, and the queries they asked; the child state to expand when they passed.</summary>
     private sealed record Probe(bool Reached, ulong Hash, ulong OrderedHash, Node? Child, Found? Failure, bool Checked, int Queries);
 
     /// <summary>
@@ -249,17 +249,18 @@ public sealed class ExplorationSession
                 check = claim is not { } c || c.Claims.Checks(hash, c.Index);
                 return check;
             }, auditFrom: Math.Max(0, ops.Length - 1), teardownOrder: Teardown);
-            Node child = node with { Blocks = blocks, Foreign = foreign };
             if (outcome.Failure is not { } failure)
             {
-                if (!check) return new Probe(reached, hash, ordered, child, null, Checked: false, Queries: 0);
+                // A transition that stopped keeps no child: only a checked one can be a new state (most stop, and a level's
+                // probes are all held until its merge).
+                if (!check) return new Probe(reached, hash, ordered, null, null, Checked: false, Queries: 0);
                 // A mutation whose effect on the counts differs from the usual one (none in the alphabet does on
                 // success) is run again with the checks of the state it really reached, so every handle is queried.
                 if ((blocks, foreign) != (expectBlocks, expectForeign)) return Evaluate(node, claim, blocks, foreign);
-                return new Probe(reached, hash, ordered, child, null, Checked: true, checks.Length);
+                return new Probe(reached, hash, ordered, node with { Blocks = blocks, Foreign = foreign }, null, Checked: true, checks.Length);
             }
             Found found = Minimise(node, ops, checks, failure.Step, testCase, outcome, expectBlocks + expectForeign);
-            return new Probe(reached, hash, ordered, reached ? child : null, found, Checked: reached, checks.Length);
+            return new Probe(reached, hash, ordered, null, found, Checked: reached, checks.Length);
         }
 
         /// <summary>
