@@ -13,10 +13,14 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     private bool[] _emptyPoolMarks = [];  // per pool of the arena being checked: on its freepools list
     private bool[] _freeBlockMarks = [];  // per block of the pool being checked: on its free list
     // With a backend's write log (IPoolWriteLog): per pool (arena slot × pool index), the number of the last audit
-    // that found its blocks right. A pool stamped by the last audit that passed, which the log says is unchanged,
-    // holds the bytes that passed, so the audit skips its walk (CheckPoolBlocks reads nothing outside the pool).
-    // A slot that gets another arena is no hazard: the log reports every pool changed when arenas come or go.
+    // that checked it, and which of its arena's free pools and the usedpools lists it was on then. A pool's own rules
+    // (CheckArena's loop body, CheckPoolBlocks) read its bytes, its slot and those two memberships, nothing else: a
+    // pool stamped by the last audit that passed, which the log says is unchanged and whose memberships are the same,
+    // would pass them again, so the audit skips them. A slot that gets another arena is no hazard: the log reports
+    // every pool changed when arenas come or go.
+    private const byte OnFreePools = 1, OnUsedPools = 2;
     private int[] _poolPassedAudit = [];
+    private byte[] _poolListsAtAudit = [];
     private int _audits, _lastPassedAudit; // 0: none yet
 
     /// <summary>
@@ -26,9 +30,10 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     public void CheckInvariants() => CheckInvariants(log: null);
 
     /// <summary>
-    /// The audit after a mutation (<see cref="HeapCheckLevel.Full"/>): <see cref="CheckInvariants()"/>, with the walk of
-    /// a pool's blocks skipped where the backend's <see cref="IPoolWriteLog"/> says the pool is unchanged since the
-    /// last audit passed over it. Every other rule is checked in full.
+    /// The audit after a mutation (<see cref="HeapCheckLevel.Full"/>): <see cref="CheckInvariants()"/>, with a pool's
+    /// own rules (its header against its slot and lists, its blocks and free list) skipped where the backend's
+    /// <see cref="IPoolWriteLog"/> says the pool is unchanged since the last audit passed over it and it is on the same
+    /// lists. The arena table, the lists and the oracle's rules are checked in full.
     /// </summary>
     private void Audit() => CheckInvariants(_memory.PoolWriteLog);
 
@@ -40,7 +45,11 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             // Stryker disable once Update : counting down numbers the audits as distinctly as counting up (0 stays "never")
             _audits++;
             long stamps = (long)slots * _maxPoolsInArena;
-            if (_poolPassedAudit.Length != stamps) Array.Resize(ref _poolPassedAudit, (int)stamps); // the table only grows
+            if (_poolPassedAudit.Length != stamps) // the table only grows
+            {
+                Array.Resize(ref _poolPassedAudit, (int)stamps);
+                Array.Resize(ref _poolListsAtAudit, (int)stamps);
+            }
         }
         if (_slotMarks.Length != slots) _slotMarks = new byte[slots]; // the table only grows
         else Array.Clear(_slotMarks, 0, slots);
@@ -183,28 +192,33 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         for (ulong k = 0; k < carved; k++)
         {
             ulong pool = first + k * _poolSize;
+            bool empty = emptyPools[k];
+            bool listed = usedPoolClass.ContainsKey(pool);
+            if (log is not null)
+            {
+                long stamp = index * (long)_maxPoolsInArena + (long)k;
+                ref int passed = ref _poolPassedAudit[stamp];
+                ref byte lists = ref _poolListsAtAudit[stamp];
+                byte now = (byte)((empty ? OnFreePools : 0) | (listed ? OnUsedPools : 0));
+                bool same = passed != 0 && passed == _lastPassedAudit && lists == now && !log.MayHaveChanged(pool);
+                (passed, lists) = (_audits, now);
+                if (same)
+                {
+                    if (listed) used++;
+                    continue;
+                }
+            }
             uint arenaIndex = PoolHeader.Get(ref _memory, pool, PoolHeader.ArenaIndex);
             if (arenaIndex != (uint)index)
                 Fail("pool-arena-index", $"pool 0x{pool:x} in slot {index}'s arena records arena index {arenaIndex}");
             uint count = PoolHeader.Get(ref _memory, pool, PoolHeader.Count);
-            bool empty = emptyPools[k];
             if (empty != (count == 0))
                 Fail("pool-empty", $"pool 0x{pool:x}: count {count} but {(empty ? "" : "not ")}on its arena's free pools");
             uint sizeClass = PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass);
             if (sizeClass >= (uint)_usedPools.Length)
                 Fail("pool-size-class", $"pool 0x{pool:x} has szidx {sizeClass}");
-            if (log is null)
-            {
-                CheckPoolBlocks(pool, sizeClass, count);
-            }
-            else
-            {
-                ref int passed = ref _poolPassedAudit[index * (long)_maxPoolsInArena + (long)k];
-                if (passed == 0 || passed != _lastPassedAudit || log.MayHaveChanged(pool)) CheckPoolBlocks(pool, sizeClass, count);
-                passed = _audits;
-            }
+            CheckPoolBlocks(pool, sizeClass, count);
             bool full = PoolHeader.GetLink(ref _memory, pool, PoolHeader.FreeBlock) == 0;
-            bool listed = usedPoolClass.ContainsKey(pool);
             if (count > 0 && !full && !listed)
                 Fail("used-pool-list", $"used pool 0x{pool:x} (count {count}) is not on usedpools[{sizeClass}]");
             // An empty pool cannot be listed here: a usedpools circle through it is also its nextpool chain, which the

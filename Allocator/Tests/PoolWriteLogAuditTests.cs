@@ -1,11 +1,14 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using PymallocVerify.Allocator;
 
 namespace PymallocVerify.Allocator.Tests;
 
 /// <summary>
-/// Over a backend with a write log, a <see cref="HeapCheckLevel.Full"/> audit walks the blocks of the pools written
-/// since the last audit passed and skips the rest (<see cref="IPoolWriteLog"/>). A write the log does not see shows which
-/// pools were skipped: its corruption passes the audit, and the full <c>CheckInvariants</c> still finds it.
+/// Over a backend with a write log, a <see cref="HeapCheckLevel.Full"/> audit checks the pools written since the last
+/// audit passed, or moved on or off a list since, and skips the rest (<see cref="IPoolWriteLog"/>). A write the log does
+/// not see shows which pools were skipped: its corruption passes the audit, and the full <c>CheckInvariants</c> still
+/// finds it. A pool that changed lists with no write to its own bytes shows that the lists count as a change.
 /// </summary>
 public class PoolWriteLogAuditTests
 {
@@ -103,5 +106,34 @@ public class PoolWriteLogAuditTests
         var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(16)); // the failed audit vouches for nothing
         Assert.Equal("pool-full", broken.Invariant);
         Assert.EndsWith($": pool 0x{first:x}: count 2 of 3 blocks, freeblock null", broken.Detail);
+    }
+
+    [Fact]
+    public void A_pool_taken_off_its_usedpools_list_is_checked_though_its_bytes_did_not_change()
+    {
+        ulong pool = APoolInTheSecondArena(); // the only pool of its class with a free block: alone on its list
+        int sizeClass = Geometry.Tiny.SizeClassOf(64);
+        // usedpools has no setter: the test writes through the read-only view (a list the heap itself never builds)
+        Unsafe.Add(ref MemoryMarshal.GetReference(_heap.UsedPoolHeads), sizeClass) = 0;
+        var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100)); // a system block: no pool written
+        Assert.Equal("used-pool-list", broken.Invariant);
+        Assert.EndsWith($": used pool 0x{pool:x} (count 1) is not on usedpools[{sizeClass}]", broken.Detail);
+    }
+
+    [Fact]
+    public void A_pool_taken_off_its_arenas_free_pools_is_checked_though_its_bytes_did_not_change()
+    {
+        // Arena 0's four pools full of 64-byte blocks, then pools 0, 1 and 2 emptied: free pools 2 -> 1 -> 0, pool 3 full.
+        var blocks = Enumerable.Range(0, 12).Select(_ => _heap.Malloc(64)).ToList();
+        ulong[] pools = [.. Enumerable.Range(0, 4).Select(k => _heap.ArenaTableSnapshot[0].Address + (ulong)k * 256)];
+        Assert.All(blocks, b => Assert.Contains(b & ~255UL, pools));
+        foreach (ulong b in blocks.Where(b => (b & ~255UL) != pools[3])) _heap.Free(b);
+        // Relinked 2 -> 3 -> 0 through pools 2's and 3's headers (logged writes): pool 1 leaves the list, and pool 3
+        // (full) joins it, so the counts still agree. Pool 1's bytes did not change; its rules now fail, as do pool 3's.
+        _heap.Memory.WriteUInt64(pools[2] + PoolHeader.NextPool, pools[3]);
+        _heap.Memory.WriteUInt64(pools[3] + PoolHeader.NextPool, pools[0]);
+        var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100)); // a system block: no pool written
+        Assert.Equal("pool-empty", broken.Invariant);
+        Assert.EndsWith($": pool 0x{pools[1]:x}: count 0 but not on its arena's free pools", broken.Detail);
     }
 }

@@ -41,16 +41,19 @@ public sealed class CanonicalState
         _arenaSize = (ulong)geometry.ArenaSize;
     }
 
-    /// <param name="symmetric">Hash the blocks and foreign blocks as multisets (handle symmetry) instead of in handle order.</param>
-    public static ulong Hash(int layout, ModelState state, IHeapDriver heap, SimulatedAddressSpace space, Geometry geometry,
-        bool symmetric)
+    /// <summary>The state's hash with the blocks and foreign blocks as multisets (handle symmetry) and in handle order.
+    /// The heap's part is the same in both, so it is hashed once and each form of the model goes on from it.</summary>
+    public static (ulong Symmetric, ulong Ordered) Hashes(int layout, ModelState state, IHeapDriver heap, SimulatedAddressSpace space,
+        Geometry geometry)
     {
-        var c = new CanonicalState(geometry) { _hash = 0x9E3779B97F4A7C15UL };
-        c.Add((ulong)layout);
-        if (symmetric) c.AddModelSymmetric(state);
-        else c.AddModel(state);
-        c.AddHeap(state, heap, space);
-        return c._hash;
+        var h = new CanonicalState(geometry) { _hash = 0x9E3779B97F4A7C15UL };
+        h.Add((ulong)layout);
+        h.AddHeap(state, heap, space);
+        var symmetric = new CanonicalState(geometry) { _hash = h._hash };
+        symmetric.AddModelSymmetric(state);
+        var ordered = new CanonicalState(geometry) { _hash = h._hash };
+        ordered.AddModel(state);
+        return (symmetric._hash, ordered._hash);
     }
 
     /// <summary>

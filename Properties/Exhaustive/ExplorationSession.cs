@@ -242,8 +242,8 @@ public sealed class ExplorationSession
             RunOutcome outcome = runner.Run(testCase, ops.Length, (state, heap, backend) =>
             {
                 SimulatedAddressSpace space = ((SimulatedCaseBackend)backend).Space;
-                hash = CanonicalState.Hash(node.Layout, state, heap, space, runner.Geometry, Symmetric);
-                ordered = Symmetric ? CanonicalState.Hash(node.Layout, state, heap, space, runner.Geometry, symmetric: false) : hash;
+                (ulong symmetric, ordered) = CanonicalState.Hashes(node.Layout, state, heap, space, runner.Geometry);
+                hash = Symmetric ? symmetric : ordered;
                 (blocks, foreign) = (state.Blocks.Count, state.Foreign.Count);
                 reached = true;
                 check = claim is not { } c || c.Claims.Checks(hash, c.Index);
