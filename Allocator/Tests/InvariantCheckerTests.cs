@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using PymallocVerify.Allocator;
 
 namespace PymallocVerify.Allocator.Tests;
@@ -37,10 +35,7 @@ public class InvariantCheckerTests
     private void SetField(ulong pool, int field, uint value) => _heap.Memory.WriteUInt32(pool + (ulong)field, value);
     private void SetLink(ulong pool, int field, ulong value) => _heap.Memory.WriteUInt64(pool + (ulong)field, value);
 
-    // usedpools has no setter: the test writes through the read-only view's first element (a test of the checker
-    // needs lists the heap itself never builds).
-    private void SetUsedPoolHead(int sizeClass, ulong pool) =>
-        Unsafe.Add(ref MemoryMarshal.GetReference(_heap.UsedPoolHeads), sizeClass) = pool;
+    private void SetUsedPoolHead(int sizeClass, ulong pool) => TestHeaps.SetUsedPoolHead(_heap, sizeClass, pool);
 
     /// <summary>Pool B of <see cref="TwoUsedPoolsOfClass0"/> emptied onto arena 0's free pools; pool A still used.</summary>
     private (ulong PoolA, ulong PoolB) AnEmptyPoolOnTheArenaFreeList()

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using PymallocVerify.Allocator;
 
 namespace PymallocVerify.Allocator.Tests;
@@ -113,8 +111,7 @@ public class PoolWriteLogAuditTests
     {
         ulong pool = APoolInTheSecondArena(); // the only pool of its class with a free block: alone on its list
         int sizeClass = Geometry.Tiny.SizeClassOf(64);
-        // usedpools has no setter: the test writes through the read-only view (a list the heap itself never builds)
-        Unsafe.Add(ref MemoryMarshal.GetReference(_heap.UsedPoolHeads), sizeClass) = 0;
+        TestHeaps.SetUsedPoolHead(_heap, sizeClass, 0);
         var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100)); // a system block: no pool written
         Assert.Equal("used-pool-list", broken.Invariant);
         Assert.EndsWith($": used pool 0x{pool:x} (count 1) is not on usedpools[{sizeClass}]", broken.Detail);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using PymallocVerify.Allocator;
 
@@ -116,6 +117,14 @@ public static class TestHeaps
     public static PymallocHeap<TestArenaMemory, PoolIndexOracle, NoHooks> Create(
         Geometry geometry, ArenaLedger ledger, ulong arenaOffset = 0, HeapCheckLevel checks = HeapCheckLevel.Full) =>
         new(geometry, new TestArenaMemory(new OffsetArenas(arenaOffset, ledger)), checks: checks);
+
+    /// <summary>
+    /// Sets usedpools[<paramref name="sizeClass"/>]. usedpools has no setter: the test writes through the read-only
+    /// view's first element (a test of the checker needs lists the heap itself never builds).
+    /// </summary>
+    public static void SetUsedPoolHead<TMemory, TOracle, THooks>(PymallocHeap<TMemory, TOracle, THooks> heap, int sizeClass, ulong pool)
+        where TMemory : struct, IMemorySpace where TOracle : struct, IOwnershipOracle where THooks : struct, IHeapHooks =>
+        Unsafe.Add(ref MemoryMarshal.GetReference(heap.UsedPoolHeads), sizeClass) = pool;
 
     /// <summary>Classic pools on a Modern-sized heap are fine on real memory the test owns; the page rule guards foreign reads.</summary>
     public static Geometry ModernWithPoolIndexOracle { get; } =
