@@ -32,7 +32,7 @@ public sealed class ExplorationSession
     private readonly HashSet<ulong> _visitedOrdered = []; // handle-order hashes: counts what symmetry merged
     private readonly List<ExplorationLevel> _levels = [];
     private List<Node>? _frontier;
-    private long _states, _transitions, _queries, _merged;
+    private long _states, _transitions, _queries, _merged, _recorded;
     private int _completed;
     private bool _cut;
     private Found? _best;
@@ -61,6 +61,15 @@ public sealed class ExplorationSession
     /// order: this one makes a later transition reach every repeated state before its earliest one, which a test uses to
     /// show that the earliest still checks it and represents it.</summary>
     public bool TransitionsLastFirst { get; init; }
+
+    /// <summary>
+    /// How many explored states keep the model state their run reached, so that a transition from one of them, or from a
+    /// descendant, replays that step instead of stepping the model again (<see cref="CaseRunner.Run"/>'s
+    /// <c>replayed</c>; ~15% of an exploration's time). Each costs ~1 KB for as long as the exploration lives; the states
+    /// admitted after the limit step the model on replay, as every state did before. What is explored does not depend on
+    /// it (tested). Default: an eighth of the memory the GC may use, at 1 KB a state.
+    /// </summary>
+    public long RecordedStatesLimit { get; init; } = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 8 / 1024;
 
     /// <summary>The levels explored so far (0 before the first <see cref="Deepen"/>).</summary>
     public int DepthCompleted => _completed;
@@ -108,7 +117,8 @@ public sealed class ExplorationSession
             }
             if (!p.Checked) throw new InvalidOperationException($"explorer bug: state {p.Hash:x16} was admitted without its checks");
             if (p.Failure is { } f) { _best = Shorter(_best, f); continue; }
-            next.Add(p.Child!);
+            // The merge runs in the level's fixed order, so which states keep theirs does not depend on the scheduling.
+            next.Add(_recorded++ < RecordedStatesLimit ? p.Child! : p.Child! with { State = null });
             _states++;
             _queries += p.Queries;
         }
@@ -120,7 +130,7 @@ public sealed class ExplorationSession
         {
             // Level 0: the roots (an empty heap per layout) with their checks.
             _frontier = [];
-            Admit([.. _layouts.Select((l, i) => _explorer.Evaluate(new Node(i, l.Layout, [], 0, 0), claim: null))], _frontier);
+            Admit([.. _layouts.Select((l, i) => _explorer.Evaluate(new Node(i, l.Layout, [], 0, 0, State: null, Parent: null), claim: null))], _frontier);
             _levels.Add(new ExplorationLevel(0, _frontier.Count, _transitions, _clock.Elapsed));
         }
         for (int level = _completed; level < depth && _best is null && _frontier.Count > 0; level++)
@@ -139,7 +149,7 @@ public sealed class ExplorationSession
                 Parallel.ForEach(inOrder, new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellation }, i =>
                 {
                     var (node, m) = work[i];
-                    results[i] = _explorer.Evaluate(node with { Operations = node.Operations.Add(m) }, (claims, i));
+                    results[i] = _explorer.Evaluate(node with { Operations = node.Operations.Add(m), State = null, Parent = node }, (claims, i));
                     long n = Interlocked.Increment(ref done);
                     if (n % 1024 == 0) progress?.Report(new ExplorationProgress(level + 1, statesBefore, transitionsBefore + n, _clock.Elapsed));
                 });
@@ -184,8 +194,22 @@ public sealed class ExplorationSession
         };
     }
 
-    /// <summary>A state to expand: its layout, the mutations that reach it, and its live and foreign block counts.</summary>
-    private sealed record Node(int Layout, SimulatedLayout Placement, ImmutableArray<Operation> Operations, int Blocks, int Foreign);
+    /// <summary>A state to expand: its layout, the mutations that reach it, its live and foreign block counts, its parent,
+    /// and the model state its checked run reached (null if not recorded, <see cref="RecordedStatesLimit"/>).</summary>
+    private sealed record Node(int Layout, SimulatedLayout Placement, ImmutableArray<Operation> Operations, int Blocks, int Foreign,
+        ModelState? State, Node? Parent)
+    {
+        /// <summary>The prefix a run of this node replays — every operation but its last, which reaches a state not yet
+        /// checked — with the model state recorded after each: its ancestors' but the root's.</summary>
+        public ModelState?[] ReplayedPrefix()
+        {
+            var states = new ModelState?[Math.Max(0, Operations.Length - 1)];
+            Node? ancestor = Parent;
+            for (int i = states.Length - 1; i >= 0; i--, ancestor = ancestor.Parent)
+                states[i] = ancestor!.State;
+            return states;
+        }
+    }
 
     /// <summary>A failure, minimised to its prefix plus the failing operation.</summary>
     private sealed record Found(int Layout, TestCase Case, RunOutcome Outcome);
@@ -238,6 +262,7 @@ public sealed class ExplorationSession
             var testCase = new TestCase(ops.AddRange(checks), [0]) { Layout = node.Placement };
             ulong hash = 0, ordered = 0;
             int blocks = 0, foreign = 0;
+            ModelState? reachedState = null;
             bool reached = false, check = true;
             RunOutcome outcome = runner.Run(testCase, ops.Length, (state, heap, backend) =>
             {
@@ -245,10 +270,11 @@ public sealed class ExplorationSession
                 (ulong symmetric, ordered) = CanonicalState.Hashes(node.Layout, state, heap, space, runner.Geometry);
                 hash = Symmetric ? symmetric : ordered;
                 (blocks, foreign) = (state.Blocks.Count, state.Foreign.Count);
+                reachedState = state;
                 reached = true;
                 check = claim is not { } c || c.Claims.Checks(hash, c.Index);
                 return check;
-            }, auditFrom: Math.Max(0, ops.Length - 1), teardownOrder: Teardown);
+            }, replayed: node.ReplayedPrefix(), teardownOrder: Teardown);
             if (outcome.Failure is not { } failure)
             {
                 // A transition that stopped keeps no child: only a checked one can be a new state (most stop, and a level's
@@ -257,7 +283,7 @@ public sealed class ExplorationSession
                 // A mutation whose effect on the counts differs from the usual one (none in the alphabet does on
                 // success) is run again with the checks of the state it really reached, so every handle is queried.
                 if ((blocks, foreign) != (expectBlocks, expectForeign)) return Evaluate(node, claim, blocks, foreign);
-                return new Probe(reached, hash, ordered, node with { Blocks = blocks, Foreign = foreign }, null, Checked: true, checks.Length);
+                return new Probe(reached, hash, ordered, node with { Blocks = blocks, Foreign = foreign, State = reachedState }, null, Checked: true, checks.Length);
             }
             Found found = Minimise(node, ops, checks, failure.Step, testCase, outcome, expectBlocks + expectForeign);
             return new Probe(reached, hash, ordered, null, found, Checked: reached, checks.Length);

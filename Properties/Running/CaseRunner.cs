@@ -44,30 +44,39 @@ public sealed class CaseRunner
     /// sees the model state, the heap and the backend — how the explorer hashes the state it reached. It returns whether
     /// the run goes on: false ends it there, <see cref="RunOutcome.Stopped"/>, with no teardown (the explorer stops a
     /// transition that reached a state whose checks run elsewhere).</param>
-    /// <param name="auditFrom">With invariants on, the first step whose mutation is followed by the heap's and the
-    /// oracle's invariants; the steps before it run at <see cref="HeapCheckLevel.Pointers"/> (still checked against the
-    /// model and memcheck; the radix oracle's span probes are skipped there too). Zero: every step, as
-    /// <see cref="HeapCheckLevel.Full"/>. The explorer replays a prefix whose every step an earlier run already audited
-    /// and probed (the heap is deterministic), so it audits only the new step onwards.</param>
+    /// <param name="replayed">A prefix of the case (its first <c>replayed.Count</c> operations) an earlier run checked in
+    /// full: model, memcheck, ownership questions, invariants. The heap is deterministic, so the same operations on a fresh
+    /// heap reach the same heap again, and the runner does not check them again: the heap runs at
+    /// <see cref="HeapCheckLevel.Pointers"/> and, with invariants on, the runner audits itself from the first step after
+    /// the prefix (the radix oracle's span probes start there too). An entry is the model state that run recorded after
+    /// that step, or null. With a state the step is only replayed (<see cref="Execution.Replay"/>): the model takes the
+    /// state instead of stepping, and the step leaves no trace; each allocation must return an address where the state
+    /// holds a block of the size asked for, and each release must be routed as before, or the run throws <see cref="InvalidOperationException"/> (the prefix
+    /// was not this run's: a bug of the caller). Without one the model steps and checks as usual. Null: no prefix, every
+    /// step at <see cref="HeapCheckLevel.Full"/>. The explorer replays the path to a state it already checked, then
+    /// checks the new operation onwards.</param>
     /// <param name="teardownOrder">Picks the teardown's next free (a <see cref="FreeOp"/> or <see cref="ForeignFreeOp"/> of
     /// a live handle); null: live blocks in handle order, then foreign blocks. The explorer frees in an order that does
     /// not depend on handles, so states equal up to a renaming of handles have the same teardown.</param>
     /// <param name="stop">Stops a long run (a workload of thousands of steps) between steps: the outcome is then
     /// <see cref="RunOutcome.Stopped"/>, with the steps before it checked and no teardown.</param>
     public RunOutcome Run(TestCase testCase, int snapshotAfter = -1, Func<ModelState, IHeapDriver, ICaseBackend, bool>? snapshot = null,
-        int auditFrom = 0, Func<ModelState, Operation>? teardownOrder = null, CancellationToken stop = default)
+        IReadOnlyList<ModelState?>? replayed = null, Func<ModelState, Operation>? teardownOrder = null, CancellationToken stop = default)
     {
         ArgumentNullException.ThrowIfNull(testCase);
+        int replayedSteps = replayed?.Count ?? 0;
+        if (replayedSteps > testCase.Operations.Length)
+            throw new ArgumentException($"a replayed prefix of {replayedSteps} steps in a case of {testCase.Operations.Length} operations", nameof(replayed));
         using ICaseBackend backend = testCase.Layout is { } layout
             ? new SimulatedCaseBackend(_geometry, layout)
             : new NativeCaseBackend((ulong)_geometry.PoolSize, testCase.ArenaHeadOffsets);
-        bool explicitAudit = _checkInvariants && auditFrom > 0;
+        bool explicitAudit = _checkInvariants && replayedSteps > 0;
         HeapCheckLevel level = !_checkInvariants ? HeapCheckLevel.Off : explicitAudit ? HeapCheckLevel.Pointers : HeapCheckLevel.Full;
         IHeapDriver heap = backend.CreateHeap(_variant, _geometry, level);
         var run = new Execution(this, heap, backend)
         {
-            AuditFrom = explicitAudit ? auditFrom : int.MaxValue,
-            Replayed = Math.Max(0, auditFrom),
+            AuditFrom = explicitAudit ? replayedSteps : int.MaxValue,
+            Replayed = replayed ?? [],
             TeardownOrder = teardownOrder,
         };
         try
@@ -106,8 +115,9 @@ public sealed class CaseRunner
         /// <summary>The first step the runner audits itself (the heap runs at Pointers); int.MaxValue when the heap audits.</summary>
         public int AuditFrom { get; init; } = int.MaxValue;
 
-        /// <summary>The steps before this one replay a prefix an earlier run checked: the radix span probes are skipped.</summary>
-        public int Replayed { get; init; }
+        /// <summary>The prefix an earlier run checked: per step, the model state it recorded after it (<see cref="Replay"/>)
+        /// or null (the model steps again). Its steps skip the radix span probes.</summary>
+        public IReadOnlyList<ModelState?> Replayed { get; init; } = [];
 
         public RunOutcome Execute(ImmutableArray<Operation> operations, int snapshotAfter,
             Func<ModelState, IHeapDriver, ICaseBackend, bool>? snapshot, CancellationToken stop)
@@ -116,6 +126,11 @@ public sealed class CaseRunner
             {
                 if ((i & StopPollMask) == 0 && stop.IsCancellationRequested) return Outcome(null, i) with { Stopped = true };
                 if (i == snapshotAfter && snapshot?.Invoke(_state, heap, backend) == false) return Outcome(null, i) with { Stopped = true };
+                if (i < Replayed.Count && Replayed[i] is { } recorded)
+                {
+                    Replay(i, operations[i], recorded);
+                    continue;
+                }
                 if (Step(i, operations[i], teardown: false) is { } failure) return Outcome(failure, i + 1);
             }
             if (snapshotAfter >= operations.Length && snapshot?.Invoke(_state, heap, backend) == false)
@@ -154,12 +169,19 @@ public sealed class CaseRunner
             _state = result.State;
             StepVerdict verdict = result.Verdict;
             if (!verdict.Failed && !teardown && owner._trackSituations) _situations.Record(before, _state, op, heap.ArenaTable, _coverage);
-            if (!verdict.Failed && owner._variant.AnswersWithRadix && index >= Replayed) CheckArenaSpans();
+            if (!verdict.Failed && owner._variant.AnswersWithRadix && index >= Replayed.Count) CheckArenaSpans();
             if (!verdict.Failed && backend.EndStep(owner._variant) is { } memcheck)
                 _finding ??= new RunnerFinding(PropertyFamily.Memcheck, "no memcheck error", memcheck);
             if (!verdict.Failed && _finding is { } found)
                 verdict = StepVerdict.Fail(found.Family, found.Expected, verdict.Observed, found.Message);
             _trace.Add(new StepTrace(index, op, verdict, teardown));
+            NoteUsedSlots();
+            return verdict.Failed ? ToFailure(index, verdict) : null;
+        }
+
+        /// <summary>Records the arena slots that ever held an arena (garbage aims at them: a released slot keeps its place).</summary>
+        private void NoteUsedSlots()
+        {
             ArenaObject[] table = heap.ArenaTable;
             if (_slotSeen.Length < table.Length) Array.Resize(ref _slotSeen, table.Length);
             for (int i = 0; i < table.Length; i++)
@@ -168,8 +190,80 @@ public sealed class CaseRunner
                 _slotSeen[i] = true;
                 _everUsedSlots.Add(i);
             }
-            return verdict.Failed ? ToFailure(index, verdict) : null;
         }
+
+        /// <summary>
+        /// Step <paramref name="index"/> of a prefix an earlier run checked, reaching the model state <paramref name="after"/>
+        /// it recorded: the same heap calls as <see cref="Observe"/> makes (the ownership test before a release included, so
+        /// the heap sees the same sequence), without the model's step, the backend's garbage re-evaluation, memcheck's
+        /// verdict or a trace entry — that run did them on the same bytes. What stays is cheap and catches a prefix
+        /// that is not this run's: the release must be routed as the block's kind says and complete, and an allocation
+        /// must return an address where <paramref name="after"/> holds a block of the size asked for.
+        /// </summary>
+        private void Replay(int index, Operation op, ModelState after)
+        {
+            backend.BeginStep(index);
+            string? diverged;
+            try
+            {
+                diverged = ReferenceModel.SkipReason(_state, op) is null ? ReplayMutation(op, after) : null;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                diverged = $"it threw {e.GetType().Name}: {e.Message}";
+            }
+            backend.TakeEvents();
+            if (diverged is not null)
+                throw new InvalidOperationException(
+                    $"replayed step {index} ({ReferenceModel.Describe(op)}) diverged from the run that recorded it: {diverged}");
+            _state = after;
+            NoteUsedSlots();
+        }
+
+        /// <summary>Makes <paramref name="op"/>'s heap calls; returns how it differs from the recorded run, or null.</summary>
+        private string? ReplayMutation(Operation op, ModelState after)
+        {
+            switch (op)
+            {
+                case MallocOp m:
+                    return Holds(after, heap.Malloc((ulong)m.Size), (ulong)m.Size);
+                case CallocOp c:
+                    return Holds(after, heap.Calloc((ulong)c.Count, (ulong)c.Size), (ulong)c.Count * (ulong)c.Size);
+                case ReallocOp r:
+                {
+                    LiveBlock block = _state.ResolveBlock(r.Handle)!;
+                    return Misrouted(block.Address, block.Kind == BlockKind.Pymalloc) ?? Holds(after, heap.Realloc(block.Address, (ulong)r.Size), (ulong)r.Size);
+                }
+                case FreeOp f:
+                {
+                    LiveBlock block = _state.ResolveBlock(f.Handle)!;
+                    if (Misrouted(block.Address, block.Kind == BlockKind.Pymalloc) is { } wrong) return wrong;
+                    heap.Free(block.Address);
+                    return null;
+                }
+                case ForeignAllocOp a:
+                {
+                    ulong address = backend.ForeignAlloc((ulong)a.Size);
+                    return after.Foreign.Exists(b => b.Address == address) ? null : $"foreign block 0x{address:x} is not in the recorded state";
+                }
+                case ForeignFreeOp f:
+                {
+                    ulong address = _state.ResolveForeign(f.Handle)!.Address;
+                    if (Misrouted(address, owned: false) is { } wrong) return wrong;
+                    heap.Free(address);
+                    return null;
+                }
+                default:
+                    return $"{ReferenceModel.Describe(op)} is not a mutation";
+            }
+        }
+
+        private string? Misrouted(ulong address, bool owned) =>
+            heap.IsOwned(address) == owned ? null : $"the ownership test now answers {!owned} for 0x{address:x}".ToLowerInvariant();
+
+        private static string? Holds(ModelState after, ulong address, ulong size) =>
+            after.BlocksByAddress.TryGetValue(address, out LiveBlock? block) && block.Size == size ? null
+                : $"it returned 0x{address:x}, where the recorded state holds no block of {size} bytes";
 
         private Observation Observe(Operation op)
         {

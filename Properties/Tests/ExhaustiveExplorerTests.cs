@@ -163,6 +163,91 @@ public class ExhaustiveExplorerTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// A transition replays the model states recorded on its path instead of stepping the model again; the states admitted
+    /// after <see cref="ExplorationSession.RecordedStatesLimit"/> step it as before. Which states keep theirs must change
+    /// nothing but speed: none, some (a limit inside the second level, so paths mix both) and all explore the same states,
+    /// transitions and queries, and find each oracle bug with the same counterexample. A replay that took the wrong
+    /// recorded state (another step's, the parent's for the child) hashes other states here, or diverges.
+    /// </summary>
+    [Fact]
+    public void Recorded_model_states_change_nothing_but_speed()
+    {
+        static ExplorationResult Explore(HeapVariant variant, int depth, long recorded) =>
+            new ExplorationSession(Geometry.Tiny, variant, parallelism: 2) { RecordedStatesLimit = recorded }.Deepen(depth);
+        foreach ((HeapVariant variant, int depth) in new[] { (HeapVariant.RealPoolIndex, 4), (HeapVariant.Differential, 3) })
+        {
+            ExplorationResult all = Explore(variant, depth, long.MaxValue);
+            output.WriteLine(all.Summary());
+            foreach (long limit in new long[] { 0, 40 })
+            {
+                ExplorationResult other = Explore(variant, depth, limit);
+                Assert.Equal((all.States, all.Transitions, all.QueriesChecked, all.MergedBySymmetry),
+                    (other.States, other.Transitions, other.QueriesChecked, other.MergedBySymmetry));
+                Assert.Equal(all.Levels.Select(l => (l.NewStates, l.Transitions)), other.Levels.Select(l => (l.NewStates, l.Transitions)));
+            }
+        }
+        foreach (Tooth tooth in TeethCatalog.All.Where(t => t.IsOracleBug))
+        {
+            Counterexample recorded = Explore(tooth.Variant, TeethDepth, long.MaxValue).Counterexample!;
+            Counterexample stepped = Explore(tooth.Variant, TeethDepth, 0).Counterexample!;
+            Assert.Equal(string.Join("\n", stepped.Program), string.Join("\n", recorded.Program));
+            Assert.Equal(stepped.Failure?.Message, recorded.Failure?.Message);
+        }
+    }
+
+    /// <summary>
+    /// A replayed step is not checked again, so the runner makes sure the prefix is the one that was checked: the heap must
+    /// hand out an address where the recorded state holds a block of the size asked for, and route and complete each
+    /// release. States recorded on another layout (other addresses), for another program, or altered, are refused, naming
+    /// the step; the right ones give the run that stepped the model.
+    /// </summary>
+    [Fact]
+    public void A_replayed_prefix_that_is_not_this_runs_is_refused()
+    {
+        var runner = new CaseRunner(Geometry.Tiny, HeapVariant.RealPoolIndex);
+        var layouts = ExplorationLayouts.For(runner.Geometry);
+        Operation[] program = [new MallocOp(16), new MallocOp(48), new FreeOp(0), new MallocOp(16)];
+        ModelState[] StatesOf(Operation[] ops, int layout) =>
+            [.. Enumerable.Range(1, ops.Length).Select(n => StateAfter(runner, ops[..n], layouts[layout].Layout))];
+        TestCase Case(int layout) => new([.. program], [0]) { Layout = layouts[layout].Layout };
+
+        ModelState[] recorded = StatesOf(program, 0);
+        RunOutcome stepped = runner.Run(Case(0)), replayed = runner.Run(Case(0), replayed: recorded[..3]);
+        Assert.False(replayed.Failed, replayed.Failure?.Message);
+        Assert.Equal(stepped.Trace[^1].Verdict.Observed, replayed.Trace[^1].Verdict.Observed);
+        Assert.Equal(3, stepped.Trace.Length - replayed.Trace.Length); // replayed steps leave no trace
+
+        var otherLayout = Assert.Throws<InvalidOperationException>(() => runner.Run(Case(1), replayed: recorded[..3]));
+        Assert.Contains("replayed step 0 (malloc(16)) diverged", otherLayout.Message);
+        Operation[] foreignFirst = [new ForeignAllocOp(32), new MallocOp(16)];
+        Assert.Contains("replayed step 0 (foreign",
+            Assert.Throws<InvalidOperationException>(() => runner.Run(new TestCase([.. foreignFirst], [0]) { Layout = layouts[0].Layout },
+                replayed: StatesOf(foreignFirst, 3)[..1])).Message);
+        ModelState[] otherProgram = StatesOf([new MallocOp(48), new MallocOp(16)], 0);
+        Assert.Contains("replayed step 0", Assert.Throws<InvalidOperationException>(() => runner.Run(Case(0), replayed: otherProgram)).Message);
+        Assert.Throws<ArgumentException>(() => runner.Run(Case(0), replayed: StatesOf([.. program, new MallocOp(16)], 0)));
+
+        // A recorded state that says the first block is the system's: the free is routed otherwise.
+        LiveBlock first = recorded[1].Blocks[0];
+        ModelState Swap(ModelState s, LiveBlock block) =>
+            s with { Blocks = s.Blocks.SetItem(0, block), BlocksByAddress = s.BlocksByAddress.SetItem(block.Address, block) };
+        ModelState[] misrouted = [recorded[0], Swap(recorded[1], first with { Kind = BlockKind.System }), recorded[2]];
+        Assert.Contains("replayed step 2 (free(#0)) diverged from the run that recorded it: the ownership test now answers true",
+            Assert.Throws<InvalidOperationException>(() => runner.Run(Case(0), replayed: misrouted)).Message);
+        // One that puts the first block in the middle of a real one: the free the heap refuses is a divergence too.
+        ModelState[] inside = [recorded[0], Swap(recorded[1], first with { Address = first.Address + 8 }), recorded[2]];
+        Assert.Contains("replayed step 2 (free(#0)) diverged from the run that recorded it: it threw HeapMisuseException",
+            Assert.Throws<InvalidOperationException>(() => runner.Run(Case(0), replayed: inside)).Message);
+    }
+
+    private static ModelState StateAfter(CaseRunner runner, Operation[] program, SimulatedLayout layout)
+    {
+        ModelState? reached = null;
+        runner.Run(new TestCase([.. program], [0]) { Layout = layout }, program.Length, (state, _, _) => { reached = state; return false; });
+        return reached!;
+    }
+
+    /// <summary>
     /// The symmetric hash merges exactly the states that differ only in their handles' order: a renamed twin hashes
     /// alike (and so does its renamed continuation), while states the oracle can tell apart — another block freed or
     /// moved, another size — hash differently. A key that dropped what the oracle observes would merge them here.
