@@ -63,6 +63,10 @@ public sealed record ModelState
     /// <summary>How many returned arenas the model remembers for <see cref="FreedArenaAddress"/>.</summary>
     public const int ReleasedArenaMemory = 8;
 
+    /// <summary>Up to this many live arenas, <see cref="ArenaContaining"/> indexes the list (O(log n) a lookup) instead of
+    /// enumerating it.</summary>
+    private const int ShortList = 16;
+
     public required ModelGeometry Geometry { get; init; }
 
     /// <summary>Arena-map semantics (radix tree): an address in a live arena must be owned even outside initialised pools.</summary>
@@ -110,8 +114,18 @@ public sealed record ModelState
 
     public LiveArena? ArenaContaining(ulong address)
     {
-        foreach (LiveArena a in Arenas) // a loop, not Find: no closure per call on the model's hottest path
-            if (a.Contains(address)) return a;
+        // The model's hottest path. An index loop, not foreach: an ImmutableList enumerator rents a stack from a
+        // thread-static pool, which cost more than the few lookups of a short list (Find would add a closure per call).
+        ImmutableList<LiveArena> arenas = Arenas;
+        int count = arenas.Count;
+        if (count > ShortList)
+        {
+            foreach (LiveArena a in arenas)
+                if (a.Contains(address)) return a;
+            return null;
+        }
+        for (int i = 0; i < count; i++)
+            if (arenas[i] is var a && a.Contains(address)) return a;
         return null;
     }
 

@@ -112,6 +112,28 @@ public class ModelStateLookupTests
         Assert.Null(State().ArenaContaining(A + 65536));
     }
 
+    /// <summary>A short arena list is indexed, a long one enumerated: both find every arena, the last one included, and
+    /// nothing between or past them.</summary>
+    [Theory]
+    [InlineData(3)]
+    [InlineData(40)]
+    public void The_arena_containing_an_address_is_found_in_short_and_long_lists(int arenas)
+    {
+        const ulong Stride = 0x100000;
+        ModelState s = Kit.Initial() with
+        {
+            Arenas = [.. Enumerable.Range(0, arenas).Select(i => new LiveArena(i, A + (ulong)i * Stride, 65536, []))],
+        };
+        for (int i = 0; i < arenas; i++)
+        {
+            ulong start = A + (ulong)i * Stride;
+            Assert.Equal(i, s.ArenaContaining(start)!.Ordinal);
+            Assert.Equal(i, s.ArenaContaining(start + 65535)!.Ordinal);
+            Assert.Null(s.ArenaContaining(start + 65536));
+        }
+        Assert.Null(s.ArenaContaining(A - 1));
+    }
+
     [Fact]
     public void Known_content_says_which_byte_each_position_holds()
     {
