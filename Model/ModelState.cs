@@ -118,14 +118,17 @@ public sealed record ModelState
         // thread-static pool, which cost more than the few lookups of a short list (Find would add a closure per call).
         ImmutableList<LiveArena> arenas = Arenas;
         int count = arenas.Count;
-        if (count > ShortList)
-        {
-            foreach (LiveArena a in arenas)
-                if (a.Contains(address)) return a;
-            return null;
-        }
+        // Stryker disable once all : both loops find the same arena; which one runs is speed only
+        if (count > ShortList) return FindArenaByEnumerating(arenas, address);
         for (int i = 0; i < count; i++)
             if (arenas[i] is var a && a.Contains(address)) return a;
+        return null;
+    }
+
+    private static LiveArena? FindArenaByEnumerating(ImmutableList<LiveArena> arenas, ulong address)
+    {
+        foreach (LiveArena a in arenas)
+            if (a.Contains(address)) return a;
         return null;
     }
 
