@@ -65,9 +65,9 @@ public sealed class ExplorationSession
     /// <summary>
     /// How many explored states keep the model state their run reached, so that a transition from one of them, or from a
     /// descendant, replays that step instead of stepping the model again (<see cref="CaseRunner.Run"/>'s
-    /// <c>replayed</c>; ~15% of an exploration's time). Each costs ~1 KB for as long as the exploration lives; the states
-    /// admitted after the limit step the model on replay, as every state did before. What is explored does not depend on
-    /// it (tested). Default: an eighth of the memory the GC may use, at 1 KB a state.
+    /// <c>replayed</c>: in the same time an exploration checks 15–40% more states). Each costs ~1 KB for as long as the
+    /// exploration lives; the states admitted after the limit step the model on replay, as every state did before. What
+    /// is explored does not depend on it (tested). Default: an eighth of the memory the GC may use, at 1 KB a state.
     /// </summary>
     public long RecordedStatesLimit { get; init; } = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 8 / 1024;
 

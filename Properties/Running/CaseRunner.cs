@@ -51,9 +51,9 @@ public sealed class CaseRunner
     /// the prefix (the radix oracle's span probes start there too). An entry is the model state that run recorded after
     /// that step, or null. With a state the step is only replayed (<see cref="Execution.Replay"/>): the model takes the
     /// state instead of stepping, and the step leaves no trace; each allocation must return an address where the state
-    /// holds a block of the size asked for, and each release must be routed as before, or the run throws <see cref="InvalidOperationException"/> (the prefix
-    /// was not this run's: a bug of the caller). Without one the model steps and checks as usual. Null: no prefix, every
-    /// step at <see cref="HeapCheckLevel.Full"/>. The explorer replays the path to a state it already checked, then
+    /// holds a block of the size asked for, and each release must be routed as before, or the run throws
+    /// <see cref="InvalidOperationException"/> (the prefix was not this run's: a bug of the caller). Without one the model
+    /// steps and checks as usual. Null: no prefix, every step at <see cref="HeapCheckLevel.Full"/>. The explorer replays the path to a state it already checked, then
     /// checks the new operation onwards.</param>
     /// <param name="teardownOrder">Picks the teardown's next free (a <see cref="FreeOp"/> or <see cref="ForeignFreeOp"/> of
     /// a live handle); null: live blocks in handle order, then foreign blocks. The explorer frees in an order that does
@@ -232,7 +232,8 @@ public sealed class CaseRunner
                 case ReallocOp r:
                 {
                     LiveBlock block = _state.ResolveBlock(r.Handle)!;
-                    return Misrouted(block.Address, block.Kind == BlockKind.Pymalloc) ?? Holds(after, heap.Realloc(block.Address, (ulong)r.Size), (ulong)r.Size);
+                    return Misrouted(block.Address, block.Kind == BlockKind.Pymalloc)
+                        ?? Holds(after, heap.Realloc(block.Address, (ulong)r.Size), (ulong)r.Size);
                 }
                 case FreeOp f:
                 {
