@@ -229,13 +229,13 @@ public class ExhaustiveExplorerTests(ITestOutputHelper output)
 
         // A recorded state that says the first block is the system's: the free is routed otherwise.
         LiveBlock first = recorded[1].Blocks[0];
-        ModelState Swap(ModelState s, LiveBlock block) =>
+        ModelState WithFirstBlock(ModelState s, LiveBlock block) =>
             s with { Blocks = s.Blocks.SetItem(0, block), BlocksByAddress = s.BlocksByAddress.SetItem(block.Address, block) };
-        ModelState[] misrouted = [recorded[0], Swap(recorded[1], first with { Kind = BlockKind.System }), recorded[2]];
+        ModelState[] misrouted = [recorded[0], WithFirstBlock(recorded[1], first with { Kind = BlockKind.System }), recorded[2]];
         Assert.Contains("replayed step 2 (free(#0)) diverged from the run that recorded it: the ownership test now answers true",
             Assert.Throws<InvalidOperationException>(() => runner.Run(Case(0), replayed: misrouted)).Message);
         // One that puts the first block in the middle of a real one: the free the heap refuses is a divergence too.
-        ModelState[] inside = [recorded[0], Swap(recorded[1], first with { Address = first.Address + 8 }), recorded[2]];
+        ModelState[] inside = [recorded[0], WithFirstBlock(recorded[1], first with { Address = first.Address + 8 }), recorded[2]];
         Assert.Contains("replayed step 2 (free(#0)) diverged from the run that recorded it: it threw HeapMisuseException",
             Assert.Throws<InvalidOperationException>(() => runner.Run(Case(0), replayed: inside)).Message);
     }
