@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using PymallocVerify.Allocator;
+using PymallocVerify.Allocator.Simulated;
 using PymallocVerify.Model;
 using PymallocVerify.Properties.Exhaustive;
 using PymallocVerify.Properties.Backend;
@@ -240,11 +241,21 @@ public class ExhaustiveExplorerTests(ITestOutputHelper output)
             Assert.Throws<InvalidOperationException>(() => runner.Run(Case(0), replayed: inside)).Message);
     }
 
-    private static ModelState StateAfter(CaseRunner runner, Operation[] program, SimulatedLayout layout)
+    private static ModelState StateAfter(CaseRunner runner, Operation[] program, SimulatedLayout layout) =>
+        Reached(runner, program, layout, (state, _, _) => state);
+
+    /// <summary>What <paramref name="read"/> sees of the state <paramref name="program"/> reaches (it must pass).</summary>
+    private static T Reached<T>(CaseRunner runner, Operation[] program, SimulatedLayout layout,
+        Func<ModelState, IHeapDriver, SimulatedAddressSpace, T> read)
     {
-        ModelState? reached = null;
-        runner.Run(new TestCase([.. program], [0]) { Layout = layout }, program.Length, (state, _, _) => { reached = state; return false; });
-        return reached!;
+        T? seen = default;
+        RunOutcome outcome = runner.Run(new TestCase([.. program], [0]) { Layout = layout }, program.Length, (state, heap, backend) =>
+        {
+            seen = read(state, heap, ((SimulatedCaseBackend)backend).Space);
+            return true;
+        });
+        Assert.False(outcome.Failed, outcome.Failure?.Message);
+        return seen!;
     }
 
     /// <summary>
@@ -276,16 +287,8 @@ public class ExhaustiveExplorerTests(ITestOutputHelper output)
     private static (ulong Symmetric, ulong Ordered) HashAfter(params Operation[] program)
     {
         var runner = new CaseRunner(Geometry.Tiny, HeapVariant.RealPoolIndex);
-        (ulong, ulong) hashes = default;
-        RunOutcome outcome = runner.Run(new TestCase([.. program], [0]) { Layout = ExplorationLayouts.For(runner.Geometry)[0].Layout },
-            program.Length, (state, heap, backend) =>
-            {
-                var space = ((SimulatedCaseBackend)backend).Space;
-                hashes = CanonicalState.Hashes(0, state, heap, space, runner.Geometry);
-                return true;
-            });
-        Assert.False(outcome.Failed, outcome.Failure?.Message);
-        return hashes;
+        return Reached(runner, program, ExplorationLayouts.For(runner.Geometry)[0].Layout,
+            (state, heap, space) => CanonicalState.Hashes(0, state, heap, space, runner.Geometry));
     }
 
     [Fact]
