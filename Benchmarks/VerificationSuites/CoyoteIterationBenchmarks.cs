@@ -8,7 +8,9 @@ namespace PymallocVerify.Benchmarks.VerificationSuites;
 
 /// <summary>
 /// Coyote exploration of the concurrency scenarios on the correct allocator: every iteration runs the scenario's
-/// threads under Coyote's scheduler and checks the history for linearizability. One operation = one iteration.
+/// threads under Coyote's scheduler and checks the history for linearizability. One operation = one iteration of
+/// each engine; with <see cref="Engines"/> = 2 two engines run the scenario side by side, as <c>check</c>'s workers do
+/// on two cores, and the row's Coyote iterations/s counts both.
 /// </summary>
 [MemoryDiagnoser]
 public class CoyoteIterationBenchmarks : ISelfChecked, IWorkCounted
@@ -29,11 +31,14 @@ public class CoyoteIterationBenchmarks : ISelfChecked, IWorkCounted
     [Params(ExplorationStrategy.Random, ExplorationStrategy.Pct)]
     public ExplorationStrategy Strategy { get; set; }
 
+    [Params(1, 2)]
+    public int Engines { get; set; } = 1;
+
     private ConcurrencyScenario? _scenario;
 
     public string WorkUnit => "Coyote iterations";
 
-    public double WorkPerOperation => 1;
+    public double WorkPerOperation => Engines;
 
     [GlobalSetup]
     public void Setup() => _scenario = Scenario switch
@@ -45,11 +50,18 @@ public class CoyoteIterationBenchmarks : ISelfChecked, IWorkCounted
     };
 
     [Benchmark(OperationsPerInvoke = Iterations)]
-    public ConcurrencyCampaignResult CoyoteIterations() => ConcurrencyCampaign.Run(_scenario!, Strategy, Iterations, seed: 20260729);
+    public ConcurrencyCampaignResult[] CoyoteIterations()
+    {
+        var results = new ConcurrencyCampaignResult[Engines];
+        Parallel.For(0, Engines, new ParallelOptions { MaxDegreeOfParallelism = Engines },
+            engine => results[engine] = ConcurrencyCampaign.Run(_scenario!, Strategy, Iterations, seed: 20260729 + (uint)engine));
+        return results;
+    }
 
     public void Verify(string benchmark, object? result)
     {
-        Check.That(result is ConcurrencyCampaignResult { BugFound: false, IterationsRun: Iterations },
-            $"expected {Iterations} passing iterations: {result}");
+        Check.That(result is ConcurrencyCampaignResult[] runs && runs.Length == Engines &&
+                   runs.All(run => run is { BugFound: false, IterationsRun: Iterations }),
+            $"expected {Engines} runs of {Iterations} passing iterations: {result}");
     }
 }

@@ -9,8 +9,7 @@ namespace PymallocVerify.Cli.Campaign;
 /// <see cref="IVerificationFamily.TimeShare"/>) and runs one case of it. Every stream
 /// therefore starts in the first round, and time is shared evenly whatever the machine's speed — a short budget
 /// reaches every family, geometry, oracle and (through the concurrency family's case order) every catalogued
-/// scenario under every strategy, instead of spending itself on the first streams. Streams that name the same
-/// <see cref="IVerificationFamily.ExclusiveResource"/> never run side by side.
+/// scenario under every strategy, instead of spending itself on the first streams.
 /// </summary>
 public static class CampaignRunner
 {
@@ -68,7 +67,7 @@ public static class CampaignRunner
         return new CampaignReport(settings, results, wall.Elapsed);
     }
 
-    /// <summary>Hands streams to workers: least time first, one case per turn, exclusive resources respected.</summary>
+    /// <summary>Hands streams to workers: least time first, one case per turn.</summary>
     private sealed class Scheduler(IStreamRun?[] runs, ICampaignProgress progress, bool stopAtFirstFailure)
     {
         // Workers run on threads of their own; FsCheck's shrinker and the model recurse, so give them the main
@@ -78,7 +77,6 @@ public static class CampaignRunner
         private readonly object _gate = new();
         private readonly bool[] _taken = new bool[runs.Length];
         private readonly bool[] _reported = new bool[runs.Length];
-        private readonly HashSet<string> _heldResources = new(StringComparer.Ordinal);
         private bool _failed;
         private ExceptionDispatchInfo? _toolBug;
 
@@ -126,17 +124,16 @@ public static class CampaignRunner
                     {
                         if (runs[i] is not { Finished: false } run) continue;
                         anyOpen = true;
-                        if (_taken[i] || (run.Family.ExclusiveResource is { } r && _heldResources.Contains(r))) continue;
+                        if (_taken[i]) continue;
                         if (best < 0 || run.Busy / run.Family.TimeShare < runs[best]!.Busy / runs[best]!.Family.TimeShare) best = i;
                     }
                     if (best >= 0)
                     {
                         _taken[best] = true;
-                        if (runs[best]!.Family.ExclusiveResource is { } held) _heldResources.Add(held);
                         return best;
                     }
                     if (!anyOpen) return null;
-                    // Every open stream is in another worker's hands (or waits for a resource one holds).
+                    // Every open stream is in another worker's hands.
                     Monitor.Wait(_gate);
                 }
             }
@@ -147,7 +144,6 @@ public static class CampaignRunner
             lock (_gate)
             {
                 _taken[i] = false;
-                if (run.Family.ExclusiveResource is { } held) _heldResources.Remove(held);
                 if (run.Finished && !_reported[i])
                 {
                     _reported[i] = true;

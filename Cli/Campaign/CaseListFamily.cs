@@ -14,7 +14,6 @@ public abstract class CaseListFamily : IVerificationFamily
     public abstract string Name { get; }
     public abstract string Description { get; }
     public virtual string OperationUnit => "ops";
-    public virtual string? ExclusiveResource => null;
     public virtual double TimeShare => 1;
     public virtual bool Runs(SeededBug bug) => false;
 

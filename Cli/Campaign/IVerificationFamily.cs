@@ -29,12 +29,6 @@ public interface IVerificationFamily
     /// </summary>
     bool Runs(SeededBug bug);
 
-    /// <summary>
-    /// Names a resource only one stream in the process may use at a time (Coyote's engine is one per process); streams
-    /// that share it never run side by side. Null: any number may run in parallel.
-    /// </summary>
-    string? ExclusiveResource => null;
-
     /// <summary>How much time each of this family's streams gets relative to a stream of weight 1 (the scheduler runs the
     /// stream with the least time ÷ weight next).</summary>
     double TimeShare => 1;

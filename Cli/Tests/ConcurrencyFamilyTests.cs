@@ -48,4 +48,27 @@ public class ConcurrencyFamilyTests
         Assert.Equal(ExitCodes.Holds, fixedReplay.ExitCode);
         Assert.Contains("HOLDS under the recorded interleaving", fixedReplay.Out);
     }
+
+    [Fact]
+    public void Coyote_stays_quiet_until_the_last_of_two_overlapping_engines_ends()
+    {
+        TextWriter saved = Console.Out;
+        var console = new StringWriter();
+        Console.SetOut(console);
+        try
+        {
+            var first = new QuietConsole();
+            var second = new QuietConsole();
+            Console.Write("while both run;");
+            first.Dispose(); // the engines end in the order they started, not nested
+            Console.Write("while the second runs;");
+            second.Dispose();
+            Console.Write("after both");
+        }
+        finally
+        {
+            Console.SetOut(saved);
+        }
+        Assert.Equal("after both", console.ToString());
+    }
 }

@@ -42,9 +42,6 @@ public sealed class ConcurrencyFamily(int iterationsPerCase = ConcurrencyFamily.
 
     public override bool Runs(SeededBug bug) => bug is ConcurrencyBug;
 
-    /// <summary>Coyote runs one testing engine per process at a time.</summary>
-    public override string? ExclusiveResource => "coyote";
-
     /// <summary>
     /// Twice a stream's usual share: a Coyote iteration hands control between real threads at every scheduling point, so
     /// it is slow beside the other families' work on the same cores, and a short run must still reach all 12 catalogued
