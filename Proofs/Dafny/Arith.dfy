@@ -98,19 +98,29 @@ module OwnershipArith {
     x - x % m
   }
 
-  // The largest multiple of m at or below x is at least every other such multiple.
+  // The largest multiple of m at or below x is at least every other such multiple. The products come from helpers, so
+  // the steps here are linear in k·m and q·m: derived in place, their cost hinged on the solver's random seed.
   lemma RoundDownIsLargest(x: int, m: int, c: int)
     requires m > 0 && x >= 0 && c >= 0 && c % m == 0 && c <= x
     ensures c <= x - x % m
   {
-    var k := c / m;
-    assert c == k * m;
-    var q := x / m;
-    assert x - x % m == q * m;
+    var k, q := c / m, x / m;
+    DivModParts(c, m);
+    DivModParts(x, m);
     if k > q {
-      MulAtLeast(k - q, m);
-      assert c - q * m >= m;
-      assert x - q * m < m;
+      MulMono(q + 1, k, m);
+      MulSucc(q, m);
+    } else {
+      MulMono(k, q, m);
     }
   }
+
+  lemma DivModParts(x: int, m: int)
+    requires m > 0
+    ensures x == (x / m) * m + x % m
+  {}
+
+  lemma MulSucc(q: int, m: int)
+    ensures (q + 1) * m == q * m + m
+  {}
 }

@@ -339,14 +339,24 @@ module ClassicOwnership {
   {
     var q := p - p % pool;
     var page := p - p % pageSize;
-    MulDivides(pageSize, p / pageSize);
+    RoundDownFacts(p, pool);
+    RoundDownFacts(p, pageSize);
     MultipleOfMultiple(page, pool, pageSize);
-    RoundDownIsLargest(p, pool, page);
-    MulDivides(pool, p / pool);
-    MulDivides(pageSize, p / pageSize + 1);
-    assert page + pageSize == (p / pageSize + 1) * pageSize;
     MultipleOfMultiple(page + pageSize, pool, pageSize);
+    RoundDownIsLargest(p, pool, page);
     MultiplesApart(q, page + pageSize, pool);
+  }
+
+  // x rounded down to a multiple of m, and the next multiple up. Kept apart from PoolBaseInPage, whose cost with these
+  // products in its context hinged on the solver's random seed.
+  lemma RoundDownFacts(x: int, m: int)
+    requires x >= 0 && m > 0
+    ensures (x - x % m) % m == 0 && (x - x % m + m) % m == 0 && x - x % m <= x < x - x % m + m
+  {
+    DivModParts(x, m);
+    MulDivides(m, x / m);
+    MulDivides(m, x / m + 1);
+    MulSucc(x / m, m);
   }
 
   // The rule is needed: with pools larger than a page some p's index read lies outside p's page (bpo-37211).

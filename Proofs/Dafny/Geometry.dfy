@@ -39,20 +39,18 @@ module OwnershipGeometry {
     && (oracle == PoolIndex && g.poolSize > g.pageSize ==> g.unsafeAllowPoolHeaderOracleWithPoolsLargerThanPage)
   }
 
-  // What the ownership lemmas use of an accepted geometry.
+  // What the ownership lemmas use of an accepted geometry. The helpers do the products and quotients, so the steps
+  // here are linear: derived in place next to Accepted's quotients, their cost could run past the resource limit.
   lemma AcceptedFacts(g: Geometry, oracle: Oracle)
     requires Accepted(g, oracle)
     ensures IsPow2(g.poolSize) && IsPow2(g.arenaSize) && IsPow2(g.pageSize)
     ensures 64 <= g.poolSize && 2 * g.poolSize <= g.arenaSize < 0x8000_0000
     ensures g.arenaSize % g.poolSize == 0
   {
-    var x := g.poolSize - PoolOverhead(g);
-    assert PoolOverhead(g) >= PoolHeaderBytes by { OverheadCoversHeader(g.alignment); }
-    assert x >= 2 * g.threshold by { QuotientAtLeast(x, g.threshold, 2); }
+    OverheadCoversHeader(g.alignment);
+    QuotientAtLeast(g.poolSize - PoolOverhead(g), g.threshold, 2);
+    QuotientAtLeast(g.arenaSize, g.poolSize, 2);
     Pow2Divides(g.poolSize, g.arenaSize);
-    var n := g.arenaSize / g.poolSize;
-    assert g.arenaSize == n * g.poolSize;
-    assert n * g.poolSize >= 2 * g.poolSize by { MulAtLeast(n - 1, g.poolSize); }
   }
 
   lemma OverheadCoversHeader(a: int)

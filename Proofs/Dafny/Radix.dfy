@@ -254,22 +254,46 @@ module RadixOwnership {
     if Off(b, a) != 0 { NextSpanExists(b, a); }
   }
 
+  // Proved one conjunct of Inv at a time, as Radix_UnmarkKeepsCoverageExact is (see there).
   lemma Radix_MarkKeepsCoverageExact(m: Leaves, L: set<u64>, a: u64, b: u64)
     requires SizeOk(a) && Inv(m, L, a) && Fits(b, a) && b !in L
     requires forall c | c in L :: b as int + a as int <= c as int || c as int + a as int <= b as int
     ensures Inv(Mark(m, b, a), L + {b}, a)
   {
-    var m' := Mark(m, b, a);
-    var L' := L + {b};
-    var k, t := Key(b, a), Off(b, a);
-    Radix_MarkWritesTheEncoding(m, b, a);
-    forall c | c in L ensures Key(c, a) != k {
-      if Key(c, a) == k { SameSpanOverlaps(b, c, a); }
+    MarkKeepsDisjoint(L, a, b);
+    MarkKeepsWritten(m, L, a, b);
+    MarkKeepsHiExplained(m, L, a, b);
+    MarkKeepsLoExplained(m, L, a, b);
+  }
+
+  // The live arenas start in other spans than b.
+  lemma MarkKeepsDisjoint(L: set<u64>, a: u64, b: u64)
+    requires SizeOk(a) && Disjoint(L, a) && Fits(b, a) && b !in L
+    requires forall c | c in L :: b as int + a as int <= c as int || c as int + a as int <= b as int
+    ensures Disjoint(L + {b}, a)
+    ensures forall c | c in L :: Key(c, a) != Key(b, a)
+  {
+    forall c | c in L ensures Key(c, a) != Key(b, a) {
+      if Key(c, a) == Key(b, a) { SameSpanOverlaps(b, c, a); }
     }
-    assert HiWritten(m', L', a);
-    assert LoWritten(m', L', a);
+  }
+
+  lemma MarkKeepsWritten(m: Leaves, L: set<u64>, a: u64, b: u64)
+    requires SizeOk(a) && Fits(b, a) && HiWritten(m, L, a) && LoWritten(m, L, a)
+    requires forall c | c in L :: Key(c, a) != Key(b, a)
+    ensures HiWritten(Mark(m, b, a), L + {b}, a) && LoWritten(Mark(m, b, a), L + {b}, a)
+  {
+    Radix_MarkWritesTheEncoding(m, b, a);
+  }
+
+  lemma MarkKeepsHiExplained(m: Leaves, L: set<u64>, a: u64, b: u64)
+    requires SizeOk(a) && Fits(b, a) && HiExplained(m, L, a)
+    ensures HiExplained(Mark(m, b, a), L + {b}, a)
+  {
+    var m', k := Mark(m, b, a), Key(b, a);
+    Radix_MarkWritesTheEncoding(m, b, a);
     forall j | j in m' && m'[j].tailHi != 0
-      ensures exists c | c in L' :: Key(c, a) == j as int && m'[j].tailHi as int == HiOf(Off(c, a))
+      ensures exists c | c in L + {b} :: Key(c, a) == j as int && m'[j].tailHi as int == HiOf(Off(c, a))
     {
       if j as int != k {
         assert Get(m', j as int).tailHi == Get(m, j as int).tailHi;
@@ -278,8 +302,16 @@ module RadixOwnership {
         assert Get(m', j as int) == m'[j];
       }
     }
+  }
+
+  lemma MarkKeepsLoExplained(m: Leaves, L: set<u64>, a: u64, b: u64)
+    requires SizeOk(a) && Fits(b, a) && LoExplained(m, L, a)
+    ensures LoExplained(Mark(m, b, a), L + {b}, a)
+  {
+    var m', k, t := Mark(m, b, a), Key(b, a), Off(b, a);
+    Radix_MarkWritesTheEncoding(m, b, a);
     forall j | j in m' && m'[j].tailLo != 0
-      ensures exists c | c in L' :: Off(c, a) != 0 && Key(c, a) + 1 == j as int && m'[j].tailLo as int == Off(c, a)
+      ensures exists c | c in L + {b} :: Off(c, a) != 0 && Key(c, a) + 1 == j as int && m'[j].tailLo as int == Off(c, a)
     {
       if t == 0 || j as int != k + 1 {
         assert Get(m', j as int).tailLo == Get(m, j as int).tailLo;
@@ -290,30 +322,62 @@ module RadixOwnership {
     }
   }
 
+  // Proved one conjunct of Inv at a time, each helper given only the facts it needs: in one obligation, all of Inv's
+  // quantifiers on both maps are in scope and the solver's cost swings with its search order.
   lemma Radix_UnmarkKeepsCoverageExact(m: Leaves, L: set<u64>, a: u64, b: u64)
     requires SizeOk(a) && Inv(m, L, a) && b in L
     ensures Fits(b, a)
     ensures Inv(Unmark(m, b, a), L - {b}, a)
   {
-    var m' := Unmark(m, b, a);
-    var L' := L - {b};
-    var k, t := Key(b, a), Off(b, a);
-    Radix_UnmarkClearsWhatMarkWrote(m, b, a);
-    forall c | c in L' ensures Key(c, a) != k {
-      if Key(c, a) == k { SameSpanOverlaps(b, c, a); }
+    UnmarkKeepsDisjoint(L, a, b);
+    UnmarkKeepsWritten(m, L, a, b);
+    UnmarkKeepsHiExplained(m, L, a, b);
+    UnmarkKeepsLoExplained(m, L, a, b);
+  }
+
+  // The other live arenas start in other spans than b.
+  lemma UnmarkKeepsDisjoint(L: set<u64>, a: u64, b: u64)
+    requires SizeOk(a) && Disjoint(L, a) && b in L
+    ensures Fits(b, a) && Disjoint(L - {b}, a)
+    ensures forall c | c in L - {b} :: Key(c, a) != Key(b, a)
+  {
+    forall c | c in L - {b} ensures Key(c, a) != Key(b, a) {
+      if Key(c, a) == Key(b, a) { SameSpanOverlaps(b, c, a); }
     }
-    assert HiWritten(m', L', a);
-    assert LoWritten(m', L', a);
+  }
+
+  lemma UnmarkKeepsWritten(m: Leaves, L: set<u64>, a: u64, b: u64)
+    requires SizeOk(a) && Fits(b, a) && HiWritten(m, L, a) && LoWritten(m, L, a)
+    requires forall c | c in L - {b} :: Key(c, a) != Key(b, a)
+    ensures HiWritten(Unmark(m, b, a), L - {b}, a) && LoWritten(Unmark(m, b, a), L - {b}, a)
+  {
+    Radix_UnmarkClearsWhatMarkWrote(m, b, a);
+  }
+
+  lemma UnmarkKeepsHiExplained(m: Leaves, L: set<u64>, a: u64, b: u64)
+    requires SizeOk(a) && Fits(b, a) && HiExplained(m, L, a)
+    ensures HiExplained(Unmark(m, b, a), L - {b}, a)
+  {
+    var m', k := Unmark(m, b, a), Key(b, a);
+    Radix_UnmarkClearsWhatMarkWrote(m, b, a);
     forall j | j in m' && m'[j].tailHi != 0
-      ensures exists c | c in L' :: Key(c, a) == j as int && m'[j].tailHi as int == HiOf(Off(c, a))
+      ensures exists c | c in L - {b} :: Key(c, a) == j as int && m'[j].tailHi as int == HiOf(Off(c, a))
     {
       assert j as int != k;
       assert j in m && m[j].tailHi == m'[j].tailHi;
       var c :| c in L && Key(c, a) == j as int && m[j].tailHi as int == HiOf(Off(c, a));
       assert c != b;
     }
+  }
+
+  lemma UnmarkKeepsLoExplained(m: Leaves, L: set<u64>, a: u64, b: u64)
+    requires SizeOk(a) && Fits(b, a) && LoExplained(m, L, a)
+    ensures LoExplained(Unmark(m, b, a), L - {b}, a)
+  {
+    var m', k, t := Unmark(m, b, a), Key(b, a), Off(b, a);
+    Radix_UnmarkClearsWhatMarkWrote(m, b, a);
     forall j | j in m' && m'[j].tailLo != 0
-      ensures exists c | c in L' :: Off(c, a) != 0 && Key(c, a) + 1 == j as int && m'[j].tailLo as int == Off(c, a)
+      ensures exists c | c in L - {b} :: Off(c, a) != 0 && Key(c, a) + 1 == j as int && m'[j].tailLo as int == Off(c, a)
     {
       assert t == 0 || j as int != k + 1;
       assert Get(m', j as int).tailLo == Get(m, j as int).tailLo;

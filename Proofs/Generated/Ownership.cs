@@ -129,15 +129,28 @@ module OwnershipArith {
     ensures c <= x - x % m
     decreases x, m, c
   {
-    ghost var k := c / m;
-    assert c == k * m;
-    ghost var q := x / m;
-    assert x - x % m == q * m;
+    ghost var k, q := c / m, x / m;
+    DivModParts(c, m);
+    DivModParts(x, m);
     if k > q {
-      MulAtLeast(k - q, m);
-      assert c - q * m >= m;
-      assert x - q * m < m;
+      MulMono(q + 1, k, m);
+      MulSucc(q, m);
+    } else {
+      MulMono(k, q, m);
     }
+  }
+
+  lemma DivModParts(x: int, m: int)
+    requires m > 0
+    ensures x == x / m * m + x % m
+    decreases x, m
+  {
+  }
+
+  lemma MulSucc(q: int, m: int)
+    ensures (q + 1) * m == q * m + m
+    decreases q, m
+  {
   }
 
   newtype u64 = x: int
@@ -193,19 +206,10 @@ module OwnershipGeometry {
     ensures g.arenaSize % g.poolSize == 0
     decreases g, oracle
   {
-    ghost var x := g.poolSize - PoolOverhead(g);
-    assert PoolOverhead(g) >= PoolHeaderBytes by {
-      OverheadCoversHeader(g.alignment);
-    }
-    assert x >= 2 * g.threshold by {
-      QuotientAtLeast(x, g.threshold, 2);
-    }
+    OverheadCoversHeader(g.alignment);
+    QuotientAtLeast(g.poolSize - PoolOverhead(g), g.threshold, 2);
+    QuotientAtLeast(g.arenaSize, g.poolSize, 2);
     Pow2Divides(g.poolSize, g.arenaSize);
-    ghost var n := g.arenaSize / g.poolSize;
-    assert g.arenaSize == n * g.poolSize;
-    assert n * g.poolSize >= 2 * g.poolSize by {
-      MulAtLeast(n - 1, g.poolSize);
-    }
   }
 
   lemma OverheadCoversHeader(a: int)
@@ -600,14 +604,23 @@ module ClassicOwnership {
   {
     ghost var q := p - p % pool;
     ghost var page := p - p % pageSize;
-    MulDivides(pageSize, p / pageSize);
+    RoundDownFacts(p, pool);
+    RoundDownFacts(p, pageSize);
     MultipleOfMultiple(page, pool, pageSize);
-    RoundDownIsLargest(p, pool, page);
-    MulDivides(pool, p / pool);
-    MulDivides(pageSize, p / pageSize + 1);
-    assert page + pageSize == (p / pageSize + 1) * pageSize;
     MultipleOfMultiple(page + pageSize, pool, pageSize);
+    RoundDownIsLargest(p, pool, page);
     MultiplesApart(q, page + pageSize, pool);
+  }
+
+  lemma RoundDownFacts(x: int, m: int)
+    requires x >= 0 && m > 0
+    ensures (x - x % m) % m == 0 && (x - x % m + m) % m == 0 && x - x % m <= x < x - x % m + m
+    decreases x, m
+  {
+    DivModParts(x, m);
+    MulDivides(m, x / m);
+    MulDivides(m, x / m + 1);
+    MulSucc(x / m, m);
   }
 
   lemma P_IsNeededWhenPoolsExceedThePage(g: Geometry)
@@ -970,21 +983,46 @@ module RadixOwnership {
     ensures Inv(Mark(m, b, a), L + {b}, a)
     decreases m, L, a, b
   {
-    ghost var m' := Mark(m, b, a);
-    ghost var L' := L + {b};
-    ghost var k, t := Key(b, a), Off(b, a);
-    Radix_MarkWritesTheEncoding(m, b, a);
+    MarkKeepsDisjoint(L, a, b);
+    MarkKeepsWritten(m, L, a, b);
+    MarkKeepsHiExplained(m, L, a, b);
+    MarkKeepsLoExplained(m, L, a, b);
+  }
+
+  lemma MarkKeepsDisjoint(L: set<u64>, a: u64, b: u64)
+    requires SizeOk(a) && Disjoint(L, a) && Fits(b, a) && b !in L
+    requires forall c: u64 {:trigger c in L} | c in L :: b as int + a as int <= c as int || c as int + a as int <= b as int
+    ensures Disjoint(L + {b}, a)
+    ensures forall c: u64 {:trigger Key(c, a)} {:trigger c in L} | c in L :: Key(c, a) != Key(b, a)
+    decreases L, a, b
+  {
     forall c: u64 | c in L
-      ensures Key(c, a) != k
+      ensures Key(c, a) != Key(b, a)
     {
-      if Key(c, a) == k {
+      if Key(c, a) == Key(b, a) {
         SameSpanOverlaps(b, c, a);
       }
     }
-    assert HiWritten(m', L', a);
-    assert LoWritten(m', L', a);
+  }
+
+  lemma MarkKeepsWritten(m: Leaves, L: set<u64>, a: u64, b: u64)
+    requires SizeOk(a) && Fits(b, a) && HiWritten(m, L, a) && LoWritten(m, L, a)
+    requires forall c: u64 {:trigger Key(c, a)} {:trigger c in L} | c in L :: Key(c, a) != Key(b, a)
+    ensures HiWritten(Mark(m, b, a), L + {b}, a) && LoWritten(Mark(m, b, a), L + {b}, a)
+    decreases m, L, a, b
+  {
+    Radix_MarkWritesTheEncoding(m, b, a);
+  }
+
+  lemma MarkKeepsHiExplained(m: Leaves, L: set<u64>, a: u64, b: u64)
+    requires SizeOk(a) && Fits(b, a) && HiExplained(m, L, a)
+    ensures HiExplained(Mark(m, b, a), L + {b}, a)
+    decreases m, L, a, b
+  {
+    ghost var m', k := Mark(m, b, a), Key(b, a);
+    Radix_MarkWritesTheEncoding(m, b, a);
     forall j: u64 | j in m' && m'[j].tailHi != 0
-      ensures exists c: u64 {:trigger Off(c, a)} {:trigger Key(c, a)} {:trigger c in L'} | c in L' :: Key(c, a) == j as int && m'[j].tailHi as int == HiOf(Off(c, a))
+      ensures exists c: u64 {:trigger Off(c, a)} {:trigger Key(c, a)} {:trigger c in L + {b}} | c in L + {b} :: Key(c, a) == j as int && m'[j].tailHi as int == HiOf(Off(c, a))
     {
       if j as int != k {
         assert Get(m', j as int).tailHi == Get(m, j as int).tailHi;
@@ -993,8 +1031,17 @@ module RadixOwnership {
         assert Get(m', j as int) == m'[j];
       }
     }
+  }
+
+  lemma MarkKeepsLoExplained(m: Leaves, L: set<u64>, a: u64, b: u64)
+    requires SizeOk(a) && Fits(b, a) && LoExplained(m, L, a)
+    ensures LoExplained(Mark(m, b, a), L + {b}, a)
+    decreases m, L, a, b
+  {
+    ghost var m', k, t := Mark(m, b, a), Key(b, a), Off(b, a);
+    Radix_MarkWritesTheEncoding(m, b, a);
     forall j: u64 | j in m' && m'[j].tailLo != 0
-      ensures exists c: u64 {:trigger Key(c, a)} {:trigger Off(c, a)} {:trigger c in L'} | c in L' :: Off(c, a) != 0 && Key(c, a) + 1 == j as int && m'[j].tailLo as int == Off(c, a)
+      ensures exists c: u64 {:trigger Key(c, a)} {:trigger Off(c, a)} {:trigger c in L + {b}} | c in L + {b} :: Off(c, a) != 0 && Key(c, a) + 1 == j as int && m'[j].tailLo as int == Off(c, a)
     {
       if t == 0 || j as int != k + 1 {
         assert Get(m', j as int).tailLo == Get(m, j as int).tailLo;
@@ -1011,29 +1058,62 @@ module RadixOwnership {
     ensures Inv(Unmark(m, b, a), L - {b}, a)
     decreases m, L, a, b
   {
-    ghost var m' := Unmark(m, b, a);
-    ghost var L' := L - {b};
-    ghost var k, t := Key(b, a), Off(b, a);
-    Radix_UnmarkClearsWhatMarkWrote(m, b, a);
-    forall c: u64 | c in L'
-      ensures Key(c, a) != k
+    UnmarkKeepsDisjoint(L, a, b);
+    UnmarkKeepsWritten(m, L, a, b);
+    UnmarkKeepsHiExplained(m, L, a, b);
+    UnmarkKeepsLoExplained(m, L, a, b);
+  }
+
+  lemma UnmarkKeepsDisjoint(L: set<u64>, a: u64, b: u64)
+    requires SizeOk(a) && Disjoint(L, a) && b in L
+    ensures Fits(b, a) && Disjoint(L - {b}, a)
+    ensures forall c: u64 {:trigger Key(c, a)} {:trigger c in L - {b}} | c in L - {b} :: Key(c, a) != Key(b, a)
+    decreases L, a, b
+  {
+    forall c: u64 | c in L - {b}
+      ensures Key(c, a) != Key(b, a)
     {
-      if Key(c, a) == k {
+      if Key(c, a) == Key(b, a) {
         SameSpanOverlaps(b, c, a);
       }
     }
-    assert HiWritten(m', L', a);
-    assert LoWritten(m', L', a);
+  }
+
+  lemma UnmarkKeepsWritten(m: Leaves, L: set<u64>, a: u64, b: u64)
+    requires SizeOk(a) && Fits(b, a) && HiWritten(m, L, a) && LoWritten(m, L, a)
+    requires forall c: u64 {:trigger Key(c, a)} {:trigger c in L - {b}} | c in L - {b} :: Key(c, a) != Key(b, a)
+    ensures HiWritten(Unmark(m, b, a), L - {b}, a) && LoWritten(Unmark(m, b, a), L - {b}, a)
+    decreases m, L, a, b
+  {
+    Radix_UnmarkClearsWhatMarkWrote(m, b, a);
+  }
+
+  lemma UnmarkKeepsHiExplained(m: Leaves, L: set<u64>, a: u64, b: u64)
+    requires SizeOk(a) && Fits(b, a) && HiExplained(m, L, a)
+    ensures HiExplained(Unmark(m, b, a), L - {b}, a)
+    decreases m, L, a, b
+  {
+    ghost var m', k := Unmark(m, b, a), Key(b, a);
+    Radix_UnmarkClearsWhatMarkWrote(m, b, a);
     forall j: u64 | j in m' && m'[j].tailHi != 0
-      ensures exists c: u64 {:trigger Off(c, a)} {:trigger Key(c, a)} {:trigger c in L'} | c in L' :: Key(c, a) == j as int && m'[j].tailHi as int == HiOf(Off(c, a))
+      ensures exists c: u64 {:trigger Off(c, a)} {:trigger Key(c, a)} {:trigger c in L - {b}} | c in L - {b} :: Key(c, a) == j as int && m'[j].tailHi as int == HiOf(Off(c, a))
     {
       assert j as int != k;
       assert j in m && m[j].tailHi == m'[j].tailHi;
       ghost var c :| c in L && Key(c, a) == j as int && m[j].tailHi as int == HiOf(Off(c, a));
       assert c != b;
     }
+  }
+
+  lemma UnmarkKeepsLoExplained(m: Leaves, L: set<u64>, a: u64, b: u64)
+    requires SizeOk(a) && Fits(b, a) && LoExplained(m, L, a)
+    ensures LoExplained(Unmark(m, b, a), L - {b}, a)
+    decreases m, L, a, b
+  {
+    ghost var m', k, t := Unmark(m, b, a), Key(b, a), Off(b, a);
+    Radix_UnmarkClearsWhatMarkWrote(m, b, a);
     forall j: u64 | j in m' && m'[j].tailLo != 0
-      ensures exists c: u64 {:trigger Key(c, a)} {:trigger Off(c, a)} {:trigger c in L'} | c in L' :: Off(c, a) != 0 && Key(c, a) + 1 == j as int && m'[j].tailLo as int == Off(c, a)
+      ensures exists c: u64 {:trigger Key(c, a)} {:trigger Off(c, a)} {:trigger c in L - {b}} | c in L - {b} :: Off(c, a) != 0 && Key(c, a) + 1 == j as int && m'[j].tailLo as int == Off(c, a)
     {
       assert t == 0 || j as int != k + 1;
       assert Get(m', j as int).tailLo == Get(m, j as int).tailLo;
