@@ -297,15 +297,21 @@ module ClassicOwnership {
 
   // ---- (P): with POOL_SIZE <= page, the index read stays in a page that holds p ----
 
-  // Multiples of m at least m apart.
+  // Multiples of m at least m apart. The products come from helpers: derived in place, the cost hinged on the solver's
+  // random seed.
   lemma MultiplesApart(c1: int, c2: int, m: int)
     requires m > 0 && c1 % m == 0 && c2 % m == 0 && c1 < c2
     ensures c1 + m <= c2
   {
     var k1, k2 := c1 / m, c2 / m;
-    assert c1 == k1 * m && c2 == k2 * m;
-    if k2 - k1 < 1 { assert (k2 - k1) * m <= 0; }
-    MulAtLeast(k2 - k1, m);
+    DivModParts(c1, m);
+    DivModParts(c2, m);
+    if k2 <= k1 {
+      MulMono(k2, k1, m);
+    } else {
+      MulMono(k1 + 1, k2, m);
+      MulSucc(k1, m);
+    }
   }
 
   lemma MultipleOfMultiple(c: int, m: int, n: int)
@@ -330,21 +336,38 @@ module ClassicOwnership {
   }
 
   // The arithmetic of (P): the pool base is a multiple of the pool size at or below p, and a page (a multiple of the
-  // pool size) holds whole pools.
+  // pool size) holds whole pools. Each bound is a helper of its own: with every rounding fact in one context, the
+  // cost hinged on the solver's random seed.
   lemma PoolBaseInPage(p: int, pool: int, pageSize: int)
     requires p >= 0 && 64 <= pool <= pageSize && pageSize % pool == 0
     ensures var q := p - p % pool;
             var page := p - p % pageSize;
             page <= q && q + pool <= page + pageSize
   {
-    var q := p - p % pool;
+    PageStartAtOrBelowPoolBase(p, pool, pageSize);
+    PoolEndAtOrBelowPageEnd(p, pool, pageSize);
+  }
+
+  lemma PageStartAtOrBelowPoolBase(p: int, pool: int, pageSize: int)
+    requires p >= 0 && 0 < pool <= pageSize && pageSize % pool == 0
+    ensures p - p % pageSize <= p - p % pool
+  {
     var page := p - p % pageSize;
-    RoundDownFacts(p, pool);
     RoundDownFacts(p, pageSize);
     MultipleOfMultiple(page, pool, pageSize);
-    MultipleOfMultiple(page + pageSize, pool, pageSize);
     RoundDownIsLargest(p, pool, page);
-    MultiplesApart(q, page + pageSize, pool);
+  }
+
+  lemma PoolEndAtOrBelowPageEnd(p: int, pool: int, pageSize: int)
+    requires p >= 0 && 0 < pool <= pageSize && pageSize % pool == 0
+    ensures p - p % pool + pool <= p - p % pageSize + pageSize
+  {
+    var q := p - p % pool;
+    var end := p - p % pageSize + pageSize;
+    RoundDownFacts(p, pool);
+    RoundDownFacts(p, pageSize);
+    MultipleOfMultiple(end, pool, pageSize);
+    MultiplesApart(q, end, pool);
   }
 
   // x rounded down to a multiple of m, and the next multiple up. Kept apart from PoolBaseInPage, whose cost with these
@@ -353,10 +376,11 @@ module ClassicOwnership {
     requires x >= 0 && m > 0
     ensures (x - x % m) % m == 0 && (x - x % m + m) % m == 0 && x - x % m <= x < x - x % m + m
   {
+    var k := x / m;
     DivModParts(x, m);
-    MulDivides(m, x / m);
-    MulDivides(m, x / m + 1);
-    MulSucc(x / m, m);
+    MulSucc(k, m);
+    DivModUnique(x - x % m, m, k, 0);
+    DivModUnique(x - x % m + m, m, k + 1, 0);
   }
 
   // The rule is needed: with pools larger than a page some p's index read lies outside p's page (bpo-37211).
@@ -367,23 +391,31 @@ module ClassicOwnership {
                              !(page <= q + ArenaIndexOffset && q + ArenaIndexOffset + 4 <= page + g.pageSize)
   {
     AcceptedFacts(g, RadixTree);
-    var pool, pageSize := g.poolSize, g.pageSize;
-    Pow2Doubles(pageSize, pool);
-    Pow2Divides(pageSize, pool);
-    var p: u64;
+    Pow2Doubles(g.pageSize, g.poolSize);
+    Pow2Divides(g.pageSize, g.poolSize);
+    var p := ReadLeavesThePage(g.poolSize, g.pageSize);
+  }
+
+  // The witness, proved apart from Accepted's quotients (next to them its cost hinged on the solver's random seed):
+  // the pool at `pool` read from its base when a page is at most 32 bytes (the read starts past that page), else from
+  // the start of its second page (the read lies before that page).
+  lemma ReadLeavesThePage(pool: int, pageSize: int) returns (p: u64)
+    requires 64 <= pool < 0x8000_0000 && 0 < pageSize && 2 * pageSize <= pool && pool % pageSize == 0
+    ensures var q := PoolBase(p, pool as u64) as int;
+            var page := p as int - p as int % pageSize;
+            !(page <= q + ArenaIndexOffset && q + ArenaIndexOffset + 4 <= page + pageSize)
+  {
+    var k := pool / pageSize;
+    DivModParts(pool, pageSize);
     if pageSize <= ArenaIndexOffset {
       p := pool as u64;
-      MulDivides(pool, 1);
-      DivModUnique(pool, pageSize, pool / pageSize, 0);
+      DivModUnique(pool, pool, 1, 0);
+      DivModUnique(pool, pageSize, k, 0);
     } else {
-      p := (2 * pool - 1) as u64;
-      DivModUnique(p as int, pool, 1, pool - 1);
-      var k := pool / pageSize;
-      assert pool == k * pageSize;
-      DivModUnique(p as int, pageSize, 2 * k - 1, pageSize - 1);
+      p := (pool + pageSize) as u64;
+      DivModUnique(pool + pageSize, pool, 1, pageSize);
+      MulSucc(k, pageSize);
+      DivModUnique(pool + pageSize, pageSize, k + 1, 0);
     }
-    var q := PoolBase(p, pool as u64) as int;
-    var page := p as int - p as int % pageSize;
-    assert !(page <= q + ArenaIndexOffset && q + ArenaIndexOffset + 4 <= page + pageSize);
   }
 }

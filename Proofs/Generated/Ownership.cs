@@ -569,11 +569,14 @@ module ClassicOwnership {
     decreases c1, c2, m
   {
     ghost var k1, k2 := c1 / m, c2 / m;
-    assert c1 == k1 * m && c2 == k2 * m;
-    if k2 - k1 < 1 {
-      assert (k2 - k1) * m <= 0;
+    DivModParts(c1, m);
+    DivModParts(c2, m);
+    if k2 <= k1 {
+      MulMono(k2, k1, m);
+    } else {
+      MulMono(k1 + 1, k2, m);
+      MulSucc(k1, m);
     }
-    MulAtLeast(k2 - k1, m);
   }
 
   lemma MultipleOfMultiple(c: int, m: int, n: int)
@@ -602,14 +605,32 @@ module ClassicOwnership {
     ensures ghost var q: int := p - p % pool; ghost var page: int := p - p % pageSize; page <= q && q + pool <= page + pageSize
     decreases p, pool, pageSize
   {
-    ghost var q := p - p % pool;
+    PageStartAtOrBelowPoolBase(p, pool, pageSize);
+    PoolEndAtOrBelowPageEnd(p, pool, pageSize);
+  }
+
+  lemma PageStartAtOrBelowPoolBase(p: int, pool: int, pageSize: int)
+    requires p >= 0 && 0 < pool <= pageSize && pageSize % pool == 0
+    ensures p - p % pageSize <= p - p % pool
+    decreases p, pool, pageSize
+  {
     ghost var page := p - p % pageSize;
-    RoundDownFacts(p, pool);
     RoundDownFacts(p, pageSize);
     MultipleOfMultiple(page, pool, pageSize);
-    MultipleOfMultiple(page + pageSize, pool, pageSize);
     RoundDownIsLargest(p, pool, page);
-    MultiplesApart(q, page + pageSize, pool);
+  }
+
+  lemma PoolEndAtOrBelowPageEnd(p: int, pool: int, pageSize: int)
+    requires p >= 0 && 0 < pool <= pageSize && pageSize % pool == 0
+    ensures p - p % pool + pool <= p - p % pageSize + pageSize
+    decreases p, pool, pageSize
+  {
+    ghost var q := p - p % pool;
+    ghost var end := p - p % pageSize + pageSize;
+    RoundDownFacts(p, pool);
+    RoundDownFacts(p, pageSize);
+    MultipleOfMultiple(end, pool, pageSize);
+    MultiplesApart(q, end, pool);
   }
 
   lemma RoundDownFacts(x: int, m: int)
@@ -617,10 +638,11 @@ module ClassicOwnership {
     ensures (x - x % m) % m == 0 && (x - x % m + m) % m == 0 && x - x % m <= x < x - x % m + m
     decreases x, m
   {
+    ghost var k := x / m;
     DivModParts(x, m);
-    MulDivides(m, x / m);
-    MulDivides(m, x / m + 1);
-    MulSucc(x / m, m);
+    MulSucc(k, m);
+    DivModUnique(x - x % m, m, k, 0);
+    DivModUnique(x - x % m + m, m, k + 1, 0);
   }
 
   lemma P_IsNeededWhenPoolsExceedThePage(g: Geometry)
@@ -629,24 +651,28 @@ module ClassicOwnership {
     decreases g
   {
     AcceptedFacts(g, RadixTree);
-    ghost var pool, pageSize := g.poolSize, g.pageSize;
-    Pow2Doubles(pageSize, pool);
-    Pow2Divides(pageSize, pool);
-    ghost var p: u64;
+    Pow2Doubles(g.pageSize, g.poolSize);
+    Pow2Divides(g.pageSize, g.poolSize);
+    ghost var p := ReadLeavesThePage(g.poolSize, g.pageSize);
+  }
+
+  lemma ReadLeavesThePage(pool: int, pageSize: int) returns (p: u64)
+    requires 64 <= pool < 2147483648 && 0 < pageSize && 2 * pageSize <= pool && pool % pageSize == 0
+    ensures ghost var q: int := PoolBase(p, pool as u64) as int; ghost var page: int := p as int - p as int % pageSize; !(page <= q + ArenaIndexOffset && q + ArenaIndexOffset + 4 <= page + pageSize)
+    decreases pool, pageSize
+  {
+    ghost var k := pool / pageSize;
+    DivModParts(pool, pageSize);
     if pageSize <= ArenaIndexOffset {
       p := pool as u64;
-      MulDivides(pool, 1);
-      DivModUnique(pool, pageSize, pool / pageSize, 0);
+      DivModUnique(pool, pool, 1, 0);
+      DivModUnique(pool, pageSize, k, 0);
     } else {
-      p := (2 * pool - 1) as u64;
-      DivModUnique(p as int, pool, 1, pool - 1);
-      ghost var k := pool / pageSize;
-      assert pool == k * pageSize;
-      DivModUnique(p as int, pageSize, 2 * k - 1, pageSize - 1);
+      p := (pool + pageSize) as u64;
+      DivModUnique(pool + pageSize, pool, 1, pageSize);
+      MulSucc(k, pageSize);
+      DivModUnique(pool + pageSize, pageSize, k + 1, 0);
     }
-    ghost var q := PoolBase(p, pool as u64) as int;
-    ghost var page := p as int - p as int % pageSize;
-    assert !(page <= q + ArenaIndexOffset && q + ArenaIndexOffset + 4 <= page + pageSize);
   }
 
   import opened OwnershipArith
