@@ -9,8 +9,12 @@ namespace PymallocVerify.Allocator;
 /// </summary>
 public interface IPoolWriteLog
 {
-    /// <summary>Whether any byte of the pool at <paramref name="pool"/> may have changed since the last <see cref="Reset"/>.</summary>
-    bool MayHaveChanged(ulong pool);
+    /// <summary>
+    /// The pools any byte of which may have changed since the last <see cref="Reset"/>, each by its base address (pools
+    /// of the heap's geometry); false when every pool may have (arenas came or went, or more pools changed than the log
+    /// keeps). The heap asks once per audit: a mutation writes one to three pools.
+    /// </summary>
+    bool TryListChanged(out ReadOnlySpan<ulong> pools);
 
     /// <summary>Forgets every change so far (the heap calls this after an audit passed).</summary>
     void Reset();

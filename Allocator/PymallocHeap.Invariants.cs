@@ -10,17 +10,34 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     private byte[] _slotMarks = [];       // per arena slot: which list it was met on
     private int[] _rightmost = [];        // per nfreepools value: the rightmost usable arena
     private Dictionary<ulong, uint>? _listedPools; // pool on a usedpools list -> its class
+    private Dictionary<ulong, uint>? _listedPoolsAtAudit; // the same, as the last audit that passed found it
     private bool[] _emptyPoolMarks = [];  // per pool of the arena being checked: on its freepools list
     private bool[] _freeBlockMarks = [];  // per block of the pool being checked: on its free list
-    // With a backend's write log (IPoolWriteLog): per pool (arena slot × pool index), the number of the last audit
-    // that checked it, and which of its arena's free pools and the usedpools lists it was on then. A pool's own rules
-    // (CheckArena's loop body, CheckPoolBlocks) read its bytes, its slot and those two memberships, nothing else: a
-    // pool stamped by the last audit that passed, which the log says is unchanged and whose memberships are the same,
-    // would pass them again, so the audit skips them. A slot that gets another arena is no hazard: the log reports
-    // every pool changed when arenas come or go.
+    private bool[] _changedPoolMarks = []; // per pool of the arena being checked: the write log lists it
+    // With a backend's write log (IPoolWriteLog) the audit after a mutation skips what cannot have changed since the
+    // last audit that passed (L). CheckArena reads its slot's fields, the bytes of the arena's carved pools and two
+    // memberships of each pool: on the arena's free pools, on a usedpools list. An arena L covered, whose pools the log
+    // does not list, is unchanged where it was checked: a pool carved since L was written (its header) and is listed,
+    // and when arenas come or go the log lists nothing (every pool may have changed). So:
+    // - a pool the log does not list, on the same lists as L found it, would pass its own rules again: skipped;
+    // - if moreover the arena's fields are those L found, the usedpools lists hold the very pools (and classes) L
+    //   found, and no listed pool was a free one (the free pools' chain runs through their headers), the free pools are
+    //   the same chain: the arena's own rules hold too, and only the listed pools' own rules run
+    //   (RecheckChangedPoolsOnly) — a mutation writes one to three pools of up to 64 in an arena.
+    // Per pool (arena slot × pool index) the memberships the last walk found; per slot, the last audit that reached the
+    // arena (set before its rules run, so a failed audit vouches for nothing there) and what it found.
     private const byte OnFreePools = 1, OnUsedPools = 2;
-    private int[] _poolPassedAudit = [];
     private byte[] _poolListsAtAudit = [];
+    private ArenaAuditStamp[] _arenaStamps = [];
+
+    /// <summary>What the last audit with a write log that reached one slot's arena found there.</summary>
+    private struct ArenaAuditStamp
+    {
+        public int Covered;     // that audit's number
+        public int ListedPools; // how many of its pools were on usedpools lists
+        public ArenaObject Fields;
+    }
+
     private int _audits, _lastPassedAudit; // 0: none yet
 
     /// <summary>
@@ -32,8 +49,9 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     /// <summary>
     /// The audit after a mutation (<see cref="HeapCheckLevel.Full"/>): <see cref="CheckInvariants()"/>, with a pool's
     /// own rules (its header against its slot and lists, its blocks and free list) skipped where the backend's
-    /// <see cref="IPoolWriteLog"/> says the pool is unchanged since the last audit passed over it and it is on the same
-    /// lists. The arena table, the lists and the oracle's rules are checked in full.
+    /// <see cref="IPoolWriteLog"/> says the pool is unchanged since the last audit passed and it is on the same lists,
+    /// and an arena's own rules skipped where nothing they read changed. The arena table, the lists and the oracle's
+    /// rules are checked in full.
     /// </summary>
     private void Audit() => CheckInvariants(_memory.PoolWriteLog);
 
@@ -45,10 +63,10 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             // Stryker disable once Update : counting down numbers the audits as distinctly as counting up (0 stays "never")
             _audits++;
             long stamps = (long)slots * _maxPoolsInArena;
-            if (_poolPassedAudit.Length != stamps) // the table only grows
+            if (_poolListsAtAudit.Length != stamps) // the table only grows
             {
-                Array.Resize(ref _poolPassedAudit, (int)stamps);
                 Array.Resize(ref _poolListsAtAudit, (int)stamps);
+                Array.Resize(ref _arenaStamps, slots);
             }
         }
         if (_slotMarks.Length != slots) _slotMarks = new byte[slots]; // the table only grows
@@ -57,17 +75,23 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         CheckUsableArenas(slots);
         CheckNfp2lasta();
         var usedPoolClass = CheckUsedPoolLists();
+        ReadOnlySpan<ulong> changed = default;
+        var skips = log is null ? default : new AuditSkips(
+            Logged: true,
+            ChangesListed: log.TryListChanged(out changed),
+            SameListedPools: _lastPassedAudit != 0 && SameListedPoolsAsAtAudit(usedPoolClass));
         int usedPoolsSeen = 0;
         for (int i = 0; i < slots; i++)
         {
             if (_arenas[i].Address == 0) continue;
-            usedPoolsSeen += CheckArena(i, usedPoolClass, log);
+            usedPoolsSeen += CheckArena(i, usedPoolClass, skips, changed);
         }
         if (usedPoolsSeen != usedPoolClass.Count)
             Fail("used-pool-in-arena", $"{usedPoolClass.Count} pools are on usedpools lists but only {usedPoolsSeen} used pools lie in live arenas");
         _oracle.CheckInvariants(_arenas, (ulong)Geometry.ArenaSize);
         if (log is null) return;
         _lastPassedAudit = _audits; // every pool it walked or skipped is stamped with it
+        (_listedPoolsAtAudit, _listedPools) = (usedPoolClass, _listedPoolsAtAudit); // the next walk fills the other
         log.Reset();
     }
 
@@ -157,11 +181,37 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
 
     private long CountCarvedPoolBound() => (long)_arenas.Length * _maxPoolsInArena;
 
+    /// <summary>What an audit may skip: nothing without a write log (<c>default</c>).</summary>
+    /// <param name="Logged">a write log vouches for the pools it does not list</param>
+    /// <param name="ChangesListed">the log lists the changed pools (false: every pool may have changed)</param>
+    /// <param name="SameListedPools">the usedpools lists hold what the last passed audit found</param>
+    private readonly record struct AuditSkips(bool Logged, bool ChangesListed, bool SameListedPools);
+
+    /// <summary>Whether the usedpools lists hold exactly the pools, of the same classes, the last passed audit found.</summary>
+    private bool SameListedPoolsAsAtAudit(Dictionary<ulong, uint> listed)
+    {
+        var atAudit = _listedPoolsAtAudit;
+        if (atAudit is null || atAudit.Count != listed.Count) return false;
+        foreach (var (pool, sizeClass) in listed)
+            if (!atAudit.TryGetValue(pool, out uint before) || before != sizeClass) return false;
+        return true;
+    }
+
     /// <summary>(1),(2),(3) for one live arena; returns how many used (listed) pools it holds.</summary>
-    private int CheckArena(int index, Dictionary<ulong, uint> usedPoolClass, IPoolWriteLog? log)
+    private int CheckArena(int index, Dictionary<ulong, uint> usedPoolClass, AuditSkips skips, ReadOnlySpan<ulong> changedPools)
     {
         ref readonly ArenaObject a = ref _arenas[index];
         ulong first = FirstPoolOf(a.Address);
+        bool vouched = false; // the last passed audit covered the arena: what the log does not list is as it found it
+        if (skips.Logged)
+        {
+            ref ArenaAuditStamp arena = ref _arenaStamps[index];
+            vouched = arena.Covered != 0 && arena.Covered == _lastPassedAudit;
+            arena.Covered = _audits; // before any rule runs: if one fails, this audit vouches for nothing here
+            if (vouched && skips.ChangesListed && skips.SameListedPools && SameArenaFields(arena.Fields, a)
+                && RecheckChangedPoolsOnly(index, first, arena, changedPools))
+                return arena.ListedPools;
+        }
         uint expectedTotal = _maxPoolsInArena - (first != a.Address ? 1u : 0u);
         if (a.NTotalPools != expectedTotal)
             Fail("arena-ntotalpools", $"slot {index}: ntotalpools {a.NTotalPools}, expected {expectedTotal}");
@@ -188,46 +238,99 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         if (a.NFreePools != expectedFree)
             Fail("arena-nfreepools", $"slot {index}: nfreepools {a.NFreePools}, but {emptyCount} empty + {neverCarved} never-carved pools");
 
+        bool[] changed = MarkChangedPools(first, carved, skips, changedPools);
         int used = 0;
         for (ulong k = 0; k < carved; k++)
         {
             ulong pool = first + k * _poolSize;
             bool empty = emptyPools[k];
-            bool listed = usedPoolClass.ContainsKey(pool);
-            if (log is not null)
+            bool listed;
+            if (skips.Logged)
             {
                 long stamp = index * (long)_maxPoolsInArena + (long)k;
-                ref int passed = ref _poolPassedAudit[stamp];
                 ref byte lists = ref _poolListsAtAudit[stamp];
+                bool unchanged = vouched && skips.ChangesListed && !changed[k];
+                listed = unchanged && skips.SameListedPools ? (lists & OnUsedPools) != 0 : usedPoolClass.ContainsKey(pool);
                 byte now = (byte)((empty ? OnFreePools : 0) | (listed ? OnUsedPools : 0));
-                bool same = passed != 0 && passed == _lastPassedAudit && lists == now && !log.MayHaveChanged(pool);
-                (passed, lists) = (_audits, now);
+                bool same = unchanged && lists == now;
+                lists = now;
                 if (same)
                 {
                     if (listed) used++;
                     continue;
                 }
             }
-            uint arenaIndex = PoolHeader.Get(ref _memory, pool, PoolHeader.ArenaIndex);
-            if (arenaIndex != (uint)index)
-                Fail("pool-arena-index", $"pool 0x{pool:x} in slot {index}'s arena records arena index {arenaIndex}");
-            uint count = PoolHeader.Get(ref _memory, pool, PoolHeader.Count);
-            if (empty != (count == 0))
-                Fail("pool-empty", $"pool 0x{pool:x}: count {count} but {(empty ? "" : "not ")}on its arena's free pools");
-            uint sizeClass = PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass);
-            if (sizeClass >= (uint)_usedPools.Length)
-                Fail("pool-size-class", $"pool 0x{pool:x} has szidx {sizeClass}");
-            CheckPoolBlocks(pool, sizeClass, count);
-            bool full = PoolHeader.GetLink(ref _memory, pool, PoolHeader.FreeBlock) == 0;
-            if (count > 0 && !full && !listed)
-                Fail("used-pool-list", $"used pool 0x{pool:x} (count {count}) is not on usedpools[{sizeClass}]");
-            // An empty pool cannot be listed here: a usedpools circle through it is also its nextpool chain, which the
-            // freepools walk above followed into a cycle.
-            if (full && listed)
-                Fail("used-pool-list", $"full pool 0x{pool:x} is on a usedpools list");
+            else listed = usedPoolClass.ContainsKey(pool);
+            CheckPool(index, pool, empty, listed);
             if (listed) used++;
         }
+        if (skips.Logged)
+        {
+            ref ArenaAuditStamp arena = ref _arenaStamps[index];
+            (arena.ListedPools, arena.Fields) = (used, a);
+        }
         return used;
+    }
+
+    /// <summary>
+    /// The shortcut for an arena the last passed audit covered, whose fields and usedpools memberships are the same
+    /// since: if no pool the log lists was on the arena's free pools then, the free pools are the same chain (its links
+    /// are in their unchanged headers), so the arena's own rules and every membership hold as they did; only the listed
+    /// pools' own rules can change, and they run here. False (nothing checked) when a listed pool was a free one.
+    /// </summary>
+    private bool RecheckChangedPoolsOnly(int index, ulong first, in ArenaAuditStamp arena, ReadOnlySpan<ulong> changedPools)
+    {
+        ulong span = CarvedPoolsOf(arena.Fields) * _poolSize;
+        long stamps = index * (long)_maxPoolsInArena;
+        foreach (ulong pool in changedPools)
+            if (pool - first < span && (_poolListsAtAudit[stamps + (long)((pool - first) / _poolSize)] & OnFreePools) != 0)
+                return false;
+        foreach (ulong pool in changedPools)
+        {
+            if (pool - first >= span) continue;
+            long stamp = stamps + (long)((pool - first) / _poolSize);
+            CheckPool(index, pool, empty: false, listed: (_poolListsAtAudit[stamp] & OnUsedPools) != 0);
+        }
+        return true;
+    }
+
+    /// <summary>(1),(3) a carved pool's own rules, given whether it is on its arena's free pools and on a usedpools list.</summary>
+    private void CheckPool(int index, ulong pool, bool empty, bool listed)
+    {
+        uint arenaIndex = PoolHeader.Get(ref _memory, pool, PoolHeader.ArenaIndex);
+        if (arenaIndex != (uint)index)
+            Fail("pool-arena-index", $"pool 0x{pool:x} in slot {index}'s arena records arena index {arenaIndex}");
+        uint count = PoolHeader.Get(ref _memory, pool, PoolHeader.Count);
+        if (empty != (count == 0))
+            Fail("pool-empty", $"pool 0x{pool:x}: count {count} but {(empty ? "" : "not ")}on its arena's free pools");
+        uint sizeClass = PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass);
+        if (sizeClass >= (uint)_usedPools.Length)
+            Fail("pool-size-class", $"pool 0x{pool:x} has szidx {sizeClass}");
+        CheckPoolBlocks(pool, sizeClass, count);
+        bool full = PoolHeader.GetLink(ref _memory, pool, PoolHeader.FreeBlock) == 0;
+        if (count > 0 && !full && !listed)
+            Fail("used-pool-list", $"used pool 0x{pool:x} (count {count}) is not on usedpools[{sizeClass}]");
+        // An empty pool cannot be listed here: a usedpools circle through it is also its nextpool chain, which the
+        // freepools walk followed into a cycle.
+        if (full && listed)
+            Fail("used-pool-list", $"full pool 0x{pool:x} is on a usedpools list");
+    }
+
+    /// <summary>The fields <see cref="CheckArena"/> reads (the usable_arenas links are the list checks' concern).</summary>
+    private static bool SameArenaFields(in ArenaObject before, in ArenaObject now) =>
+        before.Address == now.Address && before.PoolAddress == now.PoolAddress && before.NFreePools == now.NFreePools
+        && before.NTotalPools == now.NTotalPools && before.FreePools == now.FreePools;
+
+    /// <summary>A mark per carved pool of the arena whose first pool is <paramref name="first"/>: the log lists it as changed.</summary>
+    private bool[] MarkChangedPools(ulong first, ulong carved, AuditSkips skips, ReadOnlySpan<ulong> changedPools)
+    {
+        if (_changedPoolMarks.Length != (int)_maxPoolsInArena) _changedPoolMarks = new bool[_maxPoolsInArena];
+        bool[] marks = _changedPoolMarks;
+        if (!skips.ChangesListed) return marks; // not read: every pool counts as changed
+        Array.Clear(marks, 0, (int)carved);
+        foreach (ulong pool in changedPools)
+            if (pool - first < carved * _poolSize) marks[(pool - first) / _poolSize] = true;
+        return marks;
     }
 
     /// <summary>(3),(e) offsets and the free list of an initialised pool.</summary>

@@ -22,7 +22,11 @@ public class PoolWriteLogAuditTests
         }
 
         public void ArenasChanged() => _arenasChanged = true;
-        public bool MayHaveChanged(ulong pool) => _arenasChanged || _written.Contains(pool);
+        public bool TryListChanged(out ReadOnlySpan<ulong> pools)
+        {
+            pools = _written.ToArray();
+            return !_arenasChanged;
+        }
 
         public void Reset()
         {
@@ -104,6 +108,56 @@ public class PoolWriteLogAuditTests
         var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(16)); // the failed audit vouches for nothing
         Assert.Equal("pool-full", broken.Invariant);
         Assert.EndsWith($": pool 0x{first:x}: count 2 of 3 blocks, freeblock null", broken.Detail);
+    }
+
+    [Fact]
+    public void A_pool_written_in_an_arena_that_changed_nothing_else_is_checked_alone()
+    {
+        ulong pool = APoolInTheSecondArena();
+        _heap.Memory.WriteUInt32(pool + PoolHeader.Count, 2);
+        // A system block: no arena field, list or other pool changes, so only P's own rules run, and they fail.
+        var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100));
+        Assert.Equal("free-list-length", broken.Invariant);
+        Assert.EndsWith($": pool 0x{pool:x}: 1 free + 2 in use != 2 carved blocks", broken.Detail);
+    }
+
+    [Fact]
+    public void A_written_pool_that_was_free_sends_its_arena_back_to_the_whole_walk()
+    {
+        // Arena 0's four pools full of 64-byte blocks, then pools 0 and 1 emptied: free pools 1 -> 0.
+        var blocks = Enumerable.Range(0, 12).Select(_ => _heap.Malloc(64)).ToList();
+        ulong[] pools = [.. Enumerable.Range(0, 4).Select(k => _heap.ArenaTableSnapshot[0].Address + (ulong)k * 256)];
+        foreach (ulong b in blocks.Where(b => (b & ~255UL) == pools[0] || (b & ~255UL) == pools[1])) _heap.Free(b);
+        _heap.Free(_heap.Malloc(100)); // an audit that changes no arena: the free pools' chain is now vouched for
+        // Pool 0's link now leads back to pool 1: only the walk of the free pools sees the cycle (pool 0's own rules hold).
+        _heap.Memory.WriteUInt64(pools[0] + PoolHeader.NextPool, pools[1]);
+        var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100));
+        Assert.Equal("arena-freepools", broken.Invariant);
+        Assert.EndsWith($": slot 0: cycle through free pool 0x{pools[1]:x}", broken.Detail);
+    }
+
+    public enum ArenaField { NTotalPools, PoolAddress, FreePools }
+
+    [Theory]
+    [InlineData(ArenaField.NTotalPools, "arena-ntotalpools")]
+    [InlineData(ArenaField.PoolAddress, "arena-pool-address")]
+    [InlineData(ArenaField.FreePools, "arena-freepools")]
+    public void An_arena_whose_own_fields_changed_is_walked_though_no_pool_was_written(ArenaField field, string invariant)
+    {
+        ulong pool = APoolInTheSecondArena();
+        _heap.Free(_heap.Malloc(100)); // an audit that changes no arena: arena 1 is vouched for
+        ref ArenaObject arena = ref _heap.ArenaTableSnapshot[1];
+        Assert.Equal(pool, arena.Address);
+        // Fields only the arena's own rules read (the usable_arenas checks read none of them), changed in the table
+        // alone: the log sees no write.
+        switch (field)
+        {
+            case ArenaField.NTotalPools: arena.NTotalPools -= 1; break;
+            case ArenaField.PoolAddress: arena.PoolAddress += 8; break;
+            case ArenaField.FreePools: arena.FreePools = pool + 256; break; // the next pool, never carved
+        }
+        var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100));
+        Assert.Equal(invariant, broken.Invariant);
     }
 
     [Fact]

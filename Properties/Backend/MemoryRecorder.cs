@@ -138,7 +138,11 @@ public sealed unsafe class MemoryRecorder : IPoolWriteLog, IDisposable
         }
     }
 
-    public bool MayHaveChanged(ulong pool) => _everyPoolChanged || Array.IndexOf(_writtenPools, pool, 0, _writtenPoolCount) >= 0;
+    public bool TryListChanged(out ReadOnlySpan<ulong> pools)
+    {
+        pools = _writtenPools.AsSpan(0, _writtenPoolCount);
+        return !_everyPoolChanged;
+    }
 
     public void Reset()
     {
