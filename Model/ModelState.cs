@@ -78,10 +78,11 @@ public sealed record ModelState
     /// <summary>Live blocks in handle order.</summary>
     public ImmutableList<LiveBlock> Blocks { get; init; } = [];
 
-    /// <summary>Start addresses of live blocks, sorted, for overlap checks.</summary>
-    public ImmutableSortedSet<ulong> BlockStarts { get; init; } = [];
-
-    public ImmutableDictionary<ulong, LiveBlock> BlocksByAddress { get; init; } = ImmutableDictionary<ulong, LiveBlock>.Empty;
+    /// <summary>
+    /// The live blocks again, sorted by start address (<see cref="ByStart"/>), for the lookups by address: one tree for
+    /// both the exact and the nearest-below lookup.
+    /// </summary>
+    public ImmutableSortedSet<LiveBlock> BlocksByStart { get; init; } = NoBlocksByStart;
 
     public ImmutableList<ForeignBlock> Foreign { get; init; } = [];
 
@@ -92,6 +93,14 @@ public sealed record ModelState
 
     /// <summary>Number of operations applied so far.</summary>
     public int StepCount { get; init; }
+
+    /// <summary>Orders blocks by start address (two live blocks never share one).</summary>
+    public static IComparer<LiveBlock> ByStart { get; } = Comparer<LiveBlock>.Create((x, y) => x.Address.CompareTo(y.Address));
+
+    private static readonly ImmutableSortedSet<LiveBlock> NoBlocksByStart = ImmutableSortedSet.Create(ByStart);
+
+    /// <summary><paramref name="blocks"/> sorted for <see cref="BlocksByStart"/>.</summary>
+    public static ImmutableSortedSet<LiveBlock> SortByStart(IEnumerable<LiveBlock> blocks) => NoBlocksByStart.Union(blocks);
 
     public static ModelState Initial(ModelGeometry geometry, bool unspecifiedMustBeOwned = false)
     {
@@ -139,13 +148,16 @@ public sealed record ModelState
         return OwnershipSpec.Classify(arena is not null, arena?.InitializedPools.Contains(Geometry.PoolBaseOf(address)) == true);
     }
 
+    /// <summary>The live block that starts at <paramref name="address"/>, if any.</summary>
+    public LiveBlock? BlockAt(ulong address) => BlocksByStart.TryGetValue(Probe(address), out LiveBlock? b) ? b : null;
+
     /// <summary>The live block whose extent contains <paramref name="address"/>, if any.</summary>
     public LiveBlock? BlockContaining(ulong address)
     {
-        int i = BlockStarts.IndexOf(address);
+        int i = BlocksByStart.IndexOf(Probe(address));
         if (i < 0) i = ~i - 1;
         if (i < 0) return null;
-        LiveBlock b = BlocksByAddress[BlockStarts[i]];
+        LiveBlock b = BlocksByStart[i];
         return address - b.Address < b.Capacity ? b : null;
     }
 
@@ -153,9 +165,12 @@ public sealed record ModelState
     public LiveBlock? FirstOverlap(ulong start, ulong length)
     {
         if (BlockContaining(start) is { } atStart) return atStart;
-        int i = BlockStarts.IndexOf(start);
+        int i = BlocksByStart.IndexOf(Probe(start));
         int next = i >= 0 ? i + 1 : ~i;
-        if (next < BlockStarts.Count && BlockStarts[next] - start < length) return BlocksByAddress[BlockStarts[next]];
+        if (next < BlocksByStart.Count && BlocksByStart[next].Address - start < length) return BlocksByStart[next];
         return null;
     }
+
+    /// <summary>A key for <see cref="BlocksByStart"/>'s searches: only its address is compared.</summary>
+    private static LiveBlock Probe(ulong address) => new(-1, address, 0, 0, BlockKind.Pymalloc, BlockContent.Unknown);
 }

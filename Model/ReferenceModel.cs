@@ -255,8 +255,7 @@ public static class ReferenceModel
             State = State with
             {
                 Blocks = replaceIndex is int i ? State.Blocks.SetItem(i, block) : State.Blocks.Add(block),
-                BlockStarts = State.BlockStarts.Add(block.Address),
-                BlocksByAddress = State.BlocksByAddress.SetItem(block.Address, block),
+                BlocksByStart = State.BlocksByStart.Add(block),
                 NextBlockId = State.NextBlockId + 1,
             };
         }
@@ -266,8 +265,7 @@ public static class ReferenceModel
             State = State with
             {
                 Blocks = fromList ? State.Blocks.Remove(block) : State.Blocks,
-                BlockStarts = State.BlockStarts.Remove(block.Address),
-                BlocksByAddress = State.BlocksByAddress.Remove(block.Address),
+                BlocksByStart = State.BlocksByStart.Remove(block),
             };
         }
 
@@ -437,7 +435,7 @@ public static class ReferenceModel
             State = State with
             {
                 Blocks = State.Blocks.Replace(block, tagged),
-                BlocksByAddress = State.BlocksByAddress.SetItem(block.Address, tagged),
+                BlocksByStart = State.BlocksByStart.Remove(block).Add(tagged),
                 NextTag = tag + 1,
             };
             return Pass(PassShape.Tagged, subject: block);

@@ -21,8 +21,7 @@ public class ModelStateLookupTests
         {
             Arenas = [new LiveArena(0, A, 65536, []), new LiveArena(1, 0x300000, 65536, [])],
             Blocks = [b0, b1],
-            BlockStarts = [b0.Address, b1.Address],
-            BlocksByAddress = new Dictionary<ulong, LiveBlock> { [b0.Address] = b0, [b1.Address] = b1 }.ToImmutableDictionary(),
+            BlocksByStart = ModelState.SortByStart([b1, b0]),
             Foreign = [new ForeignBlock(0, 0x800000, 8), new ForeignBlock(1, 0x810000, 8)],
             ReleasedArenas = [new ReleasedArena(2, 0x500000, 65536), new ReleasedArena(3, 0x600000, 65536), new ReleasedArena(4, 0x700000, 65536)],
         };
@@ -58,8 +57,7 @@ public class ModelStateLookupTests
         ModelState With(params LiveBlock[] blocks) => Kit.Initial() with
         {
             Blocks = [.. blocks],
-            BlockStarts = [.. blocks.Select(b => b.Address)],
-            BlocksByAddress = blocks.ToImmutableDictionary(b => b.Address),
+            BlocksByStart = ModelState.SortByStart(blocks),
         };
         LiveBlock Block(int id, ulong address, ulong capacity) => new(id, address, 0, capacity, BlockKind.System, BlockContent.Unknown);
 

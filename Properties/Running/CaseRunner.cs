@@ -263,7 +263,7 @@ public sealed class CaseRunner
             heap.IsOwned(address) == owned ? null : $"the ownership test now answers {!owned} for 0x{address:x}".ToLowerInvariant();
 
         private static string? Holds(ModelState after, ulong address, ulong size) =>
-            after.BlocksByAddress.TryGetValue(address, out LiveBlock? block) && block.Size == size ? null
+            after.BlockAt(address) is { } block && block.Size == size ? null
                 : $"it returned 0x{address:x}, where the recorded state holds no block of {size} bytes";
 
         private Observation Observe(Operation op)

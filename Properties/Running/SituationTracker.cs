@@ -35,8 +35,8 @@ public sealed class SituationTracker(ModelGeometry geometry)
             ReallocOp r => after.ResolveBlock(r.Handle),
             _ => null,
         };
-        LiveBlock? gone = named is { Kind: BlockKind.Pymalloc } && !after.BlocksByAddress.ContainsKey(named.Address) ? named : null;
-        LiveBlock? fresh = added is { Kind: BlockKind.Pymalloc } && !before.BlocksByAddress.ContainsKey(added.Address) ? added : null;
+        LiveBlock? gone = named is { Kind: BlockKind.Pymalloc } && after.BlockAt(named.Address) is null ? named : null;
+        LiveBlock? fresh = added is { Kind: BlockKind.Pymalloc } && before.BlockAt(added.Address) is null ? added : null;
 
         // The model's states share an unchanged list (immutable): the set differences below, which allocate, run only
         // on the steps that changed one.

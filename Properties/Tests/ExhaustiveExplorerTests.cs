@@ -231,7 +231,7 @@ public class ExhaustiveExplorerTests(ITestOutputHelper output)
         // A recorded state that says the first block is the system's: the free is routed otherwise.
         LiveBlock first = recorded[1].Blocks[0];
         ModelState WithFirstBlock(ModelState s, LiveBlock block) =>
-            s with { Blocks = s.Blocks.SetItem(0, block), BlocksByAddress = s.BlocksByAddress.SetItem(block.Address, block) };
+            s with { Blocks = s.Blocks.SetItem(0, block), BlocksByStart = s.BlocksByStart.Remove(block).Add(block) };
         ModelState[] misrouted = [recorded[0], WithFirstBlock(recorded[1], first with { Kind = BlockKind.System }), recorded[2]];
         Assert.Contains("replayed step 2 (free(#0)) diverged from the run that recorded it: the ownership test now answers true",
             Assert.Throws<InvalidOperationException>(() => runner.Run(Case(0), replayed: misrouted)).Message);
