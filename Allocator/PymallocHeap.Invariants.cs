@@ -202,16 +202,11 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     {
         ref readonly ArenaObject a = ref _arenas[index];
         ulong first = FirstPoolOf(a.Address);
-        bool vouched = false; // the last passed audit covered the arena: what the log does not list is as it found it
-        if (skips.Logged)
-        {
-            ref ArenaAuditStamp arena = ref _arenaStamps[index];
-            vouched = arena.Covered != 0 && arena.Covered == _lastPassedAudit;
-            arena.Covered = _audits; // before any rule runs: if one fails, this audit vouches for nothing here
-            if (vouched && skips.ChangesListed && skips.SameListedPools && SameArenaFields(arena.Fields, a)
-                && RecheckChangedPoolsOnly(index, first, arena, changedPools))
-                return arena.ListedPools;
-        }
+        // vouched: the last passed audit covered the arena, so what the log does not list is as that audit found it
+        bool vouched = skips.Logged && CoverArena(index);
+        if (vouched && skips.ChangesListed && skips.SameListedPools && SameArenaFields(_arenaStamps[index].Fields, a)
+            && RecheckChangedPoolsOnly(index, first, _arenaStamps[index], changedPools))
+            return _arenaStamps[index].ListedPools;
         uint expectedTotal = _maxPoolsInArena - (first != a.Address ? 1u : 0u);
         if (a.NTotalPools != expectedTotal)
             Fail("arena-ntotalpools", $"slot {index}: ntotalpools {a.NTotalPools}, expected {expectedTotal}");
@@ -273,6 +268,19 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     }
 
     /// <summary>
+    /// Stamps the slot's arena as covered by this audit, before any of its rules runs (if one fails, this audit vouches
+    /// for nothing there), and returns whether the last passed audit covered it. (Before any audit passed, no arena is
+    /// vouched for in effect: until the log's first reset it lists no pools, since arenas came.)
+    /// </summary>
+    private bool CoverArena(int index)
+    {
+        ref int covered = ref _arenaStamps[index].Covered;
+        bool vouched = covered == _lastPassedAudit;
+        covered = _audits;
+        return vouched;
+    }
+
+    /// <summary>
     /// The shortcut for an arena the last passed audit covered, whose fields and usedpools memberships are the same
     /// since: if no pool the log lists was on the arena's free pools then, the free pools are the same chain (its links
     /// are in their unchanged headers), so the arena's own rules and every membership hold as they did; only the listed
@@ -316,10 +324,14 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             Fail("used-pool-list", $"full pool 0x{pool:x} is on a usedpools list");
     }
 
-    /// <summary>The fields <see cref="CheckArena"/> reads (the usable_arenas links are the list checks' concern).</summary>
+    /// <summary>
+    /// The fields <see cref="CheckArena"/> reads. Not nfreepools: the usable_arenas checks, which run first, fail on any
+    /// change of it (an arena leaves or joins the list, or the rightmost arena of its old or its new count changes), and
+    /// not the list links, which only they read.
+    /// </summary>
     private static bool SameArenaFields(in ArenaObject before, in ArenaObject now) =>
-        before.Address == now.Address && before.PoolAddress == now.PoolAddress && before.NFreePools == now.NFreePools
-        && before.NTotalPools == now.NTotalPools && before.FreePools == now.FreePools;
+        before.Address == now.Address && before.PoolAddress == now.PoolAddress && before.NTotalPools == now.NTotalPools
+        && before.FreePools == now.FreePools;
 
     /// <summary>A mark per carved pool of the arena whose first pool is <paramref name="first"/>: the log lists it as changed.</summary>
     private bool[] MarkChangedPools(ulong first, ulong carved, AuditSkips skips, ReadOnlySpan<ulong> changedPools)

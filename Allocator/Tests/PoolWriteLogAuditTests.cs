@@ -136,9 +136,10 @@ public class PoolWriteLogAuditTests
         Assert.EndsWith($": slot 0: cycle through free pool 0x{pools[1]:x}", broken.Detail);
     }
 
-    public enum ArenaField { NTotalPools, PoolAddress, FreePools }
+    public enum ArenaField { Address, NTotalPools, PoolAddress, FreePools }
 
     [Theory]
+    [InlineData(ArenaField.Address, "arena-ntotalpools")]
     [InlineData(ArenaField.NTotalPools, "arena-ntotalpools")]
     [InlineData(ArenaField.PoolAddress, "arena-pool-address")]
     [InlineData(ArenaField.FreePools, "arena-freepools")]
@@ -152,6 +153,7 @@ public class PoolWriteLogAuditTests
         // alone: the log sees no write.
         switch (field)
         {
+            case ArenaField.Address: arena.Address += 16; break; // off the pool boundary: one pool fewer fits
             case ArenaField.NTotalPools: arena.NTotalPools -= 1; break;
             case ArenaField.PoolAddress: arena.PoolAddress += 8; break;
             case ArenaField.FreePools: arena.FreePools = pool + 256; break; // the next pool, never carved
