@@ -79,7 +79,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         var skips = log is null ? default : new AuditSkips(
             Logged: true,
             ChangesListed: log.TryListChanged(out changed),
-            SameListedPools: _lastPassedAudit != 0 && SameListedPoolsAsAtAudit(usedPoolClass));
+            SameListedPools: SameListedPoolsAsAtAudit(usedPoolClass));
         int usedPoolsSeen = 0;
         for (int i = 0; i < slots; i++)
         {
@@ -187,13 +187,16 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     /// <param name="SameListedPools">the usedpools lists hold what the last passed audit found</param>
     private readonly record struct AuditSkips(bool Logged, bool ChangesListed, bool SameListedPools);
 
-    /// <summary>Whether the usedpools lists hold exactly the pools, of the same classes, the last passed audit found.</summary>
+    /// <summary>
+    /// Whether the usedpools lists hold exactly the pools the last passed audit found (false before one passed). Only
+    /// the pools count: a pool's rules read whether it is listed, not on which list (the list walk checks that).
+    /// </summary>
     private bool SameListedPoolsAsAtAudit(Dictionary<ulong, uint> listed)
     {
         var atAudit = _listedPoolsAtAudit;
         if (atAudit is null || atAudit.Count != listed.Count) return false;
-        foreach (var (pool, sizeClass) in listed)
-            if (!atAudit.TryGetValue(pool, out uint before) || before != sizeClass) return false;
+        foreach (ulong pool in listed.Keys)
+            if (!atAudit.ContainsKey(pool)) return false;
         return true;
     }
 
@@ -288,16 +291,20 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     /// </summary>
     private bool RecheckChangedPoolsOnly(int index, ulong first, in ArenaAuditStamp arena, ReadOnlySpan<ulong> changedPools)
     {
-        ulong span = CarvedPoolsOf(arena.Fields) * _poolSize;
+        ulong carved = CarvedPoolsOf(arena.Fields);
         long stamps = index * (long)_maxPoolsInArena;
         foreach (ulong pool in changedPools)
-            if (pool - first < span && (_poolListsAtAudit[stamps + (long)((pool - first) / _poolSize)] & OnFreePools) != 0)
-                return false;
+        {
+            ulong k = (pool - first) / _poolSize; // past the carved pools (or below the arena): not this arena's
+            // Stryker disable once Equality : reading the first uncarved pool's byte too can only send the arena to the whole walk
+            if (k >= carved) continue;
+            if ((_poolListsAtAudit[stamps + (long)k] & OnFreePools) != 0) return false;
+        }
         foreach (ulong pool in changedPools)
         {
-            if (pool - first >= span) continue;
-            long stamp = stamps + (long)((pool - first) / _poolSize);
-            CheckPool(index, pool, empty: false, listed: (_poolListsAtAudit[stamp] & OnUsedPools) != 0);
+            ulong k = (pool - first) / _poolSize;
+            if (k >= carved) continue;
+            CheckPool(index, pool, empty: false, listed: (_poolListsAtAudit[stamps + (long)k] & OnUsedPools) != 0);
         }
         return true;
     }
@@ -341,7 +348,11 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         if (!skips.ChangesListed) return marks; // not read: every pool counts as changed
         Array.Clear(marks, 0, (int)carved);
         foreach (ulong pool in changedPools)
-            if (pool - first < carved * _poolSize) marks[(pool - first) / _poolSize] = true;
+        {
+            ulong k = (pool - first) / _poolSize; // past the carved pools (or below the arena): not this arena's
+            // Stryker disable once Equality : the first uncarved pool's mark is never read; only a write listed just past a fully carved arena would reach the array's end
+            if (k < carved) marks[k] = true;
+        }
         return marks;
     }
 

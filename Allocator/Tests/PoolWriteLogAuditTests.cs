@@ -4,9 +4,11 @@ namespace PymallocVerify.Allocator.Tests;
 
 /// <summary>
 /// Over a backend with a write log, a <see cref="HeapCheckLevel.Full"/> audit checks the pools written since the last
-/// audit passed, or moved on or off a list since, and skips the rest (<see cref="IPoolWriteLog"/>). A write the log does
-/// not see shows which pools were skipped: its corruption passes the audit, and the full <c>CheckInvariants</c> still
-/// finds it. A pool that changed lists with no write to its own bytes shows that the lists count as a change.
+/// audit passed, or moved on or off a list since, and skips the rest (<see cref="IPoolWriteLog"/>); an arena whose
+/// fields, free pools and listed pools are as that audit found them skips its own rules too. A write the log does not
+/// see shows what was skipped: its corruption passes the audit, and the full <c>CheckInvariants</c> still finds it. A
+/// pool that changed lists, or an arena field changed in the table, with no write to pool bytes shows that those count
+/// as a change; a pool written with what it held shows that the shortcuts check it with the memberships it has.
 /// </summary>
 public class PoolWriteLogAuditTests
 {
@@ -44,6 +46,8 @@ public class PoolWriteLogAuditTests
 
         /// <summary>A write the log does not see, as a backend with a broken log would let through.</summary>
         public void WriteUInt32Unlogged(ulong address, uint value) => _inner.WriteUInt32(address, value);
+
+        public void WriteUInt64Unlogged(ulong address, ulong value) => _inner.WriteUInt64(address, value);
 
         public ulong AllocateArena(ulong size) { log.ArenasChanged(); return _inner.AllocateArena(size); }
         public void FreeArena(ulong address, ulong size) { log.ArenasChanged(); _inner.FreeArena(address, size); }
@@ -114,6 +118,11 @@ public class PoolWriteLogAuditTests
     public void A_pool_written_in_an_arena_that_changed_nothing_else_is_checked_alone()
     {
         ulong pool = APoolInTheSecondArena();
+        ulong full = _heap.ArenaTableSnapshot[0].Address; // arena 0's first pool: full, on no list
+        // Written with what they hold: each is checked alone, as listed (P) or not (the full pool), and passes.
+        _heap.Memory.WriteUInt32(pool + PoolHeader.Count, 1);
+        _heap.Memory.WriteUInt32(full + PoolHeader.Count, 3);
+        _heap.Malloc(100);
         _heap.Memory.WriteUInt32(pool + PoolHeader.Count, 2);
         // A system block: no arena field, list or other pool changes, so only P's own rules run, and they fail.
         var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100));
@@ -129,11 +138,68 @@ public class PoolWriteLogAuditTests
         ulong[] pools = [.. Enumerable.Range(0, 4).Select(k => _heap.ArenaTableSnapshot[0].Address + (ulong)k * 256)];
         foreach (ulong b in blocks.Where(b => (b & ~255UL) == pools[0] || (b & ~255UL) == pools[1])) _heap.Free(b);
         _heap.Free(_heap.Malloc(100)); // an audit that changes no arena: the free pools' chain is now vouched for
+        // A free pool written with what it holds: the arena is walked whole, the full pools (on no list) as they were.
+        _heap.Memory.WriteUInt64(pools[0] + PoolHeader.NextPool, _heap.Memory.ReadUInt64(pools[0] + PoolHeader.NextPool));
+        _heap.Malloc(100);
         // Pool 0's link now leads back to pool 1: only the walk of the free pools sees the cycle (pool 0's own rules hold).
         _heap.Memory.WriteUInt64(pools[0] + PoolHeader.NextPool, pools[1]);
         var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100));
         Assert.Equal("arena-freepools", broken.Invariant);
         Assert.EndsWith($": slot 0: cycle through free pool 0x{pools[1]:x}", broken.Detail);
+    }
+
+    [Fact]
+    public void An_arena_nothing_it_reads_changed_in_is_skipped_until_a_full_check()
+    {
+        // As above, free pools 1 -> 0 in arena 0, vouched for; then the cycle written where the log does not see it.
+        var blocks = Enumerable.Range(0, 12).Select(_ => _heap.Malloc(64)).ToList();
+        ulong[] pools = [.. Enumerable.Range(0, 4).Select(k => _heap.ArenaTableSnapshot[0].Address + (ulong)k * 256)];
+        foreach (ulong b in blocks.Where(b => (b & ~255UL) == pools[0] || (b & ~255UL) == pools[1])) _heap.Free(b);
+        _heap.Free(_heap.Malloc(100));
+        _heap.Memory.WriteUInt64Unlogged(pools[0] + PoolHeader.NextPool, pools[1]);
+        _heap.Free(_heap.Malloc(100)); // its audits skip the arena's own rules: nothing they read changed, says the log
+        var broken = Assert.Throws<HeapInvariantException>(_heap.CheckInvariants);
+        Assert.Equal(("arena-freepools", $"slot 0: cycle through free pool 0x{pools[1]:x}"), (broken.Invariant, broken.Detail));
+    }
+
+    [Fact]
+    public void After_an_audit_that_failed_no_arena_it_reached_is_skipped_whole()
+    {
+        ulong pool = APoolInTheSecondArena();
+        ulong first = _heap.ArenaTableSnapshot[0].Address; // arena 0's first pool: full
+        _heap.Free(_heap.Malloc(100));
+        _heap.Memory.WriteUInt32(pool + PoolHeader.Count, 2);
+        Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100)); // it reaches arena 0, then fails at P in arena 1
+        _heap.Memory.WriteUInt32(pool + PoolHeader.Count, 1);
+        _heap.Memory.WriteUInt32Unlogged(first + PoolHeader.Count, 2);
+        // Arena 0's fields, lists and pools are as the last passed audit found them, but the failed audit vouches for
+        // nothing: the arena is walked whole.
+        var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100));
+        Assert.Equal("pool-full", broken.Invariant);
+        Assert.EndsWith($": pool 0x{first:x}: count 2 of 3 blocks, freeblock null", broken.Detail);
+    }
+
+    [Fact]
+    public void A_usedpools_list_that_swapped_one_pool_for_another_is_seen_though_the_count_is_the_same()
+    {
+        // 16-byte blocks (class 0): 13 fill pool X, the 14th starts pool Y, alone on usedpools[0].
+        var blocks = Enumerable.Range(0, 14).Select(_ => _heap.Malloc(16)).ToList();
+        ulong x = blocks[0] & ~255UL, y = blocks[13] & ~255UL;
+        Assert.NotEqual(x, y);
+        _heap.Free(_heap.Malloc(100));
+        TestHeaps.SetUsedPoolHead(_heap, 0, x); // X (full) alone on the list: a circle of one, as it was before it filled
+        var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100)); // no pool written
+        Assert.Equal("used-pool-list", broken.Invariant);
+        Assert.EndsWith($": full pool 0x{x:x} is on a usedpools list", broken.Detail);
+    }
+
+    [Fact]
+    public void A_write_to_a_pool_not_yet_carved_is_not_checked()
+    {
+        ulong pool = APoolInTheSecondArena(); // arena 1: only P carved
+        _heap.Memory.WriteUInt32(pool + 256 + PoolHeader.Count, 7); // the next pool: never carved, so no rule reads it
+        _heap.Malloc(100);
+        _heap.CheckInvariants();
     }
 
     public enum ArenaField { Address, NTotalPools, PoolAddress, FreePools }
