@@ -118,7 +118,7 @@ public class PoolWriteLogAuditTests
     public void A_pool_written_in_an_arena_that_changed_nothing_else_is_checked_alone()
     {
         ulong pool = APoolInTheSecondArena();
-        ulong full = _heap.ArenaTableSnapshot[0].Address; // arena 0's first pool: full, on no list
+        ulong full = _heap.ArenaTableSnapshot[0].Address + 256; // arena 0's second pool: full, on no list
         // Written with what they hold: each is checked alone, as listed (P) or not (the full pool), and passes.
         _heap.Memory.WriteUInt32(pool + PoolHeader.Count, 1);
         _heap.Memory.WriteUInt32(full + PoolHeader.Count, 3);
@@ -128,6 +128,13 @@ public class PoolWriteLogAuditTests
         var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100));
         Assert.Equal("free-list-length", broken.Invariant);
         Assert.EndsWith($": pool 0x{pool:x}: 1 free + 2 in use != 2 carved blocks", broken.Detail);
+        // The same for a pool that is not its arena's first.
+        _heap.Memory.WriteUInt32(pool + PoolHeader.Count, 1);
+        _heap.Malloc(100);
+        _heap.Memory.WriteUInt32(full + PoolHeader.Count, 2);
+        broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100));
+        Assert.Equal("pool-full", broken.Invariant);
+        Assert.EndsWith($": pool 0x{full:x}: count 2 of 3 blocks, freeblock null", broken.Detail);
     }
 
     [Fact]
@@ -140,6 +147,14 @@ public class PoolWriteLogAuditTests
         _heap.Free(_heap.Malloc(100)); // an audit that changes no arena: the free pools' chain is now vouched for
         // A free pool written with what it holds: the arena is walked whole, the full pools (on no list) as they were.
         _heap.Memory.WriteUInt64(pools[0] + PoolHeader.NextPool, _heap.Memory.ReadUInt64(pools[0] + PoolHeader.NextPool));
+        _heap.Malloc(100);
+        // The same walk checks a full pool written alongside, as a changed one.
+        _heap.Memory.WriteUInt64(pools[0] + PoolHeader.NextPool, _heap.Memory.ReadUInt64(pools[0] + PoolHeader.NextPool));
+        _heap.Memory.WriteUInt32(pools[2] + PoolHeader.Count, 2);
+        var full = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100));
+        Assert.Equal("pool-full", full.Invariant);
+        Assert.EndsWith($": pool 0x{pools[2]:x}: count 2 of 3 blocks, freeblock null", full.Detail);
+        _heap.Memory.WriteUInt32(pools[2] + PoolHeader.Count, 3);
         _heap.Malloc(100);
         // Pool 0's link now leads back to pool 1: only the walk of the free pools sees the cycle (pool 0's own rules hold).
         _heap.Memory.WriteUInt64(pools[0] + PoolHeader.NextPool, pools[1]);
@@ -157,6 +172,8 @@ public class PoolWriteLogAuditTests
         foreach (ulong b in blocks.Where(b => (b & ~255UL) == pools[0] || (b & ~255UL) == pools[1])) _heap.Free(b);
         _heap.Free(_heap.Malloc(100));
         _heap.Memory.WriteUInt64Unlogged(pools[0] + PoolHeader.NextPool, pools[1]);
+        // A full pool written with what it holds (the log lists it, not a free one): its rules alone run.
+        _heap.Memory.WriteUInt32(pools[2] + PoolHeader.Count, 3);
         _heap.Free(_heap.Malloc(100)); // its audits skip the arena's own rules: nothing they read changed, says the log
         var broken = Assert.Throws<HeapInvariantException>(_heap.CheckInvariants);
         Assert.Equal(("arena-freepools", $"slot 0: cycle through free pool 0x{pools[1]:x}"), (broken.Invariant, broken.Detail));
