@@ -172,5 +172,5 @@ public sealed record ModelState
     }
 
     /// <summary>A key for <see cref="BlocksByStart"/>'s searches: only its address is compared.</summary>
-    private static LiveBlock Probe(ulong address) => new(-1, address, 0, 0, BlockKind.Pymalloc, BlockContent.Unknown);
+    private static LiveBlock Probe(ulong address) => new(0, address, 0, 0, BlockKind.Pymalloc, BlockContent.Unknown);
 }
