@@ -20,8 +20,8 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     // does not list, is unchanged where it was checked: a pool carved since L was written (its header) and is listed,
     // and when arenas come or go the log lists nothing (every pool may have changed). So:
     // - a pool the log does not list, on the same lists as L found it, would pass its own rules again: skipped;
-    // - if moreover the arena's fields are those L found, the usedpools lists hold the very pools (and classes) L
-    //   found, and no listed pool was a free one (the free pools' chain runs through their headers), the free pools are
+    // - if moreover the arena's fields are those L found, the usedpools lists hold the very pools L found, and no
+    //   listed pool was a free one (the free pools' chain runs through their headers), the free pools are
     //   the same chain: the arena's own rules hold too, and only the listed pools' own rules run
     //   (RecheckChangedPoolsOnly) — a mutation writes one to three pools of up to 64 in an arena.
     // Per pool (arena slot × pool index) the memberships the last walk found; per slot, the last audit that reached the
@@ -90,7 +90,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             Fail("used-pool-in-arena", $"{usedPoolClass.Count} pools are on usedpools lists but only {usedPoolsSeen} used pools lie in live arenas");
         _oracle.CheckInvariants(_arenas, (ulong)Geometry.ArenaSize);
         if (log is null) return;
-        _lastPassedAudit = _audits; // every pool it walked or skipped is stamped with it
+        _lastPassedAudit = _audits; // every arena it reached is stamped with it
         (_listedPoolsAtAudit, _listedPools) = (usedPoolClass, _listedPoolsAtAudit); // the next walk fills the other
         log.Reset();
     }
