@@ -255,7 +255,8 @@ public static class ReferenceModel
             State = State with
             {
                 Blocks = replaceIndex is int i ? State.Blocks.SetItem(i, block) : State.Blocks.Add(block),
-                BlocksByStart = State.BlocksByStart.Add(block),
+                // Remove first: a block kept in place replaces the old record at its address (Add keeps an equal one).
+                BlocksByStart = State.BlocksByStart.Remove(block).Add(block),
                 NextBlockId = State.NextBlockId + 1,
             };
         }

@@ -93,7 +93,11 @@ public class ReferenceModelTests
     public void Realloc_follows_CPythons_in_place_rule()
     {
         ModelState s = Kit.WithOneBlock(); // 16-byte class
-        Kit.Ok(s, new ReallocOp(0, 13), new Observation { OwnedAnswer = true, Address = Kit.FirstBlock });
+        ModelState kept = Kit.Ok(s, new ReallocOp(0, 13), new Observation { OwnedAnswer = true, Address = Kit.FirstBlock }).State;
+        // The block kept in place is a new record (new id, new size); the lookups by address find it, not the old one.
+        LiveBlock renewed = kept.Blocks.Single();
+        Assert.Equal((13UL, renewed), (renewed.Size, kept.BlockAt(Kit.FirstBlock)));
+        Assert.Same(renewed, kept.BlockContaining(Kit.FirstBlock + 15));
         Assert.True(ReferenceModel.Step(s, new ReallocOp(0, 13), new Observation { OwnedAnswer = true, Address = Kit.FirstBlock + 16 }).Verdict.Failed);
         // 12 bytes is not above 3/4 of 16: it must move.
         Assert.True(ReferenceModel.Step(s, new ReallocOp(0, 12), new Observation { OwnedAnswer = true, Address = Kit.FirstBlock }).Verdict.Failed);
