@@ -79,6 +79,19 @@ public class PoolWriteLogAuditTests
         return blocks[12] & ~255UL;
     }
 
+    /// <summary>
+    /// Arena 0's four pools full of 64-byte blocks, then the first <paramref name="emptied"/> pools emptied, so its free
+    /// pools run from the last emptied down to pool 0. Returns the four pools.
+    /// </summary>
+    private ulong[] AnArenaWithItsFirstPoolsFree(int emptied)
+    {
+        var blocks = Enumerable.Range(0, 12).Select(_ => _heap.Malloc(64)).ToList();
+        ulong[] pools = [.. Enumerable.Range(0, 4).Select(k => _heap.ArenaTableSnapshot[0].Address + (ulong)k * 256)];
+        Assert.All(blocks, b => Assert.Contains(b & ~255UL, pools));
+        foreach (ulong b in blocks.Where(b => Array.IndexOf(pools, b & ~255UL) < emptied)) _heap.Free(b);
+        return pools;
+    }
+
     [Fact]
     public void A_pool_written_since_the_last_audit_is_walked()
     {
@@ -140,10 +153,7 @@ public class PoolWriteLogAuditTests
     [Fact]
     public void A_written_pool_that_was_free_sends_its_arena_back_to_the_whole_walk()
     {
-        // Arena 0's four pools full of 64-byte blocks, then pools 0 and 1 emptied: free pools 1 -> 0.
-        var blocks = Enumerable.Range(0, 12).Select(_ => _heap.Malloc(64)).ToList();
-        ulong[] pools = [.. Enumerable.Range(0, 4).Select(k => _heap.ArenaTableSnapshot[0].Address + (ulong)k * 256)];
-        foreach (ulong b in blocks.Where(b => (b & ~255UL) == pools[0] || (b & ~255UL) == pools[1])) _heap.Free(b);
+        ulong[] pools = AnArenaWithItsFirstPoolsFree(2); // free pools 1 -> 0, pools 2 and 3 full
         _heap.Free(_heap.Malloc(100)); // an audit that changes no arena: the free pools' chain is now vouched for
         // A free pool written with what it holds: the arena is walked whole, the full pools (on no list) as they were.
         _heap.Memory.WriteUInt64(pools[0] + PoolHeader.NextPool, _heap.Memory.ReadUInt64(pools[0] + PoolHeader.NextPool));
@@ -167,9 +177,7 @@ public class PoolWriteLogAuditTests
     public void An_arena_nothing_it_reads_changed_in_is_skipped_until_a_full_check()
     {
         // As above, free pools 1 -> 0 in arena 0, vouched for; then the cycle written where the log does not see it.
-        var blocks = Enumerable.Range(0, 12).Select(_ => _heap.Malloc(64)).ToList();
-        ulong[] pools = [.. Enumerable.Range(0, 4).Select(k => _heap.ArenaTableSnapshot[0].Address + (ulong)k * 256)];
-        foreach (ulong b in blocks.Where(b => (b & ~255UL) == pools[0] || (b & ~255UL) == pools[1])) _heap.Free(b);
+        ulong[] pools = AnArenaWithItsFirstPoolsFree(2);
         _heap.Free(_heap.Malloc(100));
         _heap.Memory.WriteUInt64Unlogged(pools[0] + PoolHeader.NextPool, pools[1]);
         // A full pool written with what it holds (the log lists it, not a free one): its rules alone run.
@@ -259,11 +267,7 @@ public class PoolWriteLogAuditTests
     [Fact]
     public void A_pool_taken_off_its_arenas_free_pools_is_checked_though_its_bytes_did_not_change()
     {
-        // Arena 0's four pools full of 64-byte blocks, then pools 0, 1 and 2 emptied: free pools 2 -> 1 -> 0, pool 3 full.
-        var blocks = Enumerable.Range(0, 12).Select(_ => _heap.Malloc(64)).ToList();
-        ulong[] pools = [.. Enumerable.Range(0, 4).Select(k => _heap.ArenaTableSnapshot[0].Address + (ulong)k * 256)];
-        Assert.All(blocks, b => Assert.Contains(b & ~255UL, pools));
-        foreach (ulong b in blocks.Where(b => (b & ~255UL) != pools[3])) _heap.Free(b);
+        ulong[] pools = AnArenaWithItsFirstPoolsFree(3); // free pools 2 -> 1 -> 0, pool 3 full
         // Relinked 2 -> 3 -> 0 through pools 2's and 3's headers (logged writes): pool 1 leaves the list, and pool 3
         // (full) joins it, so the counts still agree. Pool 1's bytes did not change; its rules now fail, as do pool 3's.
         _heap.Memory.WriteUInt64(pools[2] + PoolHeader.NextPool, pools[3]);
