@@ -16,10 +16,12 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     private bool[] _changedPoolMarks = []; // per pool of the arena being checked: the write log lists it
     // With a backend's write log (IPoolWriteLog) the audit after a mutation skips what cannot have changed since the
     // last audit that passed (L). CheckArena reads its slot's fields, the bytes of the arena's carved pools and two
-    // memberships of each pool: on the arena's free pools, on a usedpools list. An arena L covered, whose pools the log
-    // does not list, is unchanged where it was checked: a pool carved since L was written (its header) and is listed,
-    // and when arenas come or go the log lists nothing (every pool may have changed). So:
-    // - a pool the log does not list, on the same lists as L found it, would pass its own rules again: skipped;
+    // memberships of each pool: on the arena's free pools, on a usedpools list. A pool L found carved in the same arena
+    // (same slot, same address), which the log does not list, is unchanged where it was checked; when arenas come or
+    // go the log lists nothing (every pool may have changed). A heap may also move an arena between slots or change
+    // how many pools are carved by its fields alone, unseen by the log: hence "L found carved in the same arena". So:
+    // - a pool the log does not list, which L found carved here, on the same lists as L found it, would pass its own
+    //   rules again: skipped;
     // - if moreover the arena's fields are those L found, the usedpools lists hold the very pools L found, and no
     //   listed pool was a free one (the free pools' chain runs through their headers), the free pools are
     //   the same chain: the arena's own rules hold too, and only the listed pools' own rules run
@@ -237,6 +239,9 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             Fail("arena-nfreepools", $"slot {index}: nfreepools {a.NFreePools}, but {emptyCount} empty + {neverCarved} never-carved pools");
 
         bool[] changed = MarkChangedPools(first, carved, skips, changedPools);
+        // The memberships the vouching audit recorded hold for the pools it found carved in this very arena: the bytes
+        // are kept per slot, and a slot's arena may have moved, or its carved pools shrunk and grown again, since.
+        ulong vouchedPools = vouched && _arenaStamps[index].Fields.Address == a.Address ? CarvedPoolsOf(_arenaStamps[index].Fields) : 0;
         int used = 0;
         for (ulong k = 0; k < carved; k++)
         {
@@ -247,7 +252,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             {
                 long stamp = index * (long)_maxPoolsInArena + (long)k;
                 ref byte lists = ref _poolListsAtAudit[stamp];
-                bool unchanged = vouched && skips.ChangesListed && !changed[k];
+                bool unchanged = k < vouchedPools && skips.ChangesListed && !changed[k];
                 listed = unchanged && skips.SameListedPools ? (lists & OnUsedPools) != 0 : usedPoolClass.ContainsKey(pool);
                 byte now = (byte)((empty ? OnFreePools : 0) | (listed ? OnUsedPools : 0));
                 bool same = unchanged && lists == now;
@@ -332,13 +337,13 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     }
 
     /// <summary>
-    /// The fields <see cref="CheckArena"/> reads. Not nfreepools: the usable_arenas checks, which run first, fail on any
-    /// change of it (an arena leaves or joins the list, or the rightmost arena of its old or its new count changes), and
-    /// not the list links, which only they read.
+    /// The fields <see cref="CheckArena"/> reads; not the list links, which only the usable_arenas checks read. nfreepools
+    /// counts although those checks read it too: they tie it to the list's order and to nfp2lasta, never to the pools
+    /// really free, so a count changed with nfp2lasta to match passes them and only the arena's own rule sees it.
     /// </summary>
     private static bool SameArenaFields(in ArenaObject before, in ArenaObject now) =>
         before.Address == now.Address && before.PoolAddress == now.PoolAddress && before.NTotalPools == now.NTotalPools
-        && before.FreePools == now.FreePools;
+        && before.FreePools == now.FreePools && before.NFreePools == now.NFreePools;
 
     /// <summary>A mark per carved pool of the arena whose first pool is <paramref name="first"/>: the log lists it as changed.</summary>
     private bool[] MarkChangedPools(ulong first, ulong carved, AuditSkips skips, ReadOnlySpan<ulong> changedPools)

@@ -7,8 +7,9 @@ namespace PymallocVerify.Allocator.Tests;
 /// audit passed, or moved on or off a list since, and skips the rest (<see cref="IPoolWriteLog"/>); an arena whose
 /// fields, free pools and listed pools are as that audit found them skips its own rules too. A write the log does not
 /// see shows what was skipped: its corruption passes the audit, and the full <c>CheckInvariants</c> still finds it. A
-/// pool that changed lists, or an arena field changed in the table, with no write to pool bytes shows that those count
-/// as a change; a pool written with what it held shows that the shortcuts check it with the memberships it has.
+/// pool that changed lists, an arena field changed in the table (nfreepools too), an arena moved to another slot, or
+/// pools uncarved and carved again, with no write to pool bytes, shows that those count as a change; a pool written
+/// with what it held shows that the shortcuts check it with the memberships it has.
 /// </summary>
 public class PoolWriteLogAuditTests
 {
@@ -275,5 +276,51 @@ public class PoolWriteLogAuditTests
         var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100)); // a system block: no pool written
         Assert.Equal("pool-empty", broken.Invariant);
         Assert.EndsWith($": pool 0x{pools[1]:x}: count 0 but not on its arena's free pools", broken.Detail);
+    }
+
+    // The three below change heap fields only, as a buggy heap could, so an honest log lists nothing.
+
+    [Fact]
+    public void A_changed_nfreepools_is_seen_though_nfp2lasta_was_changed_to_match()
+    {
+        APoolInTheSecondArena();
+        _heap.Free(_heap.Malloc(100)); // arena 1 vouched for
+        ref ArenaObject arena = ref _heap.ArenaTableSnapshot[1];
+        Assert.Equal(3u, arena.NFreePools);
+        int[] nfp2lasta = TestHeaps.Nfp2lasta(_heap);
+        // One free pool fewer, and nfp2lasta to match: the usable_arenas checks hold, the arena's count does not.
+        arena.NFreePools = 2;
+        (nfp2lasta[3], nfp2lasta[2]) = (-1, 1);
+        var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100));
+        Assert.Equal("arena-nfreepools", broken.Invariant);
+    }
+
+    [Fact]
+    public void A_pool_uncarved_and_carved_again_is_checked_though_an_older_audit_found_it_as_it_is()
+    {
+        APoolInTheSecondArena();
+        ulong block = _heap.Malloc(16); // carves pool 1 of arena 1
+        ulong pool = block & ~255UL;
+        ref ArenaObject arena = ref _heap.ArenaTableSnapshot[1];
+        Assert.Equal(arena.Address + 256, pool);
+        _heap.Free(block); // audit L1: pool 1 empty, on the free pools
+        (arena.PoolAddress, arena.FreePools) = (arena.PoolAddress - 256, 0); // uncarved: nfreepools 0 + 3 as before
+        _heap.Memory.WriteUInt32(pool + PoolHeader.Count, 5); // logged, in a pool not carved
+        _heap.Malloc(100); // audit L2 passes without reading pool 1, and resets the log
+        (arena.PoolAddress, arena.FreePools) = (arena.PoolAddress + 256, pool); // carved and free again, as L1 found it
+        var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100));
+        Assert.Equal("pool-empty", broken.Invariant);
+        Assert.EndsWith($"pool 0x{pool:x}: count 5 but on its arena's free pools", broken.Detail);
+    }
+
+    [Fact]
+    public void Arenas_swapped_between_slots_have_their_pools_checked()
+    {
+        Enumerable.Range(0, 24).Select(_ => _heap.Malloc(64)).ToList(); // arenas 0 and 1 full: on no list
+        _heap.Free(_heap.Malloc(100)); // both vouched for
+        ArenaObject[] table = _heap.ArenaTableSnapshot;
+        (table[0], table[1]) = (table[1], table[0]); // no arena came or went: every pool's recorded memberships still match
+        var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100));
+        Assert.Equal("pool-arena-index", broken.Invariant);
     }
 }

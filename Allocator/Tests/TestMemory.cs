@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using PymallocVerify.Allocator;
@@ -125,6 +126,15 @@ public static class TestHeaps
     public static void SetUsedPoolHead<TMemory, TOracle, THooks>(PymallocHeap<TMemory, TOracle, THooks> heap, int sizeClass, ulong pool)
         where TMemory : struct, IMemorySpace where TOracle : struct, IOwnershipOracle where THooks : struct, IHeapHooks =>
         Unsafe.Add(ref MemoryMarshal.GetReference(heap.UsedPoolHeads), sizeClass) = pool;
+
+    /// <summary>
+    /// The heap's nfp2lasta array itself, to change. It has no view at all: reflection, for a test of the checker that
+    /// needs the table made consistent with an nfreepools the heap itself never sets.
+    /// </summary>
+    public static int[] Nfp2lasta<TMemory, TOracle, THooks>(PymallocHeap<TMemory, TOracle, THooks> heap)
+        where TMemory : struct, IMemorySpace where TOracle : struct, IOwnershipOracle where THooks : struct, IHeapHooks =>
+        (int[])(typeof(PymallocHeap<TMemory, TOracle, THooks>).GetField("_nfp2lasta", BindingFlags.NonPublic | BindingFlags.Instance)
+                ?? throw new InvalidOperationException("PymallocHeap's _nfp2lasta field is gone: update this test helper")).GetValue(heap)!;
 
     /// <summary>Classic pools on a Modern-sized heap are fine on real memory the test owns; the page rule guards foreign reads.</summary>
     public static Geometry ModernWithPoolIndexOracle { get; } =
