@@ -8,7 +8,8 @@ namespace PymallocVerify.Properties.Exhaustive;
 /// <summary>
 /// A 64-bit hash of a state that does not depend on absolute addresses: every address is rewritten relative to the
 /// object holding it (live arena by rank + offset, live system block by handle, foreign block by handle). It covers the
-/// model (blocks with kind, size, capacity and content; foreign blocks; whether a freed arena exists), the heap's
+/// model (blocks with kind, size, capacity and content; foreign blocks; whether a freed arena exists, and where the live
+/// arenas overlap the most recently freed one, which a check aims into), the heap's
 /// observable structure (the arena table, the list heads, every carved pool's header and free list, read without
 /// reporting) and where each arena and system block sits relative to the others (alignment, touching, low, near 2^64).
 /// Two sequences reaching the same hash are explored once. (The placement generator's position is not part of it:
@@ -156,6 +157,12 @@ public sealed class CanonicalState
         Add((ulong)Math.Min(s.ReleasedArenas.Count, 2));
         Add((ulong)s.Arenas.Count);
         foreach (LiveArena a in s.Arenas) Add(Relation(s, a.Base, a.Size) << 16 | (a.Base & (_poolSize - 1)));
+        // The freed-arena check aims into the most recently released arena, so where a live arena overlaps that one
+        // decides what the check expects and what the heap answers: two states that differ there are not one.
+        if (s.ResolveReleasedArena(0) is { } last)
+            for (int r = 0; r < s.Arenas.Count; r++)
+                if (s.Arenas[r] is var a && (a.Base - last.Base < last.Size || last.Base - a.Base < a.Size))
+                    Add(5UL << 60 | (ulong)r << 40 | ((last.Base - a.Base) & 0xFF_FFFF_FFFF));
     }
 
     private void AddHeap(ModelState s, IHeapDriver heap, SimulatedAddressSpace space)

@@ -283,6 +283,34 @@ public class ExhaustiveExplorerTests(ITestOutputHelper output)
         Assert.NotEqual(HashAfter(new ForeignAllocOp(32), m16).Symmetric, HashAfter(m16).Symmetric);
     }
 
+    /// <summary>
+    /// The fixed check is_owned(freed arena + pool + overhead) aims into the most recently released arena. On the low-arena
+    /// layout (arena A low, B high; A emptied and released, B filled, a new low arena C) a foreign block allocated and
+    /// freed first moves C: the check's address then lies in C (Unspecified; the heap answers true) or in no arena
+    /// (NotOwned; false). The two states hash apart; a hash that kept only how many arenas were freed merged them.
+    /// </summary>
+    [Fact]
+    public void States_the_freed_arena_check_tells_apart_hash_apart()
+    {
+        Operation m16 = new MallocOp(16), m32 = new MallocOp(32), m48 = new MallocOp(48), m64 = new MallocOp(64), f0 = new FreeOp(0);
+        Operation[] x = [m64, m64, m64, m16, m32, m48, f0, f0, f0, f0, f0, m16, m32, m64, m64, m64, m64];
+        Operation[] y = [new ForeignAllocOp(32), new ForeignFreeOp(0), .. x];
+        var runner = new CaseRunner(Geometry.Tiny, HeapVariant.RealPoolIndex);
+        const int lowArenas = 3;
+        Assert.StartsWith("low arenas", ExplorationLayouts.For(runner.Geometry)[lowArenas].Name);
+        var freedArenaCheck = (QueryOp)new ExplorationAlphabet(runner.Geometry).ChecksFor(0, 0).Single(q => ((QueryOp)q).Address is FreedArenaAddress);
+        (ulong Hash, Ownership Spec, bool Answer) After(Operation[] program) =>
+            Reached(runner, program, ExplorationLayouts.For(runner.Geometry)[lowArenas].Layout, (state, heap, space) =>
+            {
+                ulong q = AddressResolver.Resolve(state, freedArenaCheck.Address)!.Value;
+                return (CanonicalState.Hashes(lowArenas, state, heap, space, runner.Geometry).Symmetric, state.OwnershipOf(q), heap.IsOwned(q));
+            });
+        var (a, b) = (After(x), After(y));
+        Assert.Equal((Ownership.Unspecified, true), (a.Spec, a.Answer));
+        Assert.Equal((Ownership.NotOwned, false), (b.Spec, b.Answer));
+        Assert.NotEqual(a.Hash, b.Hash);
+    }
+
     /// <summary>The canonical hashes (symmetric, handle order) of the state <paramref name="program"/> reaches from the first layout.</summary>
     private static (ulong Symmetric, ulong Ordered) HashAfter(params Operation[] program)
     {
