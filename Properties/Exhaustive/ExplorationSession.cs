@@ -104,9 +104,9 @@ public sealed class ExplorationSession
     /// </summary>
     private void Admit(IEnumerable<Probe?> probes, List<Node> next)
     {
-        foreach (Probe? p in probes)
+        foreach (Probe? started in probes)
         {
-            if (p is null) continue; // a transition the cancellation never started
+            if (started is not { } p) continue; // a transition the cancellation never started
             _transitions++;
             if (!p.Reached) { _best = Shorter(_best, p.Failure!); continue; } // failed in its own mutation
             bool orderedNew = _explorer.Symmetric && _visitedOrdered.Add(p.OrderedHash);
@@ -217,7 +217,9 @@ public sealed class ExplorationSession
     /// <summary>What one run found: whether it reached the state after its mutations (else its failure is the mutation's),
     /// the canonical hashes there; whether it went on to that state's checks and teardown (<see cref="LevelClaims"/>),
     /// what they found, and the queries they asked; the child state to expand when they passed.</summary>
-    private sealed record Probe(bool Reached, ulong Hash, ulong OrderedHash, Node? Child, Found? Failure, bool Checked, int Queries);
+    /// <remarks>A struct: a level holds one per transition until its merge, most of them for transitions that stopped, and
+    /// as objects they were a large share of what each collection during the level had to keep.</remarks>
+    private readonly record struct Probe(bool Reached, ulong Hash, ulong OrderedHash, Node? Child, Found? Failure, bool Checked, int Queries);
 
     /// <summary>
     /// Which transitions of a level check the state they reach: those that get there before any transition earlier in the
