@@ -152,10 +152,12 @@ public sealed record ModelState
     public LiveBlock? BlockAt(ulong address) => BlocksByStart.TryGetValue(Probe(address), out LiveBlock? b) ? b : null;
 
     /// <summary>The live block whose extent contains <paramref name="address"/>, if any.</summary>
-    public LiveBlock? BlockContaining(ulong address)
+    public LiveBlock? BlockContaining(ulong address) => BlockContaining(address, BlocksByStart.IndexOf(Probe(address)));
+
+    /// <summary><see cref="BlockContaining(ulong)"/>, given what <see cref="BlocksByStart"/>'s search for the address found.</summary>
+    private LiveBlock? BlockContaining(ulong address, int found)
     {
-        int i = BlocksByStart.IndexOf(Probe(address));
-        if (i < 0) i = ~i - 1;
+        int i = found >= 0 ? found : ~found - 1;
         if (i < 0) return null;
         LiveBlock b = BlocksByStart[i];
         return address - b.Address < b.Capacity ? b : null;
@@ -164,8 +166,8 @@ public sealed record ModelState
     /// <summary>The first live block overlapping [start, start + length), if any.</summary>
     public LiveBlock? FirstOverlap(ulong start, ulong length)
     {
-        if (BlockContaining(start) is { } atStart) return atStart;
-        int i = BlocksByStart.IndexOf(Probe(start));
+        int i = BlocksByStart.IndexOf(Probe(start)); // one search for both the block at or below start and the next
+        if (BlockContaining(start, i) is { } atStart) return atStart;
         int next = i >= 0 ? i + 1 : ~i;
         if (next < BlocksByStart.Count && BlocksByStart[next].Address - start < length) return BlocksByStart[next];
         return null;
