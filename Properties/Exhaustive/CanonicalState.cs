@@ -11,7 +11,8 @@ namespace PymallocVerify.Properties.Exhaustive;
 /// model (blocks with kind, size, capacity and content; foreign blocks; whether a freed arena exists, and where the live
 /// arenas overlap the most recently freed one, which a check aims into), the heap's
 /// observable structure (the arena table, the list heads, every carved pool's header and free list, read without
-/// reporting) and where each arena and system block sits relative to the others (alignment, touching, low, near 2^64).
+/// reporting) and where each arena and system block sits relative to the others (alignment, touching, low, near 2^64,
+/// inside which released arena and where).
 /// Two sequences reaching the same hash are explored once. (The placement generator's position is not part of it:
 /// states equal up to it are merged — the bound is on canonical states.)
 ///
@@ -227,8 +228,11 @@ public sealed class CanonicalState
         }
         if (address < _arenaSize) return 3;
         if (address > ulong.MaxValue - _arenaSize) return 4;
-        foreach (ReleasedArena r in s.ReleasedArenas)
-            if (address - r.Base < r.Size) return 5;
+        // Which released arena (counted back from the most recent, the one the freed-arena check aims into) and where in
+        // it: a block there decides what that check's index read finds, and an older one can become the most recent.
+        for (int i = 0; i < s.ReleasedArenas.Count; i++)
+            if (s.ResolveReleasedArena(i) is { } r && address - r.Base < r.Size)
+                return 5 | (ulong)i << 4 | (address - r.Base) << 8;
         return 6;
     }
 }

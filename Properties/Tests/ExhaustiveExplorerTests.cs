@@ -311,6 +311,28 @@ public class ExhaustiveExplorerTests(ITestOutputHelper output)
         Assert.NotEqual(a.Hash, b.Hash);
     }
 
+    /// <summary>
+    /// A foreign block inside a released arena: which one, and where in it, matters. The freed-arena check aims into the
+    /// most recently released arena, so a block there decides what that check's index read finds; a block in an older
+    /// one does not. Two model states that differ only in that (over one real heap) hash apart, in both forms; a hash
+    /// that kept only "inside some released arena" merged them.
+    /// </summary>
+    [Fact]
+    public void States_whose_foreign_block_sits_in_different_released_arenas_hash_apart()
+    {
+        var runner = new CaseRunner(Geometry.Tiny, HeapVariant.RealPoolIndex);
+        ulong arena = (ulong)runner.Geometry.ArenaSize;
+        (ulong, ulong)[] hashes = Reached(runner, [new MallocOp(16)], ExplorationLayouts.For(runner.Geometry)[0].Layout, (state, heap, space) =>
+        {
+            ulong older = 0x5500_0000_0000, newer = older + 4 * arena;
+            ModelState released = state with { ReleasedArenas = [new ReleasedArena(7, older, arena), new ReleasedArena(8, newer, arena)] };
+            ModelState At(ulong address) => released with { Foreign = [new ForeignBlock(0, address, 32)] };
+            return new[] { At(older), At(newer), At(newer + 64) }.Select(s => CanonicalState.Hashes(0, s, heap, space, runner.Geometry)).ToArray();
+        });
+        Assert.Equal(3, hashes.Select(h => h.Item1).Distinct().Count());
+        Assert.Equal(3, hashes.Select(h => h.Item2).Distinct().Count());
+    }
+
     /// <summary>The canonical hashes (symmetric, handle order) of the state <paramref name="program"/> reaches from the first layout.</summary>
     private static (ulong Symmetric, ulong Ordered) HashAfter(params Operation[] program)
     {
