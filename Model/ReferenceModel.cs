@@ -38,12 +38,12 @@ public static class ReferenceModel
         {
             MallocOp m => step.Allocate((ulong)m.Size, calloc: null),
             CallocOp c => step.Allocate((ulong)c.Count * (ulong)c.Size, calloc: ((ulong)c.Count, (ulong)c.Size)),
-            ReallocOp r => step.Realloc(state.ResolveBlock(r.Handle)!, (ulong)r.Size),
-            FreeOp f => step.Free(state.ResolveBlock(f.Handle)!),
+            ReallocOp r => step.Realloc(ModelState.SlotOf(r.Handle, state.Blocks.Count), (ulong)r.Size),
+            FreeOp f => step.Free(ModelState.SlotOf(f.Handle, state.Blocks.Count)),
             ForeignAllocOp a => step.ForeignAlloc((ulong)a.Size),
             ForeignFreeOp f => step.ForeignFree(state.ResolveForeign(f.Handle)!),
             QueryOp q => step.Query(AddressResolver.Resolve(state, q.Address)!.Value),
-            WriteTagOp w => step.WriteTag(state.ResolveBlock(w.Handle)!),
+            WriteTagOp w => step.WriteTag(ModelState.SlotOf(w.Handle, state.Blocks.Count)),
             CheckTagOp c => step.CheckTag(state.ResolveBlock(c.Handle)!),
             _ => throw new ArgumentException($"unknown operation {op.GetType().Name}"),
         };
@@ -93,7 +93,8 @@ public static class ReferenceModel
     /// </summary>
     private sealed class Stepper(ModelState state, Operation op, Observation observed) : IDeferredVerdictText
     {
-        public ModelState State { get; private set; } = state;
+        private ModelState? _state = state; // null once passed: see Pass
+        public ModelState State { get => _state!; private set => _state = value; }
         private ModelGeometry G => State.Geometry;
 
         /// <summary>What a passing step's text shows; see <see cref="Expected"/> and <see cref="Observed"/>.</summary>
@@ -104,6 +105,7 @@ public static class ReferenceModel
         private LiveBlock? _subject;
         private ulong _subjectAddress;
         private Ownership _querySpec;
+        private (int NextTag, int NextBlockId, int NextForeignId, bool UnspecifiedMustBeOwned) _after;
 
         public StepResult Fail(PropertyFamily family, string expected, string observedText, string message) =>
             new(State, StepVerdict.Fail(family, expected, observedText, message));
@@ -111,7 +113,12 @@ public static class ReferenceModel
         private StepResult Pass(PassShape shape, string? constantExpected = null, LiveBlock? subject = null, ulong subjectAddress = 0)
         {
             (_shape, _constantExpected, _subject, _subjectAddress) = (shape, constantExpected, subject, subjectAddress);
-            return new(State, StepVerdict.Pass(this));
+            var passed = new StepResult(State, StepVerdict.Pass(this));
+            // The verdict keeps this text as long as a trace keeps the verdict (a whole case); keeping the state too kept
+            // every step's block trees alive that long, and the collector copied them all. The text reads only these.
+            _after = (State.NextTag, State.NextBlockId, State.NextForeignId, State.UnspecifiedMustBeOwned);
+            _state = null;
+            return passed;
         }
 
         /// <summary>The operation as failure messages name it ("malloc(16)", "free(b3)").</summary>
@@ -129,17 +136,17 @@ public static class ReferenceModel
         {
             PassShape.KeptInPlace => KeptInPlace(_subject!),
             PassShape.Freed or PassShape.ForeignFreed => OneSystemFree(_subjectAddress),
-            PassShape.Tagged => $"b{_subject!.Id} tagged {State.NextTag - 1}",
+            PassShape.Tagged => $"b{_subject!.Id} tagged {_after.NextTag - 1}",
             PassShape.TagChecked => ExpectedContent(_subject!.Content),
-            PassShape.Queried => QueryExpected(_querySpec),
+            PassShape.Queried => QueryExpected(_querySpec, _after.UnspecifiedMustBeOwned),
             _ => throw new InvalidOperationException($"no expected text for {_shape}"),
         };
 
         public string Observed => _shape switch
         {
-            PassShape.Allocated or PassShape.KeptInPlace => $"b{State.NextBlockId - 1} = {Hex(observed.Address)}",
+            PassShape.Allocated or PassShape.KeptInPlace => $"b{_after.NextBlockId - 1} = {Hex(observed.Address)}",
             PassShape.Freed or PassShape.ForeignFreed => Show(Calls()),
-            PassShape.ForeignAllocated => $"f{State.NextForeignId - 1} = {Hex(observed.Address)}",
+            PassShape.ForeignAllocated => $"f{_after.NextForeignId - 1} = {Hex(observed.Address)}",
             PassShape.Queried => QueryShown(),
             PassShape.Tagged => "written",
             _ => "intact",
@@ -250,22 +257,27 @@ public static class ReferenceModel
             return null;
         }
 
+        /// <summary>Records <paramref name="block"/>, in place of the list entry at <paramref name="replaceIndex"/> if given.</summary>
         private void AddBlock(LiveBlock block, int? replaceIndex)
         {
+            ImmutableSortedSet<LiveBlock> byStart = State.BlocksByStart;
+            // A block kept in place replaces the old record at its address, which Add would keep (it compares addresses
+            // only); a new address is free (no overlap), so there is nothing to remove first.
+            if (replaceIndex is int at && State.Blocks[at].Address == block.Address) byStart = byStart.Remove(block);
             State = State with
             {
                 Blocks = replaceIndex is int i ? State.Blocks.SetItem(i, block) : State.Blocks.Add(block),
-                // Remove first: a block kept in place replaces the old record at its address (Add keeps an equal one).
-                BlocksByStart = State.BlocksByStart.Remove(block).Add(block),
+                BlocksByStart = byStart.Add(block),
                 NextBlockId = State.NextBlockId + 1,
             };
         }
 
-        private void RemoveBlock(LiveBlock block, bool fromList = true)
+        /// <summary>Forgets <paramref name="block"/>; from the list too if its entry is at <paramref name="listIndex"/>.</summary>
+        private void RemoveBlock(LiveBlock block, int? listIndex)
         {
             State = State with
             {
-                Blocks = fromList ? State.Blocks.Remove(block) : State.Blocks,
+                Blocks = listIndex is int i ? State.Blocks.RemoveAt(i) : State.Blocks,
                 BlocksByStart = State.BlocksByStart.Remove(block),
             };
         }
@@ -315,12 +327,12 @@ public static class ReferenceModel
                 $"{What(whatId)}: the heap's ownership test answers {answer} for {(expectOwned ? "its own block" : "a system block")} {Hex(address)}");
         }
 
-        public StepResult Realloc(LiveBlock old, ulong bytes)
+        public StepResult Realloc(int index, ulong bytes)
         {
+            LiveBlock old = State.Blocks[index];
             bool pymalloc = old.Kind == BlockKind.Pymalloc;
             if (CheckOwnershipBeforeRelease(old.Address, pymalloc, old.Id) is { } wrong) return wrong;
             if (ApplyObtained(allowed: true) is { } arenaError) return Fail(PropertyFamily.Invariants, "a valid new arena", arenaError, arenaError);
-            int index = State.Blocks.IndexOf(old);
             BlockContent content = old.Content with { ValidLength = Math.Min(old.Content.ValidLength, bytes) };
             ulong address = observed.Address;
             string? expected; // null: kept in place, rendered by KeptInPlace only when shown
@@ -330,7 +342,7 @@ public static class ReferenceModel
                 if (address == 0) return Fail(PropertyFamily.Blocks, expected, "NULL", $"{What(old.Id)} returned NULL");
                 if (CheckCalls(old.Id, new SystemReallocCalled(old.Address, address, bytes)) is { } routing)
                     return Fail(PropertyFamily.Routing, expected, Show(Calls()), routing);
-                RemoveBlock(old, fromList: false);
+                RemoveBlock(old, listIndex: null);
                 if (CheckNoOverlap(address, Math.Max(bytes, 1)) is { } overlap) return Fail(PropertyFamily.Blocks, expected, Hex(address), overlap);
                 AddBlock(new LiveBlock(State.NextBlockId, address, bytes, Math.Max(bytes, 1), BlockKind.System, content), index);
             }
@@ -349,23 +361,23 @@ public static class ReferenceModel
                 if (address == old.Address) return Fail(PropertyFamily.Blocks, expected, Hex(address), $"{What(old.Id)} kept a block it must move");
                 SystemEvent? call = small ? null : new SystemMallocCalled(address, bytes);
                 if (PlaceNewBlock(bytes, call, content, index, old.Id) is { } error) return Fail(error.Item1, expected, Hex(address), error.Item2);
-                // Stryker disable once Boolean : PlaceNewBlock already replaced old's list entry, so removing old from the list finds nothing
-                RemoveBlock(old, fromList: false); // PlaceNewBlock already replaced its list entry
+                RemoveBlock(old, listIndex: null); // PlaceNewBlock already replaced its list entry
             }
             if (ApplyReturned(allowed: true) is { } returned)
                 return Fail(returned.Item1, "arenas returned only when empty", returned.Item2, returned.Item2);
             return expected is null ? Pass(PassShape.KeptInPlace, subject: old) : Pass(PassShape.Allocated, expected);
         }
 
-        public StepResult Free(LiveBlock block)
+        public StepResult Free(int index)
         {
+            LiveBlock block = State.Blocks[index];
             bool pymalloc = block.Kind == BlockKind.Pymalloc;
             if (CheckOwnershipBeforeRelease(block.Address, pymalloc, block.Id) is { } wrong) return wrong;
             if (ApplyObtained(allowed: false) is { } arenaError) return Fail(PropertyFamily.Invariants, "no arena obtained", arenaError, arenaError);
             string? routing = pymalloc ? CheckCalls(block.Id) : CheckCalls(block.Id, new SystemFreeCalled(block.Address));
             if (routing is not null)
                 return Fail(PropertyFamily.Routing, pymalloc ? "freed to its pool, no system call" : OneSystemFree(block.Address), Show(Calls()), routing);
-            RemoveBlock(block);
+            RemoveBlock(block, index);
             if (ApplyReturned(allowed: true) is { } returned) return Fail(returned.Item1, "arenas returned only when empty", returned.Item2, returned.Item2);
             return pymalloc ? Pass(PassShape.Freed, "freed to its pool, no system call") : Pass(PassShape.Freed, subjectAddress: block.Address);
         }
@@ -399,11 +411,11 @@ public static class ReferenceModel
             return Pass(PassShape.ForeignFreed, subjectAddress: block.Address);
         }
 
-        private string QueryExpected(Ownership spec) => spec switch
+        private static string QueryExpected(Ownership spec, bool unspecifiedMustBeOwned) => spec switch
         {
             Ownership.Owned => "Owned ⇒ true",
             Ownership.NotOwned => "NotOwned ⇒ false",
-            _ when State.UnspecifiedMustBeOwned => "in a live arena (arena map) ⇒ true",
+            _ when unspecifiedMustBeOwned => "in a live arena (arena map) ⇒ true",
             _ => "Unspecified ⇒ either",
         };
 
@@ -418,24 +430,25 @@ public static class ReferenceModel
             bool? answer = observed.OwnedAnswer;
             if (observed.Events.Length != 0)
                 return Fail(PropertyFamily.Routing, "no system event", Show(observed.Events), "an ownership query reached the system allocator");
-            if (answer is null) return Fail(PropertyFamily.Ownership, QueryExpected(spec), QueryShown(), $"query {Hex(address)} gave no answer");
+            if (answer is null) return Fail(PropertyFamily.Ownership, QueryExpected(spec, State.UnspecifiedMustBeOwned), QueryShown(), $"query {Hex(address)} gave no answer");
             bool ok = spec.Allows(answer.Value, State.UnspecifiedMustBeOwned);
             if (ok)
             {
                 _querySpec = spec;
                 return Pass(PassShape.Queried);
             }
-            return Fail(PropertyFamily.Ownership, QueryExpected(spec), QueryShown(),
+            return Fail(PropertyFamily.Ownership, QueryExpected(spec, State.UnspecifiedMustBeOwned), QueryShown(),
                 $"IsOwned({Hex(address)}) = {answer.Value.ToString().ToLowerInvariant()} but the address is {spec}{QueryGarbage()}");
         }
 
-        public StepResult WriteTag(LiveBlock block)
+        public StepResult WriteTag(int index)
         {
+            LiveBlock block = State.Blocks[index];
             int tag = State.NextTag;
             var tagged = block with { Content = new BlockContent(ContentKind.Tagged, tag, block.Size) };
             State = State with
             {
-                Blocks = State.Blocks.Replace(block, tagged),
+                Blocks = State.Blocks.SetItem(index, tagged),
                 BlocksByStart = State.BlocksByStart.Remove(block).Add(tagged),
                 NextTag = tag + 1,
             };
