@@ -11,6 +11,8 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     private int[] _rightmost = [];        // per nfreepools value: the rightmost usable arena
     private Dictionary<ulong, uint>? _listedPools; // pool on a usedpools list -> its class
     private Dictionary<ulong, uint>? _listedPoolsAtAudit; // the same, as the last audit that passed found it
+    private readonly ulong[] _relisted = new ulong[MaxRelisted]; // pools listed now xor then (RelistedSinceAudit)
+    private int _relistedCount;
     private bool[] _emptyPoolMarks = [];  // per pool of the arena being checked: on its freepools list
     private bool[] _freeBlockMarks = [];  // per block of the pool being checked: on its free list
     private bool[] _changedPoolMarks = []; // per pool of the arena being checked: the write log lists it
@@ -78,10 +80,12 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         CheckNfp2lasta();
         var usedPoolClass = CheckUsedPoolLists();
         ReadOnlySpan<ulong> changed = default;
+        bool relistingsKnown = log is not null && RelistedSinceAudit(usedPoolClass);
         var skips = log is null ? default : new AuditSkips(
             Logged: true,
             ChangesListed: log.TryListChanged(out changed),
-            SameListedPools: SameListedPoolsAsAtAudit(usedPoolClass));
+            SameListedPools: relistingsKnown && _relistedCount == 0,
+            RelistingsListed: relistingsKnown);
         int usedPoolsSeen = 0;
         for (int i = 0; i < slots; i++)
         {
@@ -187,18 +191,36 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     /// <param name="Logged">a write log vouches for the pools it does not list</param>
     /// <param name="ChangesListed">the log lists the changed pools (false: every pool may have changed)</param>
     /// <param name="SameListedPools">the usedpools lists hold what the last passed audit found</param>
-    private readonly record struct AuditSkips(bool Logged, bool ChangesListed, bool SameListedPools);
+    /// <param name="RelistingsListed">the pools listed now and not then, or then and not now, are in <c>_relisted</c></param>
+    private readonly record struct AuditSkips(bool Logged, bool ChangesListed, bool SameListedPools, bool RelistingsListed);
+
+    /// <summary>Up to this many pools may have joined or left the usedpools lists for an arena to keep its shortcut; a
+    /// malloc or free moves one or two.</summary>
+    private const int MaxRelisted = 8;
 
     /// <summary>
-    /// Whether the usedpools lists hold exactly the pools the last passed audit found (false before one passed). Only
-    /// the pools count: a pool's rules read whether it is listed, not on which list (the list walk checks that).
+    /// Lists in <c>_relisted</c> the pools on the usedpools lists now and not when the last audit passed, or then and
+    /// not now; false (none listed) before an audit passed or past <see cref="MaxRelisted"/>. Only the pools count: a
+    /// pool's rules read whether it is listed, not on which list (the list walk checks that).
     /// </summary>
-    private bool SameListedPoolsAsAtAudit(Dictionary<ulong, uint> listed)
+    private bool RelistedSinceAudit(Dictionary<ulong, uint> listed)
     {
+        _relistedCount = 0;
         var atAudit = _listedPoolsAtAudit;
-        if (atAudit is null || atAudit.Count != listed.Count) return false;
+        if (atAudit is null) return false;
         foreach (ulong pool in listed.Keys)
-            if (!atAudit.ContainsKey(pool)) return false;
+            if (!atAudit.ContainsKey(pool) && !NoteRelisted(pool)) return false;
+        // Equal counts and none new: the same pools, no need to look for ones that left.
+        if (_relistedCount == 0 && atAudit.Count == listed.Count) return true;
+        foreach (ulong pool in atAudit.Keys)
+            if (!listed.ContainsKey(pool) && !NoteRelisted(pool)) return false;
+        return true;
+    }
+
+    private bool NoteRelisted(ulong pool)
+    {
+        if (_relistedCount == MaxRelisted) return false;
+        _relisted[_relistedCount++] = pool;
         return true;
     }
 
@@ -209,8 +231,8 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         ulong first = FirstPoolOf(a.Address);
         // vouched: the last passed audit covered the arena, so what the log does not list is as that audit found it
         bool vouched = skips.Logged && CoverArena(index);
-        if (vouched && skips.ChangesListed && skips.SameListedPools && SameArenaFields(_arenaStamps[index].Fields, a)
-            && RecheckChangedPoolsOnly(index, first, _arenaStamps[index], changedPools))
+        if (vouched && skips.ChangesListed && skips.RelistingsListed && SameArenaFields(_arenaStamps[index].Fields, a)
+            && RecheckChangedPoolsOnly(index, first, ref _arenaStamps[index], changedPools, usedPoolClass))
             return _arenaStamps[index].ListedPools;
         uint expectedTotal = _maxPoolsInArena - (first != a.Address ? 1u : 0u);
         if (a.NTotalPools != expectedTotal)
@@ -289,29 +311,49 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     }
 
     /// <summary>
-    /// The shortcut for an arena the last passed audit covered, whose fields and usedpools memberships are the same
-    /// since: if no pool the log lists was on the arena's free pools then, the free pools are the same chain (its links
-    /// are in their unchanged headers), so the arena's own rules and every membership hold as they did; only the listed
-    /// pools' own rules can change, and they run here. False (nothing checked) when a listed pool was a free one.
+    /// The shortcut for an arena the last passed audit covered, whose fields are the same since: if no pool the log lists,
+    /// and none that joined or left the usedpools lists, was on the arena's free pools then, the free pools are the same
+    /// chain (its links are in their unchanged headers), so the arena's own rules hold as they did, and so does every
+    /// other pool's membership; only those pools' own rules can change, and they run here, with the memberships recorded
+    /// and the arena's count of listed pools brought up to date. False (nothing checked) when one of them was a free pool.
     /// </summary>
-    private bool RecheckChangedPoolsOnly(int index, ulong first, in ArenaAuditStamp arena, ReadOnlySpan<ulong> changedPools)
+    private bool RecheckChangedPoolsOnly(int index, ulong first, ref ArenaAuditStamp arena, ReadOnlySpan<ulong> changedPools,
+        Dictionary<ulong, uint> usedPoolClass)
     {
         ulong carved = CarvedPoolsOf(arena.Fields);
         long stamps = index * (long)_maxPoolsInArena;
+        ReadOnlySpan<ulong> relisted = _relisted.AsSpan(0, _relistedCount);
+        if (WasAFreePool(changedPools) || WasAFreePool(relisted)) return false;
         foreach (ulong pool in changedPools)
+            if (PoolIndexIn(first, carved, pool) is { } k)
+                CheckPool(index, pool, empty: false, listed: usedPoolClass.ContainsKey(pool));
+        int used = arena.ListedPools;
+        foreach (ulong pool in relisted)
         {
-            ulong k = (pool - first) / _poolSize; // past the carved pools (or below the arena): not this arena's
-            // Stryker disable once Equality : reading the first uncarved pool's byte too can only send the arena to the whole walk
-            if (k >= carved) continue;
-            if ((_poolListsAtAudit[stamps + (long)k] & OnFreePools) != 0) return false;
+            if (PoolIndexIn(first, carved, pool) is not { } k) continue;
+            ref byte lists = ref _poolListsAtAudit[stamps + (long)k];
+            bool listed = usedPoolClass.ContainsKey(pool);
+            CheckPool(index, pool, empty: false, listed);
+            used += (listed ? 1 : 0) - ((lists & OnUsedPools) != 0 ? 1 : 0);
+            lists = listed ? OnUsedPools : (byte)0;
         }
-        foreach (ulong pool in changedPools)
-        {
-            ulong k = (pool - first) / _poolSize;
-            if (k >= carved) continue;
-            CheckPool(index, pool, empty: false, listed: (_poolListsAtAudit[stamps + (long)k] & OnUsedPools) != 0);
-        }
+        arena.ListedPools = used;
         return true;
+
+        bool WasAFreePool(ReadOnlySpan<ulong> pools)
+        {
+            foreach (ulong pool in pools)
+                if (PoolIndexIn(first, carved, pool) is { } k && (_poolListsAtAudit[stamps + (long)k] & OnFreePools) != 0) return true;
+            return false;
+        }
+    }
+
+    /// <summary>The index of <paramref name="pool"/> among the <paramref name="carved"/> pools from <paramref name="first"/>;
+    /// null past them (or below the arena): not this arena's.</summary>
+    private ulong? PoolIndexIn(ulong first, ulong carved, ulong pool)
+    {
+        ulong k = (pool - first) / _poolSize;
+        return k < carved ? k : null;
     }
 
     /// <summary>(1),(3) a carved pool's own rules, given whether it is on its arena's free pools and on a usedpools list.</summary>
@@ -353,11 +395,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         if (!skips.ChangesListed) return marks; // not read: every pool counts as changed
         Array.Clear(marks, 0, (int)carved);
         foreach (ulong pool in changedPools)
-        {
-            ulong k = (pool - first) / _poolSize; // past the carved pools (or below the arena): not this arena's
-            // Stryker disable once Equality : the first uncarved pool's mark is never read; only a write listed just past a fully carved arena would reach the array's end
-            if (k < carved) marks[k] = true;
-        }
+            if (PoolIndexIn(first, carved, pool) is { } k) marks[k] = true;
         return marks;
     }
 

@@ -254,6 +254,23 @@ public class PoolWriteLogAuditTests
         Assert.Equal(invariant, broken.Invariant);
     }
 
+    /// <summary>
+    /// P fills (it leaves its usedpools list) and gets a block back (it joins again), with no arena field changing: both
+    /// audits take the arena's shortcut, which records the memberships and the arena's count of listed pools. An audit
+    /// that kept the old membership, or the old count, would find the lists hold a pool more or fewer than the arenas.
+    /// </summary>
+    [Fact]
+    public void A_pool_that_leaves_its_usedpools_list_and_joins_it_again_passes_every_audit()
+    {
+        ulong pool = APoolInTheSecondArena();
+        ulong[] more = [_heap.Malloc(64), _heap.Malloc(64)];
+        Assert.All(more, b => Assert.Equal(pool, b & ~255UL)); // P is full: off its list
+        _heap.Free(more[0]);                                  // back on it
+        _heap.Free(more[1]);
+        _heap.Free(_heap.Malloc(64));                          // full again, and back
+        _heap.CheckInvariants();
+    }
+
     [Fact]
     public void A_pool_taken_off_its_usedpools_list_is_checked_though_its_bytes_did_not_change()
     {
