@@ -273,10 +273,10 @@ public sealed class CaseRunner
             {
                 observed = op switch
                 {
-                    MallocOp m => new Observation { Address = Audit($"Malloc({m.Size})", heap.Malloc((ulong)m.Size)) },
-                    CallocOp c => new Observation { Address = Audit($"Calloc({c.Count}, {c.Size})", heap.Calloc((ulong)c.Count, (ulong)c.Size)) },
-                    ReallocOp r => Release(_state.ResolveBlock(r.Handle)!, p => Audit($"Realloc(0x{p:x}, {r.Size})", heap.Realloc(p, (ulong)r.Size))),
-                    FreeOp f => Release(_state.ResolveBlock(f.Handle)!, p => { heap.Free(p); return AuditFree(p); }),
+                    MallocOp m => new Observation { Address = Audit(op, heap.Malloc((ulong)m.Size)) },
+                    CallocOp c => new Observation { Address = Audit(op, heap.Calloc((ulong)c.Count, (ulong)c.Size)) },
+                    ReallocOp r => Release(_state.ResolveBlock(r.Handle)!, r),
+                    FreeOp f => Release(_state.ResolveBlock(f.Handle)!, f),
                     ForeignAllocOp a => new Observation { Address = backend.ForeignAlloc((ulong)a.Size) },
                     ForeignFreeOp f => ForeignFree(_state.ResolveForeign(f.Handle)!),
                     QueryOp q => Query(q),
@@ -294,7 +294,8 @@ public sealed class CaseRunner
             {
                 return new Observation { Fault = $"{e.GetType().Name}: {e.Message}", Events = backend.TakeEvents() };
             }
-            return observed with { Events = backend.TakeEvents() };
+            ImmutableArray<SystemEvent> events = backend.TakeEvents();
+            return events.IsEmpty ? observed : observed with { Events = events }; // most steps make no system call
         }
 
         /// <summary>
@@ -362,7 +363,9 @@ public sealed class CaseRunner
         /// On a step the runner audits itself, the invariants <see cref="HeapCheckLevel.Full"/> would have run inside the
         /// call, reported the same way ("after the call = result: what broke"). Returns <paramref name="result"/>.
         /// </summary>
-        private ulong Audit(string call, ulong result)
+        /// <summary>The runner's own audit after an allocating call (<paramref name="released"/>: the block a realloc was given);
+        /// the call is named only when the audit fails.</summary>
+        private ulong Audit(Operation op, ulong result, ulong released = 0)
         {
             if (!_auditStep) return result;
             try
@@ -371,6 +374,13 @@ public sealed class CaseRunner
             }
             catch (HeapInvariantException broken)
             {
+                string call = op switch
+                {
+                    MallocOp m => $"Malloc({m.Size})",
+                    CallocOp c => $"Calloc({c.Count}, {c.Size})",
+                    ReallocOp r => $"Realloc(0x{released:x}, {r.Size})",
+                    _ => ReferenceModel.Describe(op),
+                };
                 throw new HeapInvariantException(broken.Invariant, $"after {call} = 0x{result:x}: {broken.Detail}");
             }
             return result;
@@ -391,11 +401,14 @@ public sealed class CaseRunner
         }
 
         /// <summary>Free/realloc: the heap's ownership test must route the pointer right before anything is released.</summary>
-        private Observation Release(LiveBlock block, Func<ulong, ulong> act)
+        private Observation Release(LiveBlock block, Operation op)
         {
-            bool owned = Ask(block.Address, isQuery: false);
-            if (owned != (block.Kind == BlockKind.Pymalloc)) return new Observation { OwnedAnswer = owned, Address = block.Address };
-            return new Observation { OwnedAnswer = owned, Address = act(block.Address) };
+            ulong p = block.Address;
+            bool owned = Ask(p, isQuery: false);
+            if (owned != (block.Kind == BlockKind.Pymalloc)) return new Observation { OwnedAnswer = owned, Address = p };
+            if (op is ReallocOp r) return new Observation { OwnedAnswer = owned, Address = Audit(op, heap.Realloc(p, (ulong)r.Size), released: p) };
+            heap.Free(p);
+            return new Observation { OwnedAnswer = owned, Address = AuditFree(p) };
         }
 
         private Observation ForeignFree(ForeignBlock block)
