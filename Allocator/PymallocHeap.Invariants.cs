@@ -349,11 +349,12 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     }
 
     /// <summary>The index of <paramref name="pool"/> among the <paramref name="carved"/> pools from <paramref name="first"/>;
-    /// null past them (or below the arena): not this arena's.</summary>
+    /// null past them, below the arena or off a pool boundary: not this arena's. (A usedpools list may hold any address;
+    /// one inside a pool must not be counted as that pool, or a fake pool would balance the count of listed pools.)</summary>
     private ulong? PoolIndexIn(ulong first, ulong carved, ulong pool)
     {
         ulong k = (pool - first) / _poolSize;
-        return k < carved ? k : null;
+        return k < carved && (pool & ~_poolMask) == 0 ? k : null;
     }
 
     /// <summary>(1),(3) a carved pool's own rules, given whether it is on its arena's free pools and on a usedpools list.</summary>

@@ -271,6 +271,33 @@ public class PoolWriteLogAuditTests
         _heap.CheckInvariants();
     }
 
+    /// <summary>
+    /// A usedpools list may hold any address. A fake pool M inside full pool P's blocks, with a header that passes a
+    /// pool's own rules written there, joins a list: the lists then hold one pool more than the arenas' carved pools.
+    /// Counting M as P (the pool its address falls in) balanced that count and passed the audit.
+    /// </summary>
+    [Fact]
+    public void A_listed_address_inside_a_pool_is_not_counted_as_that_pool()
+    {
+        APoolInTheSecondArena();
+        _heap.Free(_heap.Malloc(100)); // arena 0 (four full pools, none listed) vouched for
+        ulong m = _heap.ArenaTableSnapshot[0].Address + 64; // inside P's blocks, off the pool boundary
+        const uint size = 16;
+        _heap.Memory.WriteUInt32(m + PoolHeader.Count, 1);
+        _heap.Memory.WriteUInt64(m + PoolHeader.FreeBlock, m + 48 + size);
+        _heap.Memory.WriteUInt64(m + PoolHeader.NextPool, m);
+        _heap.Memory.WriteUInt64(m + PoolHeader.PrevPool, m);
+        _heap.Memory.WriteUInt32(m + PoolHeader.ArenaIndex, 0);
+        _heap.Memory.WriteUInt32(m + PoolHeader.SizeClass, 0);
+        _heap.Memory.WriteUInt32(m + PoolHeader.NextOffset, 48 + 2 * size);
+        _heap.Memory.WriteUInt32(m + PoolHeader.MaxNextOffset, 256 - size);
+        _heap.Memory.WriteUInt64(m + 48 + size, 0);
+        Assert.Equal(0UL, _heap.UsedPoolHeads[0]);
+        TestHeaps.SetUsedPoolHead(_heap, 0, m);
+        var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100)); // a system block
+        Assert.Equal("used-pool-in-arena", broken.Invariant);
+    }
+
     [Fact]
     public void A_pool_taken_off_its_usedpools_list_is_checked_though_its_bytes_did_not_change()
     {
