@@ -298,6 +298,27 @@ public class PoolWriteLogAuditTests
         Assert.Equal("used-pool-in-arena", broken.Invariant);
     }
 
+    /// <summary>
+    /// Pools taken off their usedpools list at once, no pool written: up to eight keep their arenas' shortcut, which
+    /// checks each of them with its membership now; a ninth sends every arena to the whole walk. Either way the used
+    /// pools off their list are seen.
+    /// </summary>
+    [Theory]
+    [InlineData(8)]
+    [InlineData(9)]
+    public void Partial_pools_taken_off_their_list_at_once_are_seen_up_to_and_past_the_shortcuts_limit(int n)
+    {
+        // n pools of 64-byte blocks (three each), filled, then one block freed in each: n partial pools on one list.
+        var blocks = Enumerable.Range(0, 3 * n).Select(_ => _heap.Malloc(64)).ToList();
+        var pools = blocks.Select(b => b & ~255UL).Distinct().ToList();
+        Assert.Equal(n, pools.Count);
+        foreach (ulong pool in pools) _heap.Free(blocks.First(b => (b & ~255UL) == pool));
+        _heap.Free(_heap.Malloc(100));
+        TestHeaps.SetUsedPoolHead(_heap, Geometry.Tiny.SizeClassOf(64), 0);
+        var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100)); // a system block: no pool written
+        Assert.Equal("used-pool-list", broken.Invariant);
+    }
+
     [Fact]
     public void A_pool_taken_off_its_usedpools_list_is_checked_though_its_bytes_did_not_change()
     {
