@@ -188,6 +188,22 @@ public class PoolWriteLogAuditTests
         Assert.Equal(("arena-freepools", $"slot 0: cycle through free pool 0x{pools[1]:x}"), (broken.Invariant, broken.Detail));
     }
 
+    /// <summary>
+    /// A full pool gets a block back and joins its usedpools list, in an arena whose fields do not change: the arena keeps
+    /// its shortcut (the pool's own rules run, the arena's do not), as when the lists hold the same pools.
+    /// </summary>
+    [Fact]
+    public void An_arena_whose_pool_only_joined_a_list_is_skipped_until_a_full_check()
+    {
+        ulong[] pools = AnArenaWithItsFirstPoolsFree(2); // free pools 1 -> 0, pools 2 and 3 full
+        _heap.Free(_heap.Malloc(100));
+        _heap.Memory.WriteUInt64Unlogged(pools[0] + PoolHeader.NextPool, pools[1]);
+        _heap.Free(pools[2] + 48); // pool 2's first block: the pool joins usedpools, no arena field changes
+        Assert.Equal(pools[2], _heap.UsedPoolHeads[Geometry.Tiny.SizeClassOf(64)]);
+        var broken = Assert.Throws<HeapInvariantException>(_heap.CheckInvariants);
+        Assert.Equal(("arena-freepools", $"slot 0: cycle through free pool 0x{pools[1]:x}"), (broken.Invariant, broken.Detail));
+    }
+
     [Fact]
     public void After_an_audit_that_failed_no_arena_it_reached_is_skipped_whole()
     {
@@ -317,6 +333,23 @@ public class PoolWriteLogAuditTests
         TestHeaps.SetUsedPoolHead(_heap, Geometry.Tiny.SizeClassOf(64), 0);
         var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100)); // a system block: no pool written
         Assert.Equal("used-pool-list", broken.Invariant);
+    }
+
+    /// <summary>
+    /// One pool joins its list (a block freed in full pool X) while another leaves it (partial pool Y dropped, no write):
+    /// the lists hold as many pools as before, so only a look for the pools that left finds Y.
+    /// </summary>
+    [Fact]
+    public void A_pool_that_left_its_list_while_another_joined_is_checked()
+    {
+        ulong[] pools = AnArenaWithItsFirstPoolsFree(0); // four full pools
+        ulong x = pools[2], y = pools[3];
+        _heap.Free(y + 48); // Y partial, alone on its list
+        int sizeClass = Geometry.Tiny.SizeClassOf(64);
+        TestHeaps.SetUsedPoolHead(_heap, sizeClass, 0);
+        var broken = Assert.Throws<HeapInvariantException>(() => _heap.Free(x + 48)); // X joins: the list holds X alone
+        Assert.Equal("used-pool-list", broken.Invariant);
+        Assert.EndsWith($": used pool 0x{y:x} (count 2) is not on usedpools[{sizeClass}]", broken.Detail);
     }
 
     [Fact]
