@@ -207,21 +207,26 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     {
         _relistedCount = 0;
         var atAudit = _listedPoolsAtAudit;
+        // Stryker disable once Boolean : before an audit passed the log lists no pools (arenas came), so no shortcut is taken and no membership is read from a byte, whatever this says
         if (atAudit is null) return false;
-        foreach (ulong pool in listed.Keys)
-            if (!atAudit.ContainsKey(pool) && !NoteRelisted(pool)) return false;
-        // Equal counts and none new: the same pools, no need to look for ones that left.
+        if (!NoteEachMissing(listed, atAudit)) return false;
+        // Equal counts and none joined: none left either.
         // Stryker disable once Statement : without it the look for pools that left runs and finds none; speed only
         if (_relistedCount == 0 && atAudit.Count == listed.Count) return true;
-        foreach (ulong pool in atAudit.Keys)
-            if (!listed.ContainsKey(pool) && !NoteRelisted(pool)) return false;
-        return true;
+        return NoteEachMissing(atAudit, listed);
     }
 
-    private bool NoteRelisted(ulong pool)
+    /// <summary>Notes in <c>_relisted</c> each pool of <paramref name="from"/> that <paramref name="other"/> lacks; false
+    /// past <see cref="MaxRelisted"/>.</summary>
+    private bool NoteEachMissing(Dictionary<ulong, uint> from, Dictionary<ulong, uint> other)
     {
-        if (_relistedCount == MaxRelisted) return false;
-        _relisted[_relistedCount++] = pool;
+        foreach (ulong pool in from.Keys)
+        {
+            // Stryker disable once Statement : noting a pool on both as well only checks it again (its membership is the same, so is its count) or, past the limit, sends the arenas to the whole walk; speed only
+            if (other.ContainsKey(pool)) continue;
+            if (_relistedCount == MaxRelisted) return false;
+            _relisted[_relistedCount++] = pool;
+        }
         return true;
     }
 
@@ -276,6 +281,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
                 long stamp = index * (long)_maxPoolsInArena + (long)k;
                 ref byte lists = ref _poolListsAtAudit[stamp];
                 bool unchanged = k < vouchedPools && skips.ChangesListed && !changed[k];
+                // Stryker disable once Conditional,Logical : where the byte is read it says what the lists say (the pool vouched for and unchanged, the lists holding the same pools); asking the lists is speed only
                 listed = unchanged && skips.SameListedPools ? (lists & OnUsedPools) != 0 : usedPoolClass.ContainsKey(pool);
                 byte now = (byte)((empty ? OnFreePools : 0) | (listed ? OnUsedPools : 0));
                 bool same = unchanged && lists == now;
@@ -395,6 +401,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         if (_changedPoolMarks.Length != (int)_maxPoolsInArena) _changedPoolMarks = new bool[_maxPoolsInArena];
         bool[] marks = _changedPoolMarks;
         if (!skips.ChangesListed) return marks; // not read: every pool counts as changed
+        // Stryker disable once Statement : a mark left from another arena only sends an unchanged pool to its own rules again; speed only
         Array.Clear(marks, 0, (int)carved);
         foreach (ulong pool in changedPools)
             if (PoolIndexIn(first, carved, pool) is { } k) marks[k] = true;

@@ -352,6 +352,23 @@ public class PoolWriteLogAuditTests
         Assert.EndsWith($": used pool 0x{y:x} (count 2) is not on usedpools[{sizeClass}]", broken.Detail);
     }
 
+    /// <summary>
+    /// A partial pool Y dropped from its list (no write) while a new pool is carved in the same arena (its fields change,
+    /// so it is walked whole): Y's membership is read from the lists, not from what the last audit recorded.
+    /// </summary>
+    [Fact]
+    public void A_pool_that_left_its_list_in_an_arena_walked_whole_is_checked()
+    {
+        ulong[] pools = AnArenaWithItsFirstPoolsFree(1); // pool 0 free, pools 1 to 3 full
+        ulong y = pools[3];
+        _heap.Free(y + 48);
+        int sizeClass = Geometry.Tiny.SizeClassOf(64);
+        TestHeaps.SetUsedPoolHead(_heap, sizeClass, 0);
+        var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(16)); // carves pool 0 for another class
+        Assert.Equal("used-pool-list", broken.Invariant);
+        Assert.EndsWith($": used pool 0x{y:x} (count 2) is not on usedpools[{sizeClass}]", broken.Detail);
+    }
+
     [Fact]
     public void A_pool_taken_off_its_usedpools_list_is_checked_though_its_bytes_did_not_change()
     {
