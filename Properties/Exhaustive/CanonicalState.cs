@@ -229,7 +229,7 @@ public sealed class CanonicalState
         if (address < _arenaSize) return 3;
         if (address > ulong.MaxValue - _arenaSize) return 4;
         // Which released arena (counted back from the most recent, the one the freed-arena check aims into) and where in
-        // it: a block there decides what that check's index read finds, and an older one can become the most recent.
+        // it: a block in the most recent one decides what that check's index read finds; one in an older one does not.
         for (int i = 0; i < s.ReleasedArenas.Count; i++)
             if (s.ResolveReleasedArena(i) is { } r && address - r.Base < r.Size)
                 return 5 | (ulong)i << 4 | (address - r.Base) << 8;
