@@ -340,7 +340,8 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             if (PoolIndexIn(first, carved, pool) is not { } k) continue;
             ref byte lists = ref _poolListsAtAudit[stamps + (long)k];
             bool listed = usedPoolClass.ContainsKey(pool);
-            CheckPool(index, pool, empty: false, listed);
+            // A pool written as well (a malloc that fills it, a free into it when full) was checked above, as listed now.
+            if (!changedPools.Contains(pool)) CheckPool(index, pool, empty: false, listed);
             used += (listed ? 1 : 0) - ((lists & OnUsedPools) != 0 ? 1 : 0);
             lists = listed ? OnUsedPools : (byte)0;
         }
