@@ -65,6 +65,9 @@ public class PoolWriteLogAuditTests
         public void Fill(ulong destination, byte value, ulong count) { log.Wrote(destination, count); _inner.Fill(destination, value, count); }
     }
 
+    /// <summary>Where a pool's first block starts: after its header.</summary>
+    private static readonly ulong FirstBlockOffset = (ulong)Geometry.Tiny.PoolOverhead;
+
     private readonly PymallocHeap<LoggedArenaMemory, PoolIndexOracle, NoHooks> _heap = new(Geometry.Tiny,
         new LoggedArenaMemory(new TestArenaMemory(new OffsetArenas(0, new ArenaLedger())), new PoolWriteRecorder(256)),
         checks: HeapCheckLevel.Full);
@@ -198,7 +201,7 @@ public class PoolWriteLogAuditTests
         ulong[] pools = AnArenaWithItsFirstPoolsFree(2); // free pools 1 -> 0, pools 2 and 3 full
         _heap.Free(_heap.Malloc(100));
         _heap.Memory.WriteUInt64Unlogged(pools[0] + PoolHeader.NextPool, pools[1]);
-        _heap.Free(pools[2] + 48); // pool 2's first block: the pool joins usedpools, no arena field changes
+        _heap.Free(pools[2] + FirstBlockOffset); // pool 2's first block: the pool joins usedpools, no arena field changes
         Assert.Equal(pools[2], _heap.UsedPoolHeads[Geometry.Tiny.SizeClassOf(64)]);
         var broken = Assert.Throws<HeapInvariantException>(_heap.CheckInvariants);
         Assert.Equal(("arena-freepools", $"slot 0: cycle through free pool 0x{pools[1]:x}"), (broken.Invariant, broken.Detail));
@@ -300,14 +303,14 @@ public class PoolWriteLogAuditTests
         ulong m = _heap.ArenaTableSnapshot[0].Address + 64; // inside P's blocks, off the pool boundary
         const uint size = 16;
         _heap.Memory.WriteUInt32(m + PoolHeader.Count, 1);
-        _heap.Memory.WriteUInt64(m + PoolHeader.FreeBlock, m + 48 + size);
+        _heap.Memory.WriteUInt64(m + PoolHeader.FreeBlock, m + FirstBlockOffset + size);
         _heap.Memory.WriteUInt64(m + PoolHeader.NextPool, m);
         _heap.Memory.WriteUInt64(m + PoolHeader.PrevPool, m);
         _heap.Memory.WriteUInt32(m + PoolHeader.ArenaIndex, 0);
         _heap.Memory.WriteUInt32(m + PoolHeader.SizeClass, 0);
-        _heap.Memory.WriteUInt32(m + PoolHeader.NextOffset, 48 + 2 * size);
+        _heap.Memory.WriteUInt32(m + PoolHeader.NextOffset, (uint)FirstBlockOffset + 2 * size);
         _heap.Memory.WriteUInt32(m + PoolHeader.MaxNextOffset, 256 - size);
-        _heap.Memory.WriteUInt64(m + 48 + size, 0);
+        _heap.Memory.WriteUInt64(m + FirstBlockOffset + size, 0);
         Assert.Equal(0UL, _heap.UsedPoolHeads[0]);
         TestHeaps.SetUsedPoolHead(_heap, 0, m);
         var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100)); // a system block
@@ -344,10 +347,10 @@ public class PoolWriteLogAuditTests
     {
         ulong[] pools = AnArenaWithItsFirstPoolsFree(0); // four full pools
         ulong x = pools[2], y = pools[3];
-        _heap.Free(y + 48); // Y partial, alone on its list
+        _heap.Free(y + FirstBlockOffset); // Y partial, alone on its list
         int sizeClass = Geometry.Tiny.SizeClassOf(64);
         TestHeaps.SetUsedPoolHead(_heap, sizeClass, 0);
-        var broken = Assert.Throws<HeapInvariantException>(() => _heap.Free(x + 48)); // X joins: the list holds X alone
+        var broken = Assert.Throws<HeapInvariantException>(() => _heap.Free(x + FirstBlockOffset)); // X joins: the list holds X alone
         Assert.Equal("used-pool-list", broken.Invariant);
         Assert.EndsWith($": used pool 0x{y:x} (count 2) is not on usedpools[{sizeClass}]", broken.Detail);
     }
@@ -361,7 +364,7 @@ public class PoolWriteLogAuditTests
     {
         ulong[] pools = AnArenaWithItsFirstPoolsFree(1); // pool 0 free, pools 1 to 3 full
         ulong y = pools[3];
-        _heap.Free(y + 48);
+        _heap.Free(y + FirstBlockOffset);
         int sizeClass = Geometry.Tiny.SizeClassOf(64);
         TestHeaps.SetUsedPoolHead(_heap, sizeClass, 0);
         var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(16)); // carves pool 0 for another class
