@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace PymallocVerify.Allocator;
 
 // CheckInvariants: walks every arena, pool and free list and names the first broken rule
@@ -9,8 +11,9 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     private const byte OnUnusedList = 1, OnUsableList = 2;
     private byte[] _slotMarks = [];       // per arena slot: which list it was met on
     private int[] _rightmost = [];        // per nfreepools value: the rightmost usable arena
-    private Dictionary<ulong, uint>? _listedPools; // pool on a usedpools list -> its class
-    private Dictionary<ulong, uint>? _listedPoolsAtAudit; // the same, as the last audit that passed found it
+    private Dictionary<ulong, ListedPool>? _listedPools; // pool on a usedpools list -> its header's list words
+    private Dictionary<ulong, ListedPool>? _listedPoolsAtAudit; // the same, as the last audit that passed found it
+    private ulong[] _usedPoolHeadsAtAudit = []; // usedpools as that audit found it
     private readonly ulong[] _relisted = new ulong[MaxRelisted]; // pools listed now xor then (RelistedSinceAudit)
     private int _relistedCount;
     private bool[] _emptyPoolMarks = [];  // per pool of the arena being checked: on its freepools list
@@ -33,6 +36,12 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     private const byte OnFreePools = 1, OnUsedPools = 2;
     private byte[] _poolListsAtAudit = [];
     private ArenaAuditStamp[] _arenaStamps = [];
+    // The table rules ((a) to (c)) read nothing but the arena table's slots, its two list heads, the count of live
+    // arenas and nfp2lasta: where all of them are what the last passed audit with a write log copied here, those rules
+    // hold again and are skipped. The copy is compared whole (every field of every slot), so any change runs them.
+    private ArenaObject[] _tableAtAudit = [];
+    private int[] _nfp2lastaAtAudit = [];
+    private (int Unused, int Usable, int Live) _tableHeadsAtAudit;
 
     /// <summary>What the last audit with a write log that reached one slot's arena found there.</summary>
     private struct ArenaAuditStamp
@@ -73,17 +82,17 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
                 Array.Resize(ref _arenaStamps, slots);
             }
         }
-        if (_slotMarks.Length != slots) _slotMarks = new byte[slots]; // the table only grows
-        else Array.Clear(_slotMarks, 0, slots);
-        CheckUnusedList(slots);
-        CheckUsableArenas(slots);
-        CheckNfp2lasta();
-        var usedPoolClass = CheckUsedPoolLists();
+        bool sameTable = log is not null && TableAsAtAudit();
+        if (!sameTable) CheckArenaTable(slots);
         ReadOnlySpan<ulong> changed = default;
-        bool relistingsKnown = log is not null && RelistedSinceAudit(usedPoolClass);
+        bool changesListed = log is not null && log.TryListChanged(out changed);
+        bool sameLists = changesListed && UsedPoolListsAsAtAudit(changed);
+        var usedPoolClass = sameLists ? _listedPoolsAtAudit! : CheckUsedPoolLists();
+        _relistedCount = 0; // none relisted when the lists are as that audit found them
+        bool relistingsKnown = sameLists || (log is not null && RelistedSinceAudit(usedPoolClass));
         var skips = log is null ? default : new AuditSkips(
             Logged: true,
-            ChangesListed: log.TryListChanged(out changed),
+            ChangesListed: changesListed,
             SameListedPools: relistingsKnown && _relistedCount == 0,
             RelistingsListed: relistingsKnown);
         int usedPoolsSeen = 0;
@@ -97,11 +106,39 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         _oracle.CheckInvariants(_arenas, (ulong)Geometry.ArenaSize);
         if (log is null) return;
         _lastPassedAudit = _audits; // every arena it reached is stamped with it
-        (_listedPoolsAtAudit, _listedPools) = (usedPoolClass, _listedPoolsAtAudit); // the next walk fills the other
+        // Stryker disable once Boolean,Statement : a table found the same equals its copy already, so copying again is speed only, and never copying only turns the shortcut off
+        if (!sameTable) CopyTableAtAudit();
+        if (!sameLists) KeepUsedPoolListsAtAudit(usedPoolClass);
         log.Reset();
     }
 
     private static void Fail(string invariant, string detail) => throw new HeapInvariantException(invariant, detail);
+
+    /// <summary>(a), (b), (c): the arena table's lists and nfp2lasta.</summary>
+    private void CheckArenaTable(int slots)
+    {
+        if (_slotMarks.Length != slots) _slotMarks = new byte[slots]; // the table only grows
+        else Array.Clear(_slotMarks, 0, slots);
+        CheckUnusedList(slots);
+        CheckUsableArenas(slots);
+        CheckNfp2lasta();
+    }
+
+    /// <summary>The table, its heads, the live count and nfp2lasta are those the last passed audit copied (before one
+    /// passed, the copy is empty and the table never is).</summary>
+    private bool TableAsAtAudit() =>
+        _tableHeadsAtAudit == (_unusedArenaObjects, _usableArenas, _arenasCurrent)
+        && MemoryMarshal.AsBytes(_arenas.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(_tableAtAudit.AsSpan()))
+        && _nfp2lasta.AsSpan().SequenceEqual(_nfp2lastaAtAudit);
+
+    private void CopyTableAtAudit()
+    {
+        if (_tableAtAudit.Length != _arenas.Length) _tableAtAudit = new ArenaObject[_arenas.Length];
+        if (_nfp2lastaAtAudit.Length != _nfp2lasta.Length) _nfp2lastaAtAudit = new int[_nfp2lasta.Length];
+        _arenas.AsSpan().CopyTo(_tableAtAudit);
+        _nfp2lasta.AsSpan().CopyTo(_nfp2lastaAtAudit);
+        _tableHeadsAtAudit = (_unusedArenaObjects, _usableArenas, _arenasCurrent);
+    }
 
     /// <summary>(a) a slot is on unused_arena_objects ⇔ its address is 0.</summary>
     private void CheckUnusedList(int slots)
@@ -158,8 +195,39 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
                 Fail("nfp2lasta", $"nfp2lasta[{k}] = {_nfp2lasta[k]}, but the rightmost usable arena with {k} free pools is {rightmost[k]}");
     }
 
+    /// <summary>A pool on a usedpools list as the list walk found it: the words of its header the walk reads.</summary>
+    private readonly record struct ListedPool(uint SizeClass, ulong NextPool, ulong PrevPool);
+
+    // The list walk below reads usedpools and, of each pool it meets, szidx, nextpool and prevpool. Where usedpools is
+    // what the last passed audit found, and every pool the log lists that was on a list then has those three words as
+    // they were (the pools it does not list are unchanged), the walk would meet the same pools and read the same words:
+    // it would pass again and find the same pools, so its result is taken from that audit instead of walked.
+
+    /// <summary>The usedpools lists are, word for word, those the last passed audit walked (see above).</summary>
+    private bool UsedPoolListsAsAtAudit(ReadOnlySpan<ulong> changedPools)
+    {
+        var atAudit = _listedPoolsAtAudit;
+        if (atAudit is null || !_usedPools.AsSpan().SequenceEqual(_usedPoolHeadsAtAudit)) return false;
+        foreach (ulong pool in changedPools)
+            if (atAudit.TryGetValue(pool, out ListedPool was) && ListedPoolAt(pool) != was) return false;
+        return true;
+    }
+
+    private ListedPool ListedPoolAt(ulong pool) => new(
+        PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass),
+        PoolHeader.GetLink(ref _memory, pool, PoolHeader.NextPool),
+        PoolHeader.GetLink(ref _memory, pool, PoolHeader.PrevPool));
+
+    /// <summary>After a passed audit: what its list walk found becomes what the next audit compares with.</summary>
+    private void KeepUsedPoolListsAtAudit(Dictionary<ulong, ListedPool> walked)
+    {
+        (_listedPoolsAtAudit, _listedPools) = (walked, _listedPoolsAtAudit); // the next walk fills the other
+        if (_usedPoolHeadsAtAudit.Length != _usedPools.Length) _usedPoolHeadsAtAudit = new ulong[_usedPools.Length];
+        _usedPools.AsSpan().CopyTo(_usedPoolHeadsAtAudit);
+    }
+
     /// <summary>(d),(4) each usedpools list is a consistent circle of pools of its class that have a free block.</summary>
-    private Dictionary<ulong, uint> CheckUsedPoolLists()
+    private Dictionary<ulong, ListedPool> CheckUsedPoolLists()
     {
         // Stryker disable once Assignment : a fresh dictionary instead of the kept one is only an allocation: it is cleared below either way
         var member = _listedPools ??= [];
@@ -171,10 +239,10 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             ulong pool = head;
             do
             {
-                if (!member.TryAdd(pool, c)) Fail("used-pool-list", $"pool 0x{pool:x} is on usedpools[{c}] twice or on two lists");
-                if (PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass) != c)
-                    Fail("used-pool-class", $"pool 0x{pool:x} on usedpools[{c}] has szidx {PoolHeader.Get(ref _memory, pool, PoolHeader.SizeClass)}");
-                ulong next = PoolHeader.GetLink(ref _memory, pool, PoolHeader.NextPool);
+                ListedPool found = ListedPoolAt(pool);
+                if (!member.TryAdd(pool, found)) Fail("used-pool-list", $"pool 0x{pool:x} is on usedpools[{c}] twice or on two lists");
+                if (found.SizeClass != c) Fail("used-pool-class", $"pool 0x{pool:x} on usedpools[{c}] has szidx {found.SizeClass}");
+                ulong next = found.NextPool;
                 if (PoolHeader.GetLink(ref _memory, next, PoolHeader.PrevPool) != pool)
                     Fail("used-pool-list", $"usedpools[{c}]: 0x{next:x}.prevpool does not point back to 0x{pool:x}");
                 if (member.Count > CountCarvedPoolBound())
@@ -203,9 +271,8 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     /// not now; false (none listed) before an audit passed or past <see cref="MaxRelisted"/>. Only the pools count: a
     /// pool's rules read whether it is listed, not on which list (the list walk checks that).
     /// </summary>
-    private bool RelistedSinceAudit(Dictionary<ulong, uint> listed)
+    private bool RelistedSinceAudit(Dictionary<ulong, ListedPool> listed)
     {
-        _relistedCount = 0;
         var atAudit = _listedPoolsAtAudit;
         // Stryker disable once Boolean : before an audit passed the log lists no pools (arenas came), so no shortcut is taken and no membership is read from a byte, whatever this says
         if (atAudit is null) return false;
@@ -218,7 +285,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
 
     /// <summary>Notes in <c>_relisted</c> each pool of <paramref name="from"/> that <paramref name="other"/> lacks; false
     /// past <see cref="MaxRelisted"/>.</summary>
-    private bool NoteEachMissing(Dictionary<ulong, uint> from, Dictionary<ulong, uint> other)
+    private bool NoteEachMissing(Dictionary<ulong, ListedPool> from, Dictionary<ulong, ListedPool> other)
     {
         foreach (ulong pool in from.Keys)
         {
@@ -231,7 +298,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     }
 
     /// <summary>(1),(2),(3) for one live arena; returns how many used (listed) pools it holds.</summary>
-    private int CheckArena(int index, Dictionary<ulong, uint> usedPoolClass, AuditSkips skips, ReadOnlySpan<ulong> changedPools)
+    private int CheckArena(int index, Dictionary<ulong, ListedPool> usedPoolClass, AuditSkips skips, ReadOnlySpan<ulong> changedPools)
     {
         ref readonly ArenaObject a = ref _arenas[index];
         ulong first = FirstPoolOf(a.Address);
@@ -325,7 +392,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     /// and the arena's count of listed pools brought up to date. False (nothing checked) when one of them was a free pool.
     /// </summary>
     private bool RecheckChangedPoolsOnly(int index, ulong first, ref ArenaAuditStamp arena, ReadOnlySpan<ulong> changedPools,
-        Dictionary<ulong, uint> usedPoolClass)
+        Dictionary<ulong, ListedPool> usedPoolClass)
     {
         ulong carved = CarvedPoolsOf(arena.Fields);
         long stamps = index * (long)_maxPoolsInArena;

@@ -9,7 +9,9 @@ namespace PymallocVerify.Allocator.Tests;
 /// see shows what was skipped: its corruption passes the audit, and the full <c>CheckInvariants</c> still finds it. A
 /// pool that changed lists, an arena field changed in the table (nfreepools too), an arena moved to another slot, or
 /// pools uncarved and carved again, with no write to pool bytes, shows that those count as a change; a pool written
-/// with what it held shows that the shortcuts check it with the memberships it has.
+/// with what it held shows that the shortcuts check it with the memberships it has. The arena table's rules and the
+/// usedpools walk are skipped while what they read is as that audit found it: a table field, head or nfp2lasta entry
+/// changed alone, or one list word of a listed pool, shows that each counts as a change.
 /// </summary>
 public class PoolWriteLogAuditTests
 {
@@ -440,5 +442,84 @@ public class PoolWriteLogAuditTests
         (table[0], table[1]) = (table[1], table[0]); // no arena came or went: every pool's recorded memberships still match
         var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100));
         Assert.Equal("pool-arena-index", broken.Invariant);
+    }
+
+    // The arena table's rules are skipped while the table, its heads, the live count and nfp2lasta are as the last
+    // passed audit found them. Each below changes one of those alone, with no write the log could list.
+
+    /// <summary>An arena in slot 0, one in slot 1 whose pool P holds a block, and an audit passed since.</summary>
+    private void AnAuditedTable()
+    {
+        APoolInTheSecondArena();
+        _heap.Free(_heap.Malloc(100)); // a system block: audits pass, nothing in the table changes
+    }
+
+    [Fact]
+    public void An_nfp2lasta_entry_changed_alone_is_seen()
+    {
+        AnAuditedTable();
+        TestHeaps.Nfp2lasta(_heap)[1] = 1; // arena 1 has three free pools, none has one
+        var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100));
+        Assert.Equal("nfp2lasta", broken.Invariant);
+    }
+
+    [Fact]
+    public void An_unused_slot_linked_elsewhere_alone_is_seen()
+    {
+        AnAuditedTable();
+        ArenaObject[] table = _heap.ArenaTableSnapshot;
+        int unused = _heap.UnusedArenaObjectsHead;
+        table[unused].NextArena = unused; // a cycle through the unused list's head
+        var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100));
+        Assert.Equal("unused-list", broken.Invariant);
+    }
+
+    [Theory]
+    [InlineData("_unusedArenaObjects", "unused-list")]
+    [InlineData("_usableArenas", "usable-arenas")]
+    [InlineData("_arenasCurrent", "arena-count")]
+    public void A_table_head_or_the_live_count_changed_alone_is_seen(string field, string invariant)
+    {
+        AnAuditedTable();
+        TestHeaps.SetArenaTableField(_heap, field, -1); // no unused slot, no usable arena, or -1 live arenas
+        var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100));
+        Assert.Equal(invariant, broken.Invariant);
+    }
+
+    // The usedpools lists are not walked while usedpools is as the last passed audit found it and every listed pool the
+    // log lists has the list words it had then. Each below changes one word of a listed pool, through a logged write.
+
+    /// <summary>Two 16-byte pools on usedpools[0]: A (emptied of one block after filling) and B, A first. Returns A, B.</summary>
+    private (ulong A, ulong B) TwoPoolsOnOneList()
+    {
+        var blocks = Enumerable.Range(0, 14).Select(_ => _heap.Malloc(16)).ToList();
+        (ulong a, ulong b) = (blocks[0] & ~255UL, blocks[13] & ~255UL);
+        _heap.Free(blocks[0]); // A was full: it rejoins usedpools[0] at the front
+        _heap.Free(_heap.Malloc(100)); // audits pass with the lists as they are
+        Assert.Equal(a, _heap.UsedPoolHeads[0]);
+        Assert.Equal(b, _heap.Memory.ReadUInt64(a + PoolHeader.NextPool));
+        return (a, b);
+    }
+
+    [Fact]
+    public void A_listed_pool_whose_size_class_changed_is_seen()
+    {
+        (ulong a, _) = TwoPoolsOnOneList();
+        _heap.Memory.WriteUInt32(a + PoolHeader.SizeClass, 1);
+        var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100));
+        Assert.Equal("used-pool-class", broken.Invariant);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_listed_pool_whose_link_changed_is_seen(bool next)
+    {
+        (ulong a, ulong b) = TwoPoolsOnOneList();
+        _heap.Memory.WriteUInt64(a + (ulong)(next ? PoolHeader.NextPool : PoolHeader.PrevPool), a); // a loop on itself
+        var broken = Assert.Throws<HeapInvariantException>(() => _heap.Malloc(100));
+        Assert.Equal("used-pool-list", broken.Invariant);
+        Assert.EndsWith(next ? $"0x{a:x}.prevpool does not point back to 0x{a:x}" : $"0x{a:x}.prevpool does not point back to 0x{b:x}",
+            broken.Detail);
     }
 }

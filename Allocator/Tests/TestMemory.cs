@@ -136,6 +136,15 @@ public static class TestHeaps
         (int[])(typeof(PymallocHeap<TMemory, TOracle, THooks>).GetField("_nfp2lasta", BindingFlags.NonPublic | BindingFlags.Instance)
                 ?? throw new InvalidOperationException("PymallocHeap's _nfp2lasta field is gone: update this test helper")).GetValue(heap)!;
 
+    /// <summary>
+    /// Sets one of the heap's int fields the arena table's rules read (a list head, the live-arena count). They have
+    /// no setter: reflection, for a test of the checker that needs a field the heap itself never sets so.
+    /// </summary>
+    public static void SetArenaTableField<TMemory, TOracle, THooks>(PymallocHeap<TMemory, TOracle, THooks> heap, string field, int value)
+        where TMemory : struct, IMemorySpace where TOracle : struct, IOwnershipOracle where THooks : struct, IHeapHooks =>
+        (typeof(PymallocHeap<TMemory, TOracle, THooks>).GetField(field, BindingFlags.NonPublic | BindingFlags.Instance)
+         ?? throw new InvalidOperationException($"PymallocHeap's {field} field is gone: update this test helper")).SetValue(heap, value);
+
     /// <summary>Classic pools on a Modern-sized heap are fine on real memory the test owns; the page rule guards foreign reads.</summary>
     public static Geometry ModernWithPoolIndexOracle { get; } =
         Geometry.Modern with { UnsafeAllowPoolHeaderOracleWithPoolsLargerThanPage = true };
