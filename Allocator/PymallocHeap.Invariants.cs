@@ -82,11 +82,13 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
                 Array.Resize(ref _arenaStamps, slots);
             }
         }
+        // Stryker disable once Equality : skipping where the table equals a passed audit's copy is right with or without a log, and not skipping is speed only
         bool sameTable = log is not null && TableAsAtAudit();
         if (!sameTable) CheckArenaTable(slots);
         ReadOnlySpan<ulong> changed = default;
         bool changesListed = log is not null && log.TryListChanged(out changed);
         bool sameLists = changesListed && UsedPoolListsAsAtAudit(changed);
+        // Stryker disable once Conditional : walking the lists that were found the same finds what that audit found; speed only
         var usedPoolClass = sameLists ? _listedPoolsAtAudit! : CheckUsedPoolLists();
         _relistedCount = 0; // none relisted when the lists are as that audit found them
         bool relistingsKnown = sameLists || (log is not null && RelistedSinceAudit(usedPoolClass));
@@ -135,7 +137,9 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     {
         if (_tableAtAudit.Length != _arenas.Length) _tableAtAudit = new ArenaObject[_arenas.Length];
         if (_nfp2lastaAtAudit.Length != _nfp2lasta.Length) _nfp2lastaAtAudit = new int[_nfp2lasta.Length];
+        // Stryker disable once Statement : without the copy the table never equals it (no live table is all zeros), so the shortcut is never taken; speed only
         _arenas.AsSpan().CopyTo(_tableAtAudit);
+        // Stryker disable once Statement : without the copy nfp2lasta never equals it (its unused entries are -1), so the shortcut is never taken; speed only
         _nfp2lasta.AsSpan().CopyTo(_nfp2lastaAtAudit);
         _tableHeadsAtAudit = (_unusedArenaObjects, _usableArenas, _arenasCurrent);
     }
@@ -207,9 +211,12 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     private bool UsedPoolListsAsAtAudit(ReadOnlySpan<ulong> changedPools)
     {
         var atAudit = _listedPoolsAtAudit;
+        // Stryker disable once Equality : "not null" returns false always, which only walks the lists (before an audit passed the heads copy is empty, so they are walked either way); speed only
         if (atAudit is null || !_usedPools.AsSpan().SequenceEqual(_usedPoolHeadsAtAudit)) return false;
         foreach (ulong pool in changedPools)
+            // Stryker disable once Logical : "or" walks the lists for a logged pool that was not listed too; speed only
             if (atAudit.TryGetValue(pool, out ListedPool was) && ListedPoolAt(pool) != was) return false;
+        // Stryker disable once Boolean : false walks the lists; speed only
         return true;
     }
 
@@ -278,7 +285,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         if (atAudit is null) return false;
         if (!NoteEachMissing(listed, atAudit)) return false;
         // Equal counts and none joined: none left either.
-        // Stryker disable once Statement : without it the look for pools that left runs and finds none; speed only
+        // Stryker disable once Statement,Boolean : without it the look for pools that left runs and finds none, and false sends the arenas to the whole walk; speed only
         if (_relistedCount == 0 && atAudit.Count == listed.Count) return true;
         return NoteEachMissing(atAudit, listed);
     }
