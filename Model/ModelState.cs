@@ -91,9 +91,6 @@ public sealed record ModelState
     public int NextArenaOrdinal { get; init; }
     public int NextTag { get; init; } = 1;
 
-    /// <summary>Number of operations applied so far.</summary>
-    public int StepCount { get; init; }
-
     /// <summary>Orders blocks by start address (two live blocks never share one).</summary>
     public static IComparer<LiveBlock> ByStart { get; } = Comparer<LiveBlock>.Create((x, y) => x.Address.CompareTo(y.Address));
 

@@ -27,7 +27,7 @@ public static class ReferenceModel
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(op);
         ArgumentNullException.ThrowIfNull(observed);
-        var step = new Stepper(state with { StepCount = state.StepCount + 1 }, op, observed);
+        var step = new Stepper(state, op, observed);
         if (SkipReason(state, op) is { } why) return new StepResult(step.State, StepVerdict.Skip(why));
         if (observed.Fault is { } fault)
             return observed.InvariantViolation is { } stopped

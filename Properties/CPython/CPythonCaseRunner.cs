@@ -132,7 +132,6 @@ public sealed class CPythonCaseRunner
                 if (!real.Region.Contains(index32, 8))
                 {
                     // The C test would read p's pool header here: outside test memory it could fault the process.
-                    _state = before with { StepCount = before.StepCount + 1 };
                     Counters.UnaskableQueries++;
                     return Record(index, op, StepVerdict.Skip($"pool header of 0x{address:x} outside test memory: not asked of libpython"), teardown);
                 }
@@ -155,7 +154,7 @@ public sealed class CPythonCaseRunner
             if (op is QueryOp q && observed.Observation.Garbage is { } applied)
             {
                 _coverage.RecordQuery(q.Address.Kind, before.OwnershipOf(AddressResolver.Resolve(before, q.Address)!.Value), applied);
-                _garbage.Add(new GarbageRecord(before.StepCount, applied.Class, applied.Value, applied.Delivery));
+                _garbage.Add(new GarbageRecord(index, applied.Class, applied.Value, applied.Delivery));
             }
             _state = result.State;
             for (int i = 0; i < real.MaxArenas; i++)

@@ -163,7 +163,7 @@ public sealed class CaseRunner
             _finding = null;
             _auditStep = index >= AuditFrom;
             backend.BeginStep(index);
-            Observation observed = ReferenceModel.SkipReason(_state, op) is null ? Observe(op) : Observation.None;
+            Observation observed = ReferenceModel.SkipReason(_state, op) is null ? Observe(op, index) : Observation.None;
             StepResult result = ReferenceModel.Step(_state, op, observed);
             ModelState before = _state;
             _state = result.State;
@@ -266,7 +266,7 @@ public sealed class CaseRunner
             after.BlockAt(address) is { } block && block.Size == size ? null
                 : $"it returned 0x{address:x}, where the recorded state holds no block of {size} bytes";
 
-        private Observation Observe(Operation op)
+        private Observation Observe(Operation op, int index)
         {
             Observation observed;
             try
@@ -279,7 +279,7 @@ public sealed class CaseRunner
                     FreeOp f => Release(_state.ResolveBlock(f.Handle)!, f),
                     ForeignAllocOp a => new Observation { Address = backend.ForeignAlloc((ulong)a.Size) },
                     ForeignFreeOp f => ForeignFree(_state.ResolveForeign(f.Handle)!),
-                    QueryOp q => Query(q),
+                    QueryOp q => Query(q, index),
                     WriteTagOp w => WriteTag(_state.ResolveBlock(w.Handle)!),
                     CheckTagOp c => CheckTag(_state.ResolveBlock(c.Handle)!),
                     _ => throw new ArgumentException($"unknown operation {op.GetType().Name}"),
@@ -422,7 +422,7 @@ public sealed class CaseRunner
             return new Observation { OwnedAnswer = owned, Address = block.Address };
         }
 
-        private Observation Query(QueryOp query)
+        private Observation Query(QueryOp query, int index)
         {
             ulong address = AddressResolver.Resolve(_state, query.Address)!.Value;
             Ownership spec = _state.OwnershipOf(address);
@@ -437,7 +437,7 @@ public sealed class CaseRunner
                 garbage = garbage.Delivery == GarbageDelivery.NotApplied ? garbage : backend.DisarmGarbage(garbage);
             }
             _coverage.RecordQuery(query.Address.Kind, spec, garbage);
-            _garbage.Add(new GarbageRecord(_state.StepCount, garbage.Class, garbage.Value, garbage.Delivery));
+            _garbage.Add(new GarbageRecord(index, garbage.Class, garbage.Value, garbage.Delivery));
             return new Observation { Address = address, OwnedAnswer = answer, Garbage = garbage };
         }
 
