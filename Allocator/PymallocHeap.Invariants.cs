@@ -178,6 +178,9 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
             if (a.Address == 0) Fail("usable-arenas", $"slot {i} is usable but has no arena");
             if (a.PrevArena != prev) Fail("usable-arenas", $"slot {i}.prevarena is {a.PrevArena}, expected {prev}");
             if (a.NFreePools == 0) Fail("usable-arenas", $"slot {i} is usable with no free pool");
+            // nfp2lasta's check indexes by the count: one no arena can have must be named here, not overrun there
+            if (a.NFreePools >= (uint)_nfp2lasta.Length)
+                Fail("usable-arenas", $"slot {i} is usable with {a.NFreePools} free pools, more than an arena's {_nfp2lasta.Length - 1}");
             if (prev != None && _arenas[prev].NFreePools > a.NFreePools)
                 Fail("usable-arenas-order", $"slot {prev} ({_arenas[prev].NFreePools} free pools) precedes slot {i} ({a.NFreePools})");
         }
@@ -250,6 +253,9 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
                 if (!member.TryAdd(pool, found)) Fail("used-pool-list", $"pool 0x{pool:x} is on usedpools[{c}] twice or on two lists");
                 if (found.SizeClass != c) Fail("used-pool-class", $"pool 0x{pool:x} on usedpools[{c}] has szidx {found.SizeClass}");
                 ulong next = found.NextPool;
+                // Its back link is read next: a null link is named here instead of read through (on real memory, a
+                // read of address 0x18 would end the process). Any other address is read as a pool, fake ones too.
+                if (next == 0) Fail("used-pool-list", $"usedpools[{c}]: 0x{pool:x}.nextpool is null");
                 if (PoolHeader.GetLink(ref _memory, next, PoolHeader.PrevPool) != pool)
                     Fail("used-pool-list", $"usedpools[{c}]: 0x{next:x}.prevpool does not point back to 0x{pool:x}");
                 if (member.Count > CountCarvedPoolBound())

@@ -107,6 +107,10 @@ public class InvariantCheckerTests
         { t.TwoUsedPoolsOfClass0(); t.Slots[0].PrevArena = 3; return "slot 0.prevarena is 3, expected -1"; }),
         new("usable arena without a free pool", "usable-arenas", t =>
         { t.TwoUsedPoolsOfClass0(); t.Slots[0].NFreePools = 0; return "slot 0 is usable with no free pool"; }),
+        new("usable arena with one free pool more than an arena has", "usable-arenas", t =>
+        { t.TwoUsedPoolsOfClass0(); t.Slots[0].NFreePools = 5; return "slot 0 is usable with 5 free pools, more than an arena's 4"; }),
+        new("usable arena whose free pool count wrapped", "usable-arenas", t =>
+        { t.TwoUsedPoolsOfClass0(); t.Slots[0].NFreePools = uint.MaxValue; return "slot 0 is usable with 4294967295 free pools, more than an arena's 4"; }),
         new("usable arenas out of order", "usable-arenas-order", t =>
         { t.TwoUsableArenas(); t.Slots[0].NFreePools = 4; return "slot 0 (4 free pools) precedes slot 1 (3)"; }),
         new("arena with free pools off usable_arenas", "usable-arenas", t =>
@@ -130,6 +134,12 @@ public class InvariantCheckerTests
             var (a, _, _) = t.TwoUsedPoolsOfClass0();
             t.SetLink(a, PoolHeader.NextPool, a); // A.next = A, but A.prev is still B
             return $"usedpools[0]: 0x{a:x}.prevpool does not point back to 0x{a:x}";
+        }),
+        new("used pool list with a null link", "used-pool-list", t =>
+        {
+            var (a, _, _) = t.TwoUsedPoolsOfClass0();
+            t.SetLink(a, PoolHeader.NextPool, 0);
+            return $"usedpools[0]: 0x{a:x}.nextpool is null";
         }),
         new("used pool on two lists", "used-pool-list", t =>
         {
