@@ -20,8 +20,9 @@ public enum HeapCheckLevel
     /// <summary>
     /// Also runs the heap's and the oracle's invariants after every mutation; a broken one throws
     /// <see cref="HeapInvariantException"/> naming the operation that broke it. O(heap size) per operation: for tests.
-    /// Over a backend with an <see cref="IPoolWriteLog"/> the walk of a pool's blocks and free list is skipped where
-    /// the pool is unchanged since the last audit passed over it; every other rule is checked in full.
+    /// Over a backend with an <see cref="IPoolWriteLog"/> a rule is skipped where nothing it reads changed since the last
+    /// audit passed (a pool's own rules, an arena's, the arena table's, the usedpools walk); the oracle's rules are
+    /// checked in full.
     /// </summary>
     Full,
 }

@@ -63,8 +63,8 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     /// The audit after a mutation (<see cref="HeapCheckLevel.Full"/>): <see cref="CheckInvariants()"/>, with a pool's
     /// own rules (its header against its slot and lists, its blocks and free list) skipped where the backend's
     /// <see cref="IPoolWriteLog"/> says the pool is unchanged since the last audit passed and it is on the same lists,
-    /// and an arena's own rules skipped where nothing they read changed. The arena table, the lists and the oracle's
-    /// rules are checked in full.
+    /// and an arena's own rules, the arena table's rules and the usedpools walk skipped where nothing they read changed.
+    /// The oracle's rules are checked in full.
     /// </summary>
     private void Audit() => CheckInvariants(_memory.PoolWriteLog);
 
