@@ -89,9 +89,9 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         bool changesListed = log is not null && log.TryListChanged(out changed);
         bool sameLists = changesListed && UsedPoolListsAsAtAudit(changed);
         // Stryker disable once Conditional : walking the lists that were found the same finds what that audit found; speed only
-        var usedPoolClass = sameLists ? _listedPoolsAtAudit! : CheckUsedPoolLists();
+        var onLists = sameLists ? _listedPoolsAtAudit! : CheckUsedPoolLists();
         _relistedCount = 0; // none relisted when the lists are as that audit found them
-        bool relistingsKnown = sameLists || (log is not null && RelistedSinceAudit(usedPoolClass));
+        bool relistingsKnown = sameLists || (log is not null && RelistedSinceAudit(onLists));
         var skips = log is null ? default : new AuditSkips(
             Logged: true,
             ChangesListed: changesListed,
@@ -101,16 +101,16 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         for (int i = 0; i < slots; i++)
         {
             if (_arenas[i].Address == 0) continue;
-            usedPoolsSeen += CheckArena(i, usedPoolClass, skips, changed);
+            usedPoolsSeen += CheckArena(i, onLists, skips, changed);
         }
-        if (usedPoolsSeen != usedPoolClass.Count)
-            Fail("used-pool-in-arena", $"{usedPoolClass.Count} pools are on usedpools lists but only {usedPoolsSeen} used pools lie in live arenas");
+        if (usedPoolsSeen != onLists.Count)
+            Fail("used-pool-in-arena", $"{onLists.Count} pools are on usedpools lists but only {usedPoolsSeen} used pools lie in live arenas");
         _oracle.CheckInvariants(_arenas, (ulong)Geometry.ArenaSize);
         if (log is null) return;
         _lastPassedAudit = _audits; // every arena it reached is stamped with it
         // Stryker disable once Boolean,Statement : a table found the same equals its copy already, so copying again is speed only, and never copying only turns the shortcut off
         if (!sameTable) CopyTableAtAudit();
-        if (!sameLists) KeepUsedPoolListsAtAudit(usedPoolClass);
+        if (!sameLists) KeepUsedPoolListsAtAudit(onLists);
         log.Reset();
     }
 
@@ -311,14 +311,14 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     }
 
     /// <summary>(1),(2),(3) for one live arena; returns how many used (listed) pools it holds.</summary>
-    private int CheckArena(int index, Dictionary<ulong, ListedPool> usedPoolClass, AuditSkips skips, ReadOnlySpan<ulong> changedPools)
+    private int CheckArena(int index, Dictionary<ulong, ListedPool> onLists, AuditSkips skips, ReadOnlySpan<ulong> changedPools)
     {
         ref readonly ArenaObject a = ref _arenas[index];
         ulong first = FirstPoolOf(a.Address);
         // vouched: the last passed audit covered the arena, so what the log does not list is as that audit found it
         bool vouched = skips.Logged && CoverArena(index);
         if (vouched && skips.ChangesListed && skips.RelistingsListed && SameArenaFields(_arenaStamps[index].Fields, a)
-            && RecheckChangedPoolsOnly(index, first, ref _arenaStamps[index], changedPools, usedPoolClass))
+            && RecheckChangedPoolsOnly(index, first, ref _arenaStamps[index], changedPools, onLists))
             return _arenaStamps[index].ListedPools;
         uint expectedTotal = _maxPoolsInArena - (first != a.Address ? 1u : 0u);
         if (a.NTotalPools != expectedTotal)
@@ -362,7 +362,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
                 ref byte lists = ref _poolListsAtAudit[stamp];
                 bool unchanged = k < vouchedPools && skips.ChangesListed && !changed[k];
                 // Stryker disable once Conditional,Logical : where the byte is read it says what the lists say (the pool vouched for and unchanged, the lists holding the same pools); asking the lists is speed only
-                listed = unchanged && skips.SameListedPools ? (lists & OnUsedPools) != 0 : usedPoolClass.ContainsKey(pool);
+                listed = unchanged && skips.SameListedPools ? (lists & OnUsedPools) != 0 : onLists.ContainsKey(pool);
                 byte now = (byte)((empty ? OnFreePools : 0) | (listed ? OnUsedPools : 0));
                 bool same = unchanged && lists == now;
                 lists = now;
@@ -372,7 +372,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
                     continue;
                 }
             }
-            else listed = usedPoolClass.ContainsKey(pool);
+            else listed = onLists.ContainsKey(pool);
             CheckPool(index, pool, empty, listed);
             if (listed) used++;
         }
@@ -405,7 +405,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
     /// and the arena's count of listed pools brought up to date. False (nothing checked) when one of them was a free pool.
     /// </summary>
     private bool RecheckChangedPoolsOnly(int index, ulong first, ref ArenaAuditStamp arena, ReadOnlySpan<ulong> changedPools,
-        Dictionary<ulong, ListedPool> usedPoolClass)
+        Dictionary<ulong, ListedPool> onLists)
     {
         ulong carved = CarvedPoolsOf(arena.Fields);
         long stamps = index * (long)_maxPoolsInArena;
@@ -413,13 +413,13 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         if (WasAFreePool(changedPools) || WasAFreePool(relisted)) return false;
         foreach (ulong pool in changedPools)
             if (PoolIndexIn(first, carved, pool) is { } k)
-                CheckPool(index, pool, empty: false, listed: usedPoolClass.ContainsKey(pool));
+                CheckPool(index, pool, empty: false, listed: onLists.ContainsKey(pool));
         int used = arena.ListedPools;
         foreach (ulong pool in relisted)
         {
             if (PoolIndexIn(first, carved, pool) is not { } k) continue;
             ref byte lists = ref _poolListsAtAudit[stamps + (long)k];
-            bool listed = usedPoolClass.ContainsKey(pool);
+            bool listed = onLists.ContainsKey(pool);
             // A pool written as well (a malloc that fills it, a free into it when full) was checked above, as listed now.
             if (!changedPools.Contains(pool)) CheckPool(index, pool, empty: false, listed);
             used += (listed ? 1 : 0) - ((lists & OnUsedPools) != 0 ? 1 : 0);
