@@ -90,7 +90,7 @@ public sealed partial class PymallocHeap<TMemory, TOracle, THooks>
         bool sameLists = changesListed && UsedPoolListsAsAtAudit(changed);
         // Stryker disable once Conditional : walking the lists that were found the same finds what that audit found; speed only
         var onLists = sameLists ? _listedPoolsAtAudit! : CheckUsedPoolLists();
-        _relistedCount = 0; // none relisted when the lists are as that audit found them
+        _relistedCount = 0; // each audit notes afresh: none when the lists are as that audit found them, else RelistedSinceAudit's
         bool relistingsKnown = sameLists || (log is not null && RelistedSinceAudit(onLists));
         var skips = log is null ? default : new AuditSkips(
             Logged: true,

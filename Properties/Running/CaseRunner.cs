@@ -361,10 +361,9 @@ public sealed class CaseRunner
 
         /// <summary>
         /// On a step the runner audits itself, the invariants <see cref="HeapCheckLevel.Full"/> would have run inside the
-        /// call, reported the same way ("after the call = result: what broke"). Returns <paramref name="result"/>.
+        /// allocating call, reported the same way ("after the call = result: what broke"); the call is named only when the
+        /// audit fails (<paramref name="released"/>: the block a realloc was given). Returns <paramref name="result"/>.
         /// </summary>
-        /// <summary>The runner's own audit after an allocating call (<paramref name="released"/>: the block a realloc was given);
-        /// the call is named only when the audit fails.</summary>
         private ulong Audit(Operation op, ulong result, ulong released = 0)
         {
             if (!_auditStep) return result;
